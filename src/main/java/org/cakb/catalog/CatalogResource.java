@@ -1,0 +1,100 @@
+package org.cakb.catalog;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
+import org.cakb.common.ApiError;
+import org.cakb.common.ApiException;
+import org.cakb.common.PageOf;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** The read API over the knowledge base: one collection per record kind. */
+@Path("/api/v1")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Knowledge base", description = "Sources, requirements, threats, countermeasures, recommendations, platforms, platform defaults and probes")
+public class CatalogResource {
+
+    private static final String KINDS = "sources|requirements|threats|countermeasures|recommendations|platforms|platform-defaults|probes";
+    private static final Set<String> COMMON_PARAMS = Set.of("page", "size", "status", "provenance");
+
+    @Inject
+    CatalogService catalog;
+
+    @GET
+    @Path("/{kind: " + KINDS + "}")
+    @Operation(summary = "List records of one kind",
+            description = "Paginated (page is 1-based, size ≤ 200), ordered by id. Filters: status (active | withdrawn | all), "
+                    + "provenance (quoted | paraphrased | derived), and per kind — requirements: area, category, document; "
+                    + "threats: category, technique, countermeasure; countermeasures: layer, technical, requirement; "
+                    + "recommendations: scope, platform, countermeasure; platforms: lifecycle; platform-defaults: platform, "
+                    + "countermeasure, state, evidence; probes: countermeasure, vantage; sources: document-type. "
+                    + "Unknown parameters or values are rejected with 400.")
+    @APIResponse(responseCode = "200", description = "A page of records with their links in both directions")
+    @APIResponse(responseCode = "400", description = "Bad query parameter",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    public PageOf<RecordViews.Summary> list(
+            @Parameter(description = "Record kind", schema = @Schema(type = SchemaType.STRING,
+                    enumeration = {"sources", "requirements", "threats", "countermeasures", "recommendations", "platforms",
+                            "platform-defaults", "probes"}))
+            @PathParam("kind") String kind,
+            @QueryParam("page") @DefaultValue("1") String page,
+            @QueryParam("size") @DefaultValue("50") String size,
+            @QueryParam("status") @DefaultValue("active") String status,
+            @QueryParam("provenance") String provenance,
+            @Context UriInfo uri) {
+        Map<String, String> filters = new LinkedHashMap<>();
+        uri.getQueryParameters().forEach((name, values) -> {
+            if (!COMMON_PARAMS.contains(name)) {
+                if (values.size() > 1) {
+                    throw ApiException.badRequest("query parameter '" + name + "' may be given only once");
+                }
+                filters.put(name, values.get(0));
+            }
+        });
+        return catalog.list(kind(kind), filters, provenance, status, integer("page", page), integer("size", size));
+    }
+
+    @GET
+    @Path("/{kind: " + KINDS + "}/{id: .+}")
+    @Operation(summary = "One record with its citations, links in both directions and traceability neighbourhood")
+    @APIResponse(responseCode = "200", description = "The record")
+    @APIResponse(responseCode = "404", description = "No record of that kind with that id",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    public RecordViews.Detail get(@PathParam("kind") String kind, @PathParam("id") String id) {
+        return catalog.get(kind(kind), id);
+    }
+
+    private static RecordKind kind(String plural) {
+        return RecordKind.fromPlural(plural).orElseThrow(() -> ApiException.notFound("unknown collection " + plural));
+    }
+
+    private static int integer(String name, String value) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("query parameter '" + name + "' must be a whole number, got '" + value + "'");
+        }
+    }
+
+    static List<String> kinds() {
+        return List.of(KINDS.split("\\|"));
+    }
+}

@@ -1,0 +1,264 @@
+package org.cakb.catalog;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.Query;
+import jakarta.transaction.Transactional;
+import org.cakb.common.ApiException;
+import org.cakb.common.PageOf;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** Read access to the knowledge base: filtered pages, records with their links, citations and traceability. */
+@ApplicationScoped
+@Transactional(Transactional.TxType.SUPPORTS)
+public class CatalogService {
+
+    public static final int MAX_PAGE_SIZE = 200;
+
+    @Inject
+    EntityManager em;
+    @Inject
+    ObjectMapper json;
+    @ConfigProperty(name = "cakb.content.dir")
+    Path contentDir;
+
+    private final Map<RecordKind, JsonNode> schemas = new ConcurrentHashMap<>();
+
+    public PageOf<RecordViews.Summary> list(RecordKind kind, Map<String, String> params, String provenance, String status,
+                                             int page, int size) {
+        if (page < 1) {
+            throw ApiException.badRequest("page must be 1 or more, got " + page);
+        }
+        if (size < 1 || size > MAX_PAGE_SIZE) {
+            throw ApiException.badRequest("size must be between 1 and " + MAX_PAGE_SIZE + ", got " + size);
+        }
+        StringBuilder where = new StringBuilder("kind = :kind");
+        Map<String, Object> bind = new LinkedHashMap<>();
+        bind.put("kind", kind.code);
+        if (!"all".equals(status)) {
+            if (!Set.of(KbRecord.ACTIVE, KbRecord.WITHDRAWN).contains(status)) {
+                throw ApiException.badRequest("status must be one of active, withdrawn, all; got '" + status + "'");
+            }
+            where.append(" AND status = :status");
+            bind.put("status", status);
+        }
+        if (provenance != null) {
+            if (!Set.of("quoted", "paraphrased", "derived").contains(provenance)) {
+                throw ApiException.badRequest("provenance must be one of quoted, paraphrased, derived; got '" + provenance + "'");
+            }
+            where.append(" AND provenance = :provenance");
+            bind.put("provenance", provenance);
+        }
+        ObjectNode containment = attributeFilter(kind, params);
+        if (!containment.isEmpty()) {
+            where.append(" AND attributes @> CAST(:attributes AS jsonb)");
+            bind.put("attributes", containment.toString());
+        }
+        Query count = em.createNativeQuery("SELECT count(*) FROM kb_record WHERE " + where);
+        Query select = em.createNativeQuery("SELECT * FROM kb_record WHERE " + where + " ORDER BY id LIMIT :limit OFFSET :offset",
+                KbRecord.class);
+        bind.forEach((k, v) -> {
+            count.setParameter(k, v);
+            select.setParameter(k, v);
+        });
+        select.setParameter("limit", size);
+        select.setParameter("offset", (long) (page - 1) * size);
+        long total = ((Number) count.getSingleResult()).longValue();
+        @SuppressWarnings("unchecked")
+        List<KbRecord> records = select.getResultList();
+        Map<String, RecordViews.Links> links = links(records.stream().map(r -> r.id).toList());
+        List<RecordViews.Summary> items = records.stream()
+                .map(r -> new RecordViews.Summary(r.id, r.kind.code, r.title, r.provenance, r.status, r.attributes, links.get(r.id)))
+                .toList();
+        return PageOf.of(items, page, size, total);
+    }
+
+    public RecordViews.Detail get(RecordKind kind, String id) {
+        KbRecord record = find(kind, id);
+        List<RecordViews.CitationView> citations = citations(List.of(id)).getOrDefault(id, List.of());
+        return new RecordViews.Detail(record.id, record.kind.code, record.title, record.body, record.provenance, record.status,
+                record.attributes, citations, links(List.of(id)).get(id), trace(id), record.sourceFile, record.updatedAt,
+                record.withdrawnAt);
+    }
+
+    public KbRecord find(RecordKind kind, String id) {
+        KbRecord record = KbRecord.findById(id);
+        if (record == null) {
+            throw ApiException.notFound("No " + kind.label() + " with id '" + id + "'");
+        }
+        if (record.kind != kind) {
+            throw ApiException.notFound("'" + id + "' is a " + record.kind.label() + ", not a " + kind.label()
+                    + "; see /api/v1/" + record.kind.plural + "/" + id);
+        }
+        return record;
+    }
+
+    /** Links of each record in both directions, with the other end's title. */
+    public Map<String, RecordViews.Links> links(List<String> ids) {
+        Map<String, List<RecordViews.LinkView>> outgoing = new TreeMap<>();
+        Map<String, List<RecordViews.LinkView>> incoming = new TreeMap<>();
+        if (!ids.isEmpty()) {
+            @SuppressWarnings("unchecked")
+            List<Object[]> rows = em.createNativeQuery("""
+                            SELECT l.from_id, l.relation, l.to_id, f.kind, f.title, f.status, t.kind, t.title, t.status
+                            FROM kb_link l JOIN kb_record f ON f.id = l.from_id JOIN kb_record t ON t.id = l.to_id
+                            WHERE l.from_id = ANY (CAST(:ids AS text[])) OR l.to_id = ANY (CAST(:ids AS text[]))
+                            ORDER BY l.relation, l.from_id, l.to_id""")
+                    .setParameter("ids", ids.toArray(String[]::new))
+                    .getResultList();
+            Set<String> wanted = Set.copyOf(ids);
+            for (Object[] row : rows) {
+                String from = (String) row[0];
+                String relation = (String) row[1];
+                String to = (String) row[2];
+                if (wanted.contains(from)) {
+                    outgoing.computeIfAbsent(from, k -> new ArrayList<>())
+                            .add(new RecordViews.LinkView(relation, to, (String) row[6], (String) row[7], (String) row[8]));
+                }
+                if (wanted.contains(to)) {
+                    String inverse = LinkRule.byRelation(relation).map(LinkRule::inverse).orElse(relation + "-of");
+                    incoming.computeIfAbsent(to, k -> new ArrayList<>())
+                            .add(new RecordViews.LinkView(inverse, from, (String) row[3], (String) row[4], (String) row[5]));
+                }
+            }
+        }
+        Map<String, RecordViews.Links> result = new LinkedHashMap<>();
+        for (String id : ids) {
+            result.put(id, new RecordViews.Links(outgoing.getOrDefault(id, List.of()), incoming.getOrDefault(id, List.of())));
+        }
+        return result;
+    }
+
+    public Map<String, List<RecordViews.CitationView>> citations(List<String> ids) {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        List<Citation> citations = Citation.forRecords(ids);
+        Map<String, KbRecord> sources = KbRecord.<KbRecord>list("id in ?1", citations.stream().map(c -> c.sourceId).distinct().toList())
+                .stream().collect(Collectors.toMap(r -> r.id, Function.identity()));
+        Map<String, List<RecordViews.CitationView>> result = new LinkedHashMap<>();
+        for (Citation c : citations) {
+            KbRecord source = sources.get(c.sourceId);
+            result.computeIfAbsent(c.recordId, k -> new ArrayList<>()).add(new RecordViews.CitationView(c.sourceId,
+                    source == null ? c.sourceId : source.title, source == null ? null : source.attribute("url"), c.locator, c.quote, c.note));
+        }
+        return result;
+    }
+
+    /**
+     * The record's traceability neighbourhood, grouped by kind: its direct neighbours, plus the neighbours of any
+     * countermeasure among them (countermeasures are the hub joining threats, requirements, recommendations,
+     * platform defaults and probes). So a threat's trace holds its countermeasures and, through them, the
+     * requirements, recommendations, platform defaults and probes.
+     */
+    public Map<String, List<RecordViews.Ref>> trace(String id) {
+        @SuppressWarnings("unchecked")
+        List<KbRecord> records = em.createNativeQuery("""
+                        WITH direct AS (
+                            SELECT to_id AS id FROM kb_link WHERE from_id = :id
+                            UNION SELECT from_id FROM kb_link WHERE to_id = :id),
+                        hubs AS (
+                            SELECT d.id FROM direct d JOIN kb_record r ON r.id = d.id WHERE r.kind = 'countermeasure'),
+                        second AS (
+                            SELECT l.to_id AS id FROM kb_link l JOIN hubs h ON l.from_id = h.id
+                            UNION SELECT l.from_id FROM kb_link l JOIN hubs h ON l.to_id = h.id)
+                        SELECT r.* FROM kb_record r
+                        WHERE r.id IN (SELECT id FROM direct UNION SELECT id FROM second) AND r.id <> :id
+                        ORDER BY r.kind, r.id""", KbRecord.class)
+                .setParameter("id", id)
+                .getResultList();
+        Map<String, List<RecordViews.Ref>> grouped = new LinkedHashMap<>();
+        for (RecordKind kind : RecordKind.values()) {
+            List<RecordViews.Ref> refs = records.stream().filter(r -> r.kind == kind).map(RecordViews.Ref::of).toList();
+            if (!refs.isEmpty()) {
+                grouped.put(kind.plural, refs);
+            }
+        }
+        return grouped;
+    }
+
+    private ObjectNode attributeFilter(RecordKind kind, Map<String, String> params) {
+        ObjectNode containment = json.createObjectNode();
+        Map<String, Filter> filters = Filter.forKind(kind).stream().collect(Collectors.toMap(Filter::param, Function.identity()));
+        for (Map.Entry<String, String> param : params.entrySet()) {
+            Filter filter = filters.get(param.getKey());
+            if (filter == null) {
+                throw ApiException.badRequest("unknown query parameter '" + param.getKey() + "' for " + kind.plural
+                        + "; allowed: page, size, status, provenance" + (filters.isEmpty() ? "" : ", " + String.join(", ", sorted(filters.keySet()))));
+            }
+            String value = param.getValue();
+            if (value == null || value.isBlank()) {
+                throw ApiException.badRequest("query parameter '" + param.getKey() + "' needs a value");
+            }
+            JsonNode property = schema(kind).path("properties").path(filter.attribute());
+            checkAllowed(param.getKey(), value, property);
+            JsonNode node = "boolean".equals(property.path("type").asText()) ? json.getNodeFactory().booleanNode(Boolean.parseBoolean(value))
+                    : json.getNodeFactory().textNode(value);
+            if (filter.array()) {
+                containment.putArray(filter.attribute()).add(node);
+            } else {
+                containment.set(filter.attribute(), node);
+            }
+        }
+        return containment;
+    }
+
+    private static void checkAllowed(String param, String value, JsonNode property) {
+        if ("boolean".equals(property.path("type").asText()) && !Set.of("true", "false").contains(value)) {
+            throw ApiException.badRequest("query parameter '" + param + "' must be true or false, got '" + value + "'");
+        }
+        JsonNode allowed = property.has("enum") ? property.get("enum") : property.path("items").path("enum");
+        if (allowed.isArray() && allowed.size() > 0) {
+            List<String> values = new ArrayList<>();
+            allowed.forEach(v -> values.add(v.asText()));
+            if (!values.contains(value)) {
+                throw ApiException.badRequest("query parameter '" + param + "' must be one of " + String.join(", ", values)
+                        + "; got '" + value + "'");
+            }
+        }
+    }
+
+    private JsonNode schema(RecordKind kind) {
+        return schemas.computeIfAbsent(kind, k -> {
+            try {
+                return json.readTree(contentDir.resolve("schema/" + k.code + ".schema.json").toFile());
+            } catch (IOException e) {
+                return json.createObjectNode();
+            }
+        });
+    }
+
+    private static List<String> sorted(Collection<String> values) {
+        return values.stream().sorted().toList();
+    }
+
+    /** Counts of active records per kind, for overviews. */
+    public Map<RecordKind, Long> countsByKind() {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery("SELECT kind, count(*) FROM kb_record WHERE status = 'active' GROUP BY kind")
+                .getResultList();
+        Map<RecordKind, Long> counts = new LinkedHashMap<>();
+        for (RecordKind kind : RecordKind.values()) {
+            counts.put(kind, 0L);
+        }
+        rows.forEach(row -> RecordKind.fromCode((String) row[0]).ifPresent(k -> counts.put(k, ((Number) row[1]).longValue())));
+        return counts;
+    }
+}

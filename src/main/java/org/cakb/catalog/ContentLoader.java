@@ -1,0 +1,104 @@
+package org.cakb.catalog;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Loads content/ into PostgreSQL: read and validate every file first, then write everything in one
+ * transaction. Any problem aborts the load and leaves the database exactly as it was; the outcome of
+ * every attempt is kept in kb_content_load and reported on /q/health.
+ */
+@ApplicationScoped
+public class ContentLoader {
+
+    private static final Logger LOG = Logger.getLogger(ContentLoader.class);
+
+    @ConfigProperty(name = "cakb.content.dir")
+    Path contentDir;
+
+    @ConfigProperty(name = "cakb.content.load-at-start", defaultValue = "true")
+    boolean loadAtStart;
+
+    @Inject
+    ContentWriter writer;
+
+    private volatile ContentLoad lastAttempt;
+
+    void onStart(@Observes StartupEvent event) {
+        if (!loadAtStart) {
+            return;
+        }
+        try {
+            LoadReport report = load("startup");
+            LOG.infof("content loaded from %s in %d ms: %d files, %d added, %d updated, %d unchanged, %d withdrawn",
+                    contentDir.toAbsolutePath().normalize(), report.took().toMillis(), report.filesRead(), report.added(),
+                    report.updated(), report.unchanged(), report.withdrawn());
+        } catch (RuntimeException e) {
+            LOG.errorf("content NOT loaded, serving the last good content: %s", e.getMessage());
+        }
+    }
+
+    public LoadReport load(String trigger) {
+        return load(contentDir, trigger);
+    }
+
+    public synchronized LoadReport load(Path dir, String trigger) {
+        OffsetDateTime started = OffsetDateTime.now();
+        long startNanos = System.nanoTime();
+        int filesRead = 0;
+        try {
+            ContentReader.Result read = new ContentReader(dir).read();
+            filesRead = read.files().size() + (int) read.problems().stream().map(ContentProblem::file).distinct().count();
+            List<ContentProblem> problems = new ArrayList<>(read.problems());
+            problems.addAll(ContentValidator.validate(read.files()));
+            if (!problems.isEmpty()) {
+                throw new ContentException(problems);
+            }
+            ContentWriter.Counts counts = writer.write(read.files());
+            Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
+            record(started, trigger, "succeeded", read.files().size(), counts, null);
+            return new LoadReport(trigger, read.files().size(), counts.added(), counts.updated(), counts.unchanged(),
+                    counts.withdrawn(), took);
+        } catch (RuntimeException e) {
+            record(started, trigger, "failed", filesRead, new ContentWriter.Counts(0, 0, 0, 0), e.getMessage());
+            throw e;
+        }
+    }
+
+    /** The most recent attempt by this instance, or the latest recorded in the database. */
+    public ContentLoad lastAttempt() {
+        ContentLoad attempt = lastAttempt;
+        return attempt != null ? attempt : QuarkusTransaction.requiringNew().call(ContentLoad::latest);
+    }
+
+    private void record(OffsetDateTime started, String trigger, String outcome, int files, ContentWriter.Counts counts, String error) {
+        ContentLoad attempt = new ContentLoad();
+        attempt.startedAt = started;
+        attempt.finishedAt = OffsetDateTime.now();
+        attempt.trigger = trigger;
+        attempt.outcome = outcome;
+        attempt.filesRead = files;
+        attempt.recordsAdded = counts.added();
+        attempt.recordsUpdated = counts.updated();
+        attempt.recordsUnchanged = counts.unchanged();
+        attempt.recordsWithdrawn = counts.withdrawn();
+        attempt.error = error;
+        try {
+            QuarkusTransaction.requiringNew().run(attempt::persist);
+        } catch (RuntimeException e) {
+            LOG.warnf("could not record the content load outcome: %s", e.getMessage());
+        }
+        lastAttempt = attempt;
+    }
+}

@@ -1,0 +1,30 @@
+package org.cakb.common;
+
+import jakarta.ws.rs.core.Response;
+
+import java.util.List;
+
+/** An error with a status and a message a person can act on. */
+public class ApiException extends RuntimeException {
+
+    public final Response.Status status;
+    public final List<String> details;
+
+    public ApiException(Response.Status status, String message) {
+        this(status, message, null);
+    }
+
+    public ApiException(Response.Status status, String message, List<String> details) {
+        super(message);
+        this.status = status;
+        this.details = details;
+    }
+
+    public static ApiException notFound(String message) {
+        return new ApiException(Response.Status.NOT_FOUND, message);
+    }
+
+    public static ApiException badRequest(String message) {
+        return new ApiException(Response.Status.BAD_REQUEST, message);
+    }
+}
