@@ -76,6 +76,9 @@ public final class ContentValidator {
             if (value.isArray()) {
                 for (int i = 0; i < value.size(); i++) {
                     checkTarget(file, rule.field() + "[" + i + "]", value.get(i).asText(), rule.target(), byId, problems);
+                    if (value.get(i).asText().equals(file.id())) {
+                        problems.add(new ContentProblem(file.path(), rule.field() + "[" + i + "]", "a record cannot link to itself"));
+                    }
                 }
             } else {
                 checkTarget(file, rule.field(), value.asText(), rule.target(), byId, problems);
@@ -91,8 +94,6 @@ public final class ContentValidator {
         } else if (target.kind() != expected) {
             problems.add(new ContentProblem(file.path(), field, "links to '" + targetId + "', which is a "
                     + target.kind().label() + ", not a " + expected.label()));
-        } else if (targetId.equals(file.id())) {
-            problems.add(new ContentProblem(file.path(), field, "a record cannot link to itself"));
         }
     }
 }
