@@ -19,6 +19,11 @@ else
   log "packages already installed"
 fi
 
+# subordinate ids for root: unshare --map-users (newuidmap) and user-namespaced runc/LXC tests map root to 100000
+for f in /etc/subuid /etc/subgid; do
+  grep -q '^root:100000:65536$' "$f" 2>/dev/null || echo 'root:100000:65536' >> "$f"
+done
+
 DOCKER=/usr/bin/docker
 [ -x "$DOCKER" ] || DOCKER=$(command -v docker)
 

@@ -25,6 +25,9 @@ public final class AgentMain {
             "    --format json|table   report format (default json)",
             "    --out FILE            write the report to FILE instead of standard output",
             "    --probes FILE         use this probe bundle (JSON) instead of the built-in one",
+            "    --vantage auto|host|container",
+            "                          override the detected vantage (e.g. a sandbox the detector does",
+            "                          not recognise as a container); default auto",
             "  list-checks    list every check with the countermeasure ids it verifies",
             "    --format json|table   (default table)",
             "    --probes FILE",
@@ -77,6 +80,7 @@ public final class AgentMain {
         String format = null;
         String outFile = null;
         String probes = null;
+        String vantage = "auto";
         for (int i = 1; i < args.length; i++) {
             String a = args[i];
             String val = null;
@@ -84,13 +88,14 @@ public final class AgentMain {
             String name = eq > 0 ? a.substring(0, eq) : a;
             if (eq > 0) {
                 val = a.substring(eq + 1);
-            } else if ((a.equals("--format") || a.equals("--out") || a.equals("--probes")) && i + 1 < args.length) {
+            } else if ((a.equals("--format") || a.equals("--out") || a.equals("--probes") || a.equals("--vantage")) && i + 1 < args.length) {
                 val = args[++i];
             }
             switch (name) {
                 case "--format": format = val; break;
                 case "--out": outFile = val; break;
                 case "--probes": probes = val; break;
+                case "--vantage": vantage = val; break;
                 default:
                     err.print("cakb-agent: unknown option " + a + "\n\n" + USAGE);
                     return 2;
@@ -102,6 +107,10 @@ public final class AgentMain {
         }
         if (format != null && !format.equals("json") && !format.equals("table")) {
             err.print("cakb-agent: --format must be json or table\n\n" + USAGE);
+            return 2;
+        }
+        if (!vantage.equals("auto") && !vantage.equals("host") && !vantage.equals("container")) {
+            err.print("cakb-agent: --vantage must be auto, host or container\n\n" + USAGE);
             return 2;
         }
         switch (cmd) {
@@ -117,7 +126,7 @@ public final class AgentMain {
             case "list-checks":
                 return listChecks(load(probes, err), format == null ? "table" : format, out, err);
             case "run":
-                return runChecks(load(probes, err), format == null ? "json" : format, outFile, out, err, fs);
+                return runChecks(load(probes, err), format == null ? "json" : format, outFile, out, err, fs, vantage);
             default:
                 err.print("cakb-agent: unknown command " + cmd + "\n\n" + USAGE);
                 return 2;
@@ -169,10 +178,10 @@ public final class AgentMain {
         return 0;
     }
 
-    static Report buildReport(ProbeBundle b, SystemFiles fs) {
+    static Report buildReport(ProbeBundle b, SystemFiles fs, String vantage) {
         Report r = new Report(version());
         r.bundle = b.origin() + " (" + b.probes().size() + " probes)";
-        Checks.Context cx = new Checks.Context(fs);
+        Checks.Context cx = new Checks.Context(fs, vantage);
         r.system.put("hostname", fs.readTrim("/proc/sys/kernel/hostname"));
         r.system.put("kernel", cx.kernel);
         r.system.put("osRelease", osRelease(fs));
@@ -182,6 +191,7 @@ public final class AgentMain {
         r.system.put("cgroupMode", cx.cgroups.mode());
         r.environment.put("vantage", cx.env.vantage);
         r.environment.put("runtime", cx.env.runtime);
+        r.environment.put("vantageSource", vantage.equals("auto") ? "detected" : "--vantage option");
         r.environment.put("evidence", cx.env.evidence);
         Checks checks = new Checks(cx);
         for (ProbeDefinition p : b.probes()) {
@@ -212,11 +222,11 @@ public final class AgentMain {
     }
 
     private static int runChecks(ProbeBundle b, String format, String outFile, PrintStream out, PrintStream err,
-            SystemFiles fs) {
+            SystemFiles fs, String vantage) {
         if (b == null) {
             return 2;
         }
-        Report r = buildReport(b, fs);
+        Report r = buildReport(b, fs, vantage);
         String text = format.equals("table") ? r.toTable() : r.toJson();
         if (outFile != null) {
             try {

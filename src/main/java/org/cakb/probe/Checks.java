@@ -35,13 +35,20 @@ public final class Checks {
         public final Environment env;
 
         public Context(SystemFiles fs) {
+            this(fs, "auto");
+        }
+
+        /** vantage "auto" detects; "host" or "container" overrides the detected vantage (evidence is kept). */
+        public Context(SystemFiles fs, String vantage) {
             this.fs = fs;
             this.status = ProcStatus.parse(fs.read("/proc/self/status"));
             this.mounts = MountInfo.parse(fs.read("/proc/self/mountinfo"));
             this.cgroups = new Cgroups(fs, fs.read("/proc/self/cgroup"), mounts);
             String k = fs.readTrim("/proc/sys/kernel/osrelease");
             this.kernel = k == null ? "unknown" : k;
-            this.env = Environment.detect(fs, mounts, kernel);
+            Environment e = Environment.detect(fs, mounts, kernel);
+            this.env = vantage == null || vantage.equals("auto") || vantage.equals(e.vantage) ? e
+                    : new Environment(vantage, vantage.equals("host") ? "none" : e.runtime.equals("none") ? "unknown" : e.runtime, e.evidence);
         }
     }
 
