@@ -52,7 +52,7 @@ public class FleetQueries {
                        EXISTS (SELECT 1 FROM fleet_credential c WHERE c.host_id = h.id AND c.revoked_at IS NULL)
                 FROM fleet_host h
                 LEFT JOIN LATERAL (SELECT * FROM fleet_report r WHERE r.host_id = h.id ORDER BY r.finished_at DESC, r.received_at DESC LIMIT 1) r ON TRUE
-                WHERE """ + where + " ORDER BY h.name");
+                WHERE\s""" + where + " ORDER BY h.name");
         params.forEach(query::setParameter);
         return ((List<Object[]>) query.getResultList()).stream().map(row -> new HostSummary(
                 ((Number) row[0]).longValue(), (String) row[1], (String) row[2], labels((String) row[3]),
