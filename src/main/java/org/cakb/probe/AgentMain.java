@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -197,7 +196,7 @@ public final class AgentMain {
         for (ProbeDefinition p : b.probes()) {
             r.results.add(checks.run(p));
         }
-        r.finishedAt = Instant.now().toString();
+        r.finishedAt = Report.isoUtc(System.currentTimeMillis());
         return r;
     }
 

@@ -698,6 +698,11 @@ public final class Checks {
             if (pid.isEmpty() || pid.charAt(0) < '0' || pid.charAt(0) > '9') {
                 continue;
             }
+            // /proc/[pid]/comm is far cheaper for the kernel to produce than status; read status only for matches
+            String comm = cx.fs.readTrim("/proc/" + pid + "/comm");
+            if (comm == null || !names.contains(comm)) {
+                continue;
+            }
             ProcStatus st = ProcStatus.parse(cx.fs.read("/proc/" + pid + "/status"));
             String name = st.get("Name");
             if (name == null || !names.contains(name)) {

@@ -1,6 +1,5 @@
 package org.cakb.probe;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,7 +25,43 @@ public final class Report {
         long lsb = (r.nextLong() & 0x3fffffffffffffffL) | 0x8000000000000000L;
         this.id = new UUID(msb, lsb).toString();
         this.agentVersion = agentVersion;
-        this.startedAt = Instant.now().toString();
+        this.startedAt = isoUtc(System.currentTimeMillis());
+    }
+
+    /** ISO-8601 UTC timestamp with milliseconds, without java.time (which costs start-up time). */
+    static String isoUtc(long millis) {
+        long days = Math.floorDiv(millis, 86_400_000L);
+        long ms = Math.floorMod(millis, 86_400_000L);
+        // civil-from-days (Howard Hinnant's algorithm)
+        long z = days + 719_468;
+        long era = Math.floorDiv(z, 146_097);
+        long doe = z - era * 146_097;
+        long yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        long y = yoe + era * 400;
+        long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        long mp = (5 * doy + 2) / 153;
+        long d = doy - (153 * mp + 2) / 5 + 1;
+        long m = mp < 10 ? mp + 3 : mp - 9;
+        if (m <= 2) {
+            y++;
+        }
+        StringBuilder b = new StringBuilder(24);
+        pad0(b, y, 4).append('-');
+        pad0(b, m, 2).append('-');
+        pad0(b, d, 2).append('T');
+        pad0(b, ms / 3_600_000, 2).append(':');
+        pad0(b, ms / 60_000 % 60, 2).append(':');
+        pad0(b, ms / 1000 % 60, 2).append('.');
+        pad0(b, ms % 1000, 3).append('Z');
+        return b.toString();
+    }
+
+    private static StringBuilder pad0(StringBuilder b, long v, int width) {
+        String s = Long.toString(v);
+        for (int k = s.length(); k < width; k++) {
+            b.append('0');
+        }
+        return b.append(s);
     }
 
     public Map<String, Integer> counts() {

@@ -176,4 +176,12 @@ class ParsersTest {
         assertEquals(100005, Checks.mapId(map, 5));
         assertEquals(-1, Checks.mapId(map, 70000));
     }
+
+    @Test
+    void isoTimestamps() {
+        assertEquals(java.time.Instant.ofEpochMilli(0).toString().replace("Z", ".000Z"), Report.isoUtc(0));
+        long t = 1_795_000_123_456L;
+        assertEquals(java.time.Instant.ofEpochMilli(t).toString(), Report.isoUtc(t));
+        assertEquals("2024-02-29T23:59:59.999Z", Report.isoUtc(java.time.Instant.parse("2024-02-29T23:59:59.999Z").toEpochMilli()));
+    }
 }
