@@ -5,6 +5,7 @@ import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -28,6 +29,8 @@ public class AgentResource {
     ReportIngestion ingestion;
     @Inject
     SecurityIdentity identity;
+    @Inject
+    ProbeBundles bundles;
 
     public record EnrollRequest(String token) {
     }
@@ -43,6 +46,14 @@ public class AgentResource {
         }
         EnrollmentService.IssuedCredential issued = enrollment.enroll(request.token().strip());
         return Response.status(Response.Status.CREATED).entity(issued).build();
+    }
+
+    @GET
+    @Path("/probes")
+    @RolesAllowed(AgentCredentials.ROLE)
+    @Operation(summary = "The current probe definitions, in the agent's bundle format (the same set the agent jar ships with)")
+    public Response probes() {
+        return Response.ok(bundles.current(), MediaType.APPLICATION_JSON).build();
     }
 
     @POST

@@ -152,6 +152,14 @@ class FleetTest {
     }
 
     @Test
+    void agentsFetchTheProbeSet() {
+        String credential = enrolledAgent("fetch-probes");
+        given().auth().oauth2(credential).get("/api/v1/agent/probes").then().statusCode(200)
+                .body("probes.id", hasItem("probe:seccomp/filter-mode"));
+        given().get("/api/v1/agent/probes").then().statusCode(401);
+    }
+
+    @Test
     void hostNamesAreValidatedAndUnique() {
         given().auth().preemptive().basic(ADMIN, ADMIN_PASSWORD).contentType(ContentType.JSON).body("{\"name\": \"../etc\"}")
                 .post("/api/v1/hosts").then().statusCode(400).body("message", containsString("name must be"));
