@@ -52,7 +52,7 @@ public class HostResource {
     }
 
     @GET
-    @RolesAllowed({"viewer", "assessor", "admin"})
+    @RolesAllowed({"viewer", "assessor", "admin", "api-read"})
     @Operation(summary = "Every host with last seen, agent version, vantage and pass/fail counts of its latest report")
     public List<FleetQueries.HostSummary> list() {
         return queries.hosts();
@@ -60,7 +60,7 @@ public class HostResource {
 
     @GET
     @Path("/{id}")
-    @RolesAllowed({"viewer", "assessor", "admin"})
+    @RolesAllowed({"viewer", "assessor", "admin", "api-read"})
     @Operation(summary = "One host with the results of its latest report")
     public FleetQueries.HostDetail get(@PathParam("id") long id) {
         return queries.host(id);
