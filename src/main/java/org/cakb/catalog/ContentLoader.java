@@ -3,13 +3,13 @@ package org.cakb.catalog;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +33,9 @@ public class ContentLoader {
     @Inject
     ContentWriter writer;
 
+    @Inject
+    Event<ContentLoaded> loaded;
+
     private volatile ContentLoad lastAttempt;
 
     void onStart(@Observes StartupEvent event) {
@@ -42,7 +45,7 @@ public class ContentLoader {
         try {
             LoadReport report = load("startup");
             LOG.infof("content loaded from %s in %d ms: %d files, %d added, %d updated, %d unchanged, %d withdrawn",
-                    contentDir.toAbsolutePath().normalize(), report.took().toMillis(), report.filesRead(), report.added(),
+                    contentDir.toAbsolutePath().normalize(), report.tookMillis(), report.filesRead(), report.added(),
                     report.updated(), report.unchanged(), report.withdrawn());
         } catch (RuntimeException e) {
             LOG.errorf("content NOT loaded, serving the last good content: %s", e.getMessage());
@@ -66,10 +69,12 @@ public class ContentLoader {
                 throw new ContentException(problems);
             }
             ContentWriter.Counts counts = writer.write(read.files());
-            Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
+            long tookMillis = (System.nanoTime() - startNanos) / 1_000_000;
             record(started, trigger, "succeeded", read.files().size(), counts, null);
-            return new LoadReport(trigger, read.files().size(), counts.added(), counts.updated(), counts.unchanged(),
-                    counts.withdrawn(), took);
+            LoadReport report = new LoadReport(trigger, read.files().size(), counts.added(), counts.updated(), counts.unchanged(),
+                    counts.withdrawn(), tookMillis);
+            loaded.fire(new ContentLoaded(report));
+            return report;
         } catch (RuntimeException e) {
             record(started, trigger, "failed", filesRead, new ContentWriter.Counts(0, 0, 0, 0), e.getMessage());
             throw e;

@@ -1,0 +1,55 @@
+package org.cakb.catalog;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.cakb.common.ApiError;
+import org.cakb.common.ApiExceptionMappers;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.util.List;
+
+/** Admin operations on the knowledge base content. */
+@Path("/api/v1/admin/content")
+@Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed("admin")
+@Tag(name = "Administration")
+public class AdminContentResource {
+
+    @Inject
+    ContentLoader loader;
+
+    @POST
+    @Path("/reload")
+    @Operation(summary = "Reload content/ now", description = "Validates every file, then writes all changes in one transaction. "
+            + "On any problem nothing is written and the problems are listed.")
+    @APIResponse(responseCode = "200", description = "Loaded; counts of added, updated, unchanged and withdrawn records")
+    @APIResponse(responseCode = "422", description = "Content has problems; the database is unchanged",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    public Response reload() {
+        try {
+            return Response.ok(loader.load("admin-api")).build();
+        } catch (ContentException e) {
+            return ApiExceptionMappers.json(422, e.problems.size() + " problem(s) in content/, nothing was loaded",
+                    e.problems.stream().map(ContentProblem::toString).toList());
+        }
+    }
+
+    @GET
+    @Path("/loads")
+    @Transactional
+    @Operation(summary = "The 50 most recent content load attempts, newest first")
+    public List<ContentLoad> history() {
+        return ContentLoad.find("order by id desc").page(0, 50).list();
+    }
+}
