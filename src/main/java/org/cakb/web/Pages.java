@@ -66,6 +66,7 @@ public class Pages {
         static native TemplateInstance trace(Views.RecordRef record, Views.Kind kind, List<Views.Group> trace, TraceGraph graph);
 
         static native TemplateInstance matrix(Matrix matrix, List<Views.Option> areas, List<Views.Option> layers,
+                                              List<Views.Option> platforms,
                                               String groupBy, boolean all, boolean filtered);
 
         static native TemplateInstance search(String q, String qParam, String message, List<Views.KindCount> kinds, Views.Kind kind,
@@ -330,6 +331,7 @@ public class Pages {
     @GET
     @Path("matrix")
     public Response matrix(@QueryParam("area") String area, @QueryParam("layer") String layer,
+                           @QueryParam("platform") String platform,
                            @QueryParam("group") String group, @QueryParam("all") String all,
                            @Context HttpServerRequest request) {
         Object version = cache.version();
@@ -337,11 +339,12 @@ public class Pages {
         String layerValue = blankToNull(layer);
         String groupBy = "layer".equals(group) ? "layer" : "area";
         boolean allRows = "1".equals(all) || "true".equals(all);
-        Matrix matrix = web.matrix(areaId, layerValue, groupBy, !allRows);
+        String platformId = blankToNull(platform);
+        Matrix matrix = web.matrix(areaId, layerValue, platformId, groupBy, !allRows);
         List<Views.Option> layers = options(List.of("hardware", "kernel", "runtime", "image", "registry", "orchestrator", "host"),
                 layerValue);
-        return page(request, version, Templates.matrix(matrix, web.areaOptions(areaId), layers, groupBy, allRows,
-                areaId != null || layerValue != null));
+        return page(request, version, Templates.matrix(matrix, web.areaOptions(areaId), layers,
+                web.platformOptions(platformId), groupBy, allRows, areaId != null || layerValue != null || platformId != null));
     }
 
     // ---------------------------------------------------------------- search

@@ -121,9 +121,10 @@ public class WebCatalog {
      * The platform-defaults matrix.
      * @param area    an area requirement id to keep only countermeasures serving it, or null
      * @param layer   a countermeasure layer to keep, or null
+     * @param platformFilter a platform id to keep only its columns, or null
      * @param groupBy "area" or "layer"
      */
-    public Matrix matrix(String area, String layer, String groupBy, boolean onlyWithDefaults) {
+    public Matrix matrix(String area, String layer, String platformFilter, String groupBy, boolean onlyWithDefaults) {
         @SuppressWarnings("unchecked")
         List<Object[]> defaults = em.createNativeQuery("""
                         SELECT d.id, d.title, d.attributes ->> 'platform', d.attributes ->> 'countermeasure',
@@ -142,6 +143,9 @@ public class WebCatalog {
         Map<String, Map<String, Matrix.Cell>> cells = new HashMap<>(); // cm -> column key -> cell
         for (Object[] d : defaults) {
             String platform = (String) d[2];
+            if (platformFilter != null && !platformFilter.equals(platform)) {
+                continue;
+            }
             String cm = (String) d[3];
             String versions = Objects.requireNonNullElse((String) d[4], "");
             String platformTitle = d[9] == null ? platform : (String) d[9];

@@ -128,7 +128,11 @@ class PagesTest {
                 .body(containsString("not supported"))
                 .body(containsString("class=\"result-count\""));
         html("/matrix?area=nistir8176:area/host-os-kernel&group=layer&all=1").then().statusCode(200)
-                .body(containsString("selected>A2: Host OS kernel features"));
+                .body(containsString("selected>A2: Host OS kernel features"))
+                .body(containsString("<tr class=\"group-row\"><th scope=\"rowgroup\""));
+        html("/matrix?platform=platform:docker").then().statusCode(200)
+                .body(containsString("<option value=\"platform:docker\" selected>"))
+                .body(not(containsString("<a href=\"/platforms/platform:lxc\">")));
     }
 
     @Test
