@@ -37,6 +37,9 @@ public class PageCache {
     /** The version check reads the loader's in-memory last attempt, which exists once it has loaded at start. */
     @ConfigProperty(name = "cakb.content.load-at-start", defaultValue = "true")
     boolean loadAtStart;
+    /** Cached pages skip authentication, so they are served only while anonymous browsing is allowed. */
+    @ConfigProperty(name = "cakb.public-browsing", defaultValue = "false")
+    boolean publicBrowsing;
 
     private record Entry(Buffer body, Object version) {
     }
@@ -44,7 +47,15 @@ public class PageCache {
     private final ConcurrentHashMap<String, Entry> pages = new ConcurrentHashMap<>();
 
     boolean active() {
-        return enabled && loadAtStart;
+        return enabled && loadAtStart && publicBrowsing;
+    }
+
+    /**
+     * Only requests without credentials share cached pages: a signed-in user's page may differ (navigation, roles),
+     * and a cached page must never stand in for an authorization decision.
+     */
+    static boolean anonymous(io.vertx.core.http.HttpServerRequest request) {
+        return request.getHeader("Authorization") == null && request.getHeader("Cookie") == null;
     }
 
     /** The current content version (identity of the loader's last attempt). Read it before rendering. */
@@ -103,7 +114,7 @@ public class PageCache {
             return;
         }
         securityHeaders(ctx);
-        if (active() && ctx.request().method().name().equals("GET")) {
+        if (active() && ctx.request().method().name().equals("GET") && anonymous(ctx.request())) {
             Buffer hit = get(ctx.request().uri());
             if (hit != null) {
                 ctx.response().putHeader("Content-Type", HTML).putHeader("X-Page-Cache", "hit").end(hit);

@@ -402,7 +402,9 @@ public class Pages {
 
     private Response page(HttpServerRequest request, Object version, TemplateInstance template) {
         String html = template.render();
-        cache.put(request.uri(), version, html);
+        if (PageCache.anonymous(request)) {
+            cache.put(request.uri(), version, html);
+        }
         return Response.ok(html, PageCache.HTML).build();
     }
 
