@@ -6,7 +6,14 @@ import org.cakb.testing.Database;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
-import java.time.Instant;
+import static org.cakb.testing.FleetFixture.ADMIN;
+import static org.cakb.testing.FleetFixture.ADMIN_PASSWORD;
+import static org.cakb.testing.FleetFixture.enroll;
+import static org.cakb.testing.FleetFixture.enrolledAgent;
+import static org.cakb.testing.FleetFixture.issueToken;
+import static org.cakb.testing.FleetFixture.registerHost;
+import static org.cakb.testing.FleetFixture.report;
+
 import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
@@ -20,49 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 @QuarkusTest
 class FleetTest {
 
-    private static final String ADMIN = "admin";
-    private static final String ADMIN_PASSWORD = "test-admin-password";
-
     @Inject
     Database db;
-
-    static String report(String reportId, String status) {
-        String now = Instant.now().toString();
-        return """
-                {"reportId": "%s", "agent": "cakb-agent", "agentVersion": "0.1.0-test",
-                 "startedAt": "%s", "finishedAt": "%s", "bundle": "test",
-                 "system": {"hostname": "web-1", "kernel": "6.1.0", "osRelease": "Debian GNU/Linux 12"},
-                 "environment": {"vantage": "container", "runtime": "docker"},
-                 "results": [
-                   {"id": "probe:caps/no-cap-sys-admin", "verifies": ["cm:no-cap-sys-admin"], "status": "%s",
-                    "observed": "CapEff without CAP_SYS_ADMIN", "expected": "no CAP_SYS_ADMIN", "explanation": "test"},
-                   {"id": "probe:seccomp/filter-mode", "verifies": ["cm:seccomp-filter"], "status": "pass",
-                    "observed": "Seccomp: 2", "expected": "2", "explanation": "filter mode"}
-                 ]}""".formatted(reportId, now, now, status);
-    }
-
-    private long registerHost(String name) {
-        return ((Number) given().auth().preemptive().basic(ADMIN, ADMIN_PASSWORD).contentType(ContentType.JSON)
-                .body("{\"name\": \"" + name + "\", \"description\": \"test host\", \"labels\": {\"env\": \"test\"}}")
-                .post("/api/v1/hosts").then().statusCode(201).extract().path("host.id")).longValue();
-    }
-
-    private String issueToken(long hostId, int hours) {
-        return given().auth().preemptive().basic(ADMIN, ADMIN_PASSWORD).contentType(ContentType.JSON)
-                .body("{\"lifetimeHours\": " + hours + "}")
-                .post("/api/v1/hosts/" + hostId + "/enrollment-tokens").then().statusCode(201)
-                .body("token", startsWith("cakb_enroll_")).extract().path("token");
-    }
-
-    private String enroll(String token) {
-        return given().contentType(ContentType.JSON).body("{\"token\": \"" + token + "\"}")
-                .post("/api/v1/agent/enroll").then().statusCode(201)
-                .body("credential", startsWith("cakb_agent_")).extract().path("credential");
-    }
-
-    private String enrolledAgent(String hostName) {
-        return enroll(issueToken(registerHost(hostName), 1));
-    }
 
     @Test
     void tokensAreSingleUseAndStoredOnlyAsHashes() {

@@ -1,0 +1,61 @@
+package org.cakb.testing;
+
+import io.restassured.http.ContentType;
+
+import java.time.Instant;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.startsWith;
+
+/** Registers hosts, enrolls agents and builds reports through the real API, as an admin and an agent would. */
+public final class FleetFixture {
+
+    public static final String ADMIN = "admin";
+    public static final String ADMIN_PASSWORD = "test-admin-password";
+
+    private FleetFixture() {
+    }
+
+    public static long registerHost(String name) {
+        return ((Number) given().auth().preemptive().basic(ADMIN, ADMIN_PASSWORD).contentType(ContentType.JSON)
+                .body("{\"name\": \"" + name + "\", \"description\": \"test host\", \"labels\": {\"env\": \"test\"}}")
+                .post("/api/v1/hosts").then().statusCode(201).extract().path("host.id")).longValue();
+    }
+
+    public static String issueToken(long hostId, int hours) {
+        return given().auth().preemptive().basic(ADMIN, ADMIN_PASSWORD).contentType(ContentType.JSON)
+                .body("{\"lifetimeHours\": " + hours + "}")
+                .post("/api/v1/hosts/" + hostId + "/enrollment-tokens").then().statusCode(201)
+                .body("token", startsWith("cakb_enroll_")).extract().path("token");
+    }
+
+    public static String enroll(String token) {
+        return given().contentType(ContentType.JSON).body("{\"token\": \"" + token + "\"}")
+                .post("/api/v1/agent/enroll").then().statusCode(201)
+                .body("credential", startsWith("cakb_agent_")).extract().path("credential");
+    }
+
+    public static String enrolledAgent(String hostName) {
+        return enroll(issueToken(registerHost(hostName), 1));
+    }
+
+    /** A two-result report; {@code status} is the first check's status, {@code observed} its observed value (JSON-escaped by the caller). */
+    public static String report(String reportId, String status, String observed) {
+        String now = Instant.now().toString();
+        return """
+                {"reportId": "%s", "agent": "cakb-agent", "agentVersion": "0.1.0-test",
+                 "startedAt": "%s", "finishedAt": "%s", "bundle": "test",
+                 "system": {"hostname": "web-1", "kernel": "6.1.0", "osRelease": "Debian GNU/Linux 12"},
+                 "environment": {"vantage": "container", "runtime": "docker"},
+                 "results": [
+                   {"id": "probe:caps/no-cap-sys-admin", "verifies": ["cm:no-cap-sys-admin"], "status": "%s",
+                    "observed": "%s", "expected": "no CAP_SYS_ADMIN", "explanation": "test"},
+                   {"id": "probe:seccomp/filter-mode", "verifies": ["cm:seccomp-filter"], "status": "pass",
+                    "observed": "Seccomp: 2", "expected": "2", "explanation": "filter mode"}
+                 ]}""".formatted(reportId, now, now, status, observed);
+    }
+
+    public static String report(String reportId, String status) {
+        return report(reportId, status, "CapEff without CAP_SYS_ADMIN");
+    }
+}
