@@ -9,7 +9,11 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.EntityTag;
+import jakarta.ws.rs.core.Request;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import org.cakb.common.StableUuid;
 import org.cakb.common.ApiError;
 import org.cakb.common.ApiException;
 import org.cakb.common.PageOf;
@@ -35,6 +39,7 @@ public class CatalogResource {
     private static final String KINDS = "sources|requirements|threats|countermeasures|recommendations|platforms|platform-defaults|probes";
     private static final Set<String> COMMON_PARAMS = Set.of("page", "size", "status", "provenance");
 
+
     @Inject
     CatalogService catalog;
 
@@ -46,11 +51,15 @@ public class CatalogResource {
                     + "threats: category, technique, countermeasure; countermeasures: layer, technical, requirement; "
                     + "recommendations: scope, platform, countermeasure; platforms: lifecycle; platform-defaults: platform, "
                     + "countermeasure, state, evidence; probes: countermeasure, vantage; sources: document-type. "
+                    + "updated-since (ISO-8601) returns records changed at or after that time, withdrawn ones included with status=all. "
+                    + "Responses carry an ETag; send If-None-Match to get 304 when nothing changed. "
                     + "Unknown parameters or values are rejected with 400.")
-    @APIResponse(responseCode = "200", description = "A page of records with their links in both directions")
+    @APIResponse(responseCode = "200", description = "A page of records with their links in both directions",
+            content = @Content(schema = @Schema(implementation = PageOf.class)))
+    @APIResponse(responseCode = "304", description = "Not modified since the ETag sent in If-None-Match")
     @APIResponse(responseCode = "400", description = "Bad query parameter",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
-    public PageOf<RecordViews.Summary> list(
+    public Response list(
             @Parameter(description = "Record kind", schema = @Schema(type = SchemaType.STRING,
                     enumeration = {"sources", "requirements", "threats", "countermeasures", "recommendations", "platforms",
                             "platform-defaults", "probes"}))
@@ -59,7 +68,12 @@ public class CatalogResource {
             @QueryParam("size") @DefaultValue("50") String size,
             @QueryParam("status") @DefaultValue("active") String status,
             @QueryParam("provenance") String provenance,
-            @Context UriInfo uri) {
+            @Context UriInfo uri, @Context Request request) {
+        EntityTag etag = etag(uri);
+        Response.ResponseBuilder notModified = request.evaluatePreconditions(etag);
+        if (notModified != null) {
+            return notModified.build();
+        }
         Map<String, String> filters = new LinkedHashMap<>();
         uri.getQueryParameters().forEach((name, values) -> {
             if (!COMMON_PARAMS.contains(name)) {
@@ -69,17 +83,29 @@ public class CatalogResource {
                 filters.put(name, values.get(0));
             }
         });
-        return catalog.list(kind(kind), filters, provenance, status, integer("page", page), integer("size", size));
+        return Response.ok(catalog.list(kind(kind), filters, provenance, status, integer("page", page), integer("size", size)))
+                .tag(etag).build();
     }
 
     @GET
     @Path("/{kind: " + KINDS + "}/{id: .+}")
     @Operation(summary = "One record with its citations, links in both directions and traceability neighbourhood")
-    @APIResponse(responseCode = "200", description = "The record")
+    @APIResponse(responseCode = "200", description = "The record",
+            content = @Content(schema = @Schema(implementation = RecordViews.Detail.class)))
     @APIResponse(responseCode = "404", description = "No record of that kind with that id",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
-    public RecordViews.Detail get(@PathParam("kind") String kind, @PathParam("id") String id) {
-        return catalog.get(kind(kind), id);
+    public Response get(@PathParam("kind") String kind, @PathParam("id") String id, @Context UriInfo uri, @Context Request request) {
+        EntityTag etag = etag(uri);
+        Response.ResponseBuilder notModified = request.evaluatePreconditions(etag);
+        if (notModified != null) {
+            return notModified.build();
+        }
+        return Response.ok(catalog.get(kind(kind), id)).tag(etag).build();
+    }
+
+    /** Weak validator: the knowledge base only changes through content loads, so its version plus the URL identify a response. */
+    private EntityTag etag(UriInfo uri) {
+        return new EntityTag(StableUuid.of(catalog.contentVersion() + " " + uri.getRequestUri()).toString(), true);
     }
 
     private static RecordKind kind(String plural) {

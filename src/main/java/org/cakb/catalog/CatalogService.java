@@ -31,6 +31,8 @@ import java.util.stream.Collectors;
 public class CatalogService {
 
     public static final int MAX_PAGE_SIZE = 200;
+    /** Query parameter for incremental sync: records changed (including withdrawn) at or after a time. */
+    public static final String UPDATED_SINCE = "updated-since";
 
     @Inject
     EntityManager em;
@@ -66,7 +68,18 @@ public class CatalogService {
             where.append(" AND provenance = :provenance");
             bind.put("provenance", provenance);
         }
-        ObjectNode containment = attributeFilter(kind, params);
+        Map<String, String> attributeParams = new LinkedHashMap<>(params);
+        String updatedSince = attributeParams.remove(UPDATED_SINCE);
+        if (updatedSince != null) {
+            try {
+                bind.put("updatedSince", java.time.OffsetDateTime.parse(updatedSince));
+            } catch (java.time.format.DateTimeParseException e) {
+                throw ApiException.badRequest("updated-since must be an ISO-8601 timestamp with offset, e.g. 2026-11-01T00:00:00Z; got '"
+                        + updatedSince + "'");
+            }
+            where.append(" AND updated_at >= :updatedSince");
+        }
+        ObjectNode containment = attributeFilter(kind, attributeParams);
         if (!containment.isEmpty()) {
             where.append(" AND attributes @> CAST(:attributes AS jsonb)");
             bind.put("attributes", containment.toString());
@@ -201,7 +214,7 @@ public class CatalogService {
             Filter filter = filters.get(param.getKey());
             if (filter == null) {
                 throw ApiException.badRequest("unknown query parameter '" + param.getKey() + "' for " + kind.plural
-                        + "; allowed: page, size, status, provenance" + (filters.isEmpty() ? "" : ", " + String.join(", ", sorted(filters.keySet()))));
+                        + "; allowed: page, size, status, provenance, updated-since" + (filters.isEmpty() ? "" : ", " + String.join(", ", sorted(filters.keySet()))));
             }
             String value = param.getValue();
             if (value == null || value.isBlank()) {
@@ -247,6 +260,12 @@ public class CatalogService {
 
     private static List<String> sorted(Collection<String> values) {
         return values.stream().sorted().toList();
+    }
+
+    /** Changes whenever any record changes: used as the validator of HTTP caching (ETag). */
+    public String contentVersion() {
+        Object[] row = (Object[]) em.createNativeQuery("SELECT max(updated_at)::text, count(*) FROM kb_record").getSingleResult();
+        return row[0] + "/" + row[1];
     }
 
     /** Counts of active records per kind, for overviews. */

@@ -157,6 +157,22 @@ class CatalogResourceTest {
     }
 
     @Test
+    void listsAndRecordsAreCacheableWithETags() {
+        String etag = given().get("/api/v1/threats?size=5").then().statusCode(200).extract().header("ETag");
+        given().header("If-None-Match", etag).get("/api/v1/threats?size=5").then().statusCode(304);
+        given().header("If-None-Match", etag).get("/api/v1/threats?size=6").then().statusCode(200);
+        String recordTag = given().get("/api/v1/threats/" + ESCAPE).then().statusCode(200).extract().header("ETag");
+        given().header("If-None-Match", recordTag).get("/api/v1/threats/" + ESCAPE).then().statusCode(304);
+    }
+
+    @Test
+    void updatedSinceSelectsRecentChanges() {
+        given().get("/api/v1/threats?updated-since=2000-01-01T00:00:00Z").then().statusCode(200).body("total", greaterThan(0));
+        given().get("/api/v1/threats?updated-since=2999-01-01T00:00:00Z").then().statusCode(200).body("total", equalTo(0));
+        given().get("/api/v1/threats?updated-since=yesterday").then().statusCode(400).body("message", containsString("ISO-8601"));
+    }
+
+    @Test
     void openApiDocumentsTheApi() {
         given().get("/q/openapi?format=json").then()
                 .statusCode(200)
