@@ -4,6 +4,7 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -15,10 +16,10 @@ import jakarta.ws.rs.core.Response;
 import org.cakb.assessment.AccessPolicy.Operation;
 import org.cakb.common.ApiException;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.util.List;
 
@@ -121,13 +122,18 @@ public class AssessmentResource {
         return service.clearWaiver(id, itemId, version, access.username());
     }
 
+    /**
+     * Upload one evidence file as the raw request body (Content-Type: the file's type; ?filename=...). Not multipart:
+     * the CSRF filter checks every multipart form, and API callers authenticate with HTTP Basic and hold no CSRF
+     * cookie. Browsers upload multipart through the CSRF-protected page form instead.
+     */
     @POST
     @Path("/{id}/items/{itemId}/attachments")
-    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Consumes(MediaType.WILDCARD)
     @Policy(Operation.UPLOAD_ATTACHMENT)
-    public Response upload(@PathParam("id") long id, @PathParam("itemId") long itemId, @RestForm("file") FileUpload file) {
-        AssessmentViews.AttachmentInfo info = service.attach(id, itemId, file == null ? null : file.fileName(),
-                file == null ? null : file.contentType(), read(file), access.username());
+    public Response upload(@PathParam("id") long id, @PathParam("itemId") long itemId, @QueryParam("filename") String filename,
+                           @HeaderParam("Content-Type") String contentType, InputStream body) {
+        AssessmentViews.AttachmentInfo info = service.attach(id, itemId, filename, contentType, read(body), access.username());
         return Response.status(201).entity(info).build();
     }
 
@@ -151,6 +157,26 @@ public class AssessmentResource {
     @Policy(Operation.VIEW_HISTORY)
     public List<AssessmentViews.History> history(@PathParam("id") long id) {
         return service.history(id);
+    }
+
+    /** Reads a raw body, refusing it as soon as it passes the limit. */
+    static byte[] read(InputStream body) {
+        if (body == null) {
+            throw Validation.field("file", "the request body (the file) is empty");
+        }
+        try (InputStream in = body) {
+            byte[] data = in.readNBytes(Attachments.MAX_BYTES + 1);
+            if (data.length > Attachments.MAX_BYTES) {
+                long rest = data.length;
+                while (in.read() >= 0) {
+                    rest++;
+                }
+                throw Attachments.tooLarge(rest);
+            }
+            return data;
+        } catch (IOException e) {
+            throw new ApiException(Response.Status.BAD_REQUEST, "could not read the uploaded file");
+        }
     }
 
     /** Reads an uploaded file, refusing one over the limit before reading it. */

@@ -1,5 +1,8 @@
 package org.cakb.assessment;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -8,6 +11,7 @@ import java.util.List;
  * SP 800-190 countermeasures (sp800-190:4.x.y requirement records), recommendations (the requirements their
  * countermeasures satisfy) and hand-picked requirement ids.
  */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class Scope {
     public List<String> areas = new ArrayList<>();
     public List<String> countermeasures = new ArrayList<>();
@@ -24,8 +28,20 @@ public class Scope {
         this.requirements = requirements == null ? new ArrayList<>() : new ArrayList<>(requirements);
     }
 
+    @JsonIgnore
     public boolean isEmpty() {
         return areas.isEmpty() && countermeasures.isEmpty() && recommendations.isEmpty() && requirements.isEmpty();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Scope s && areas.equals(s.areas) && countermeasures.equals(s.countermeasures)
+                && recommendations.equals(s.recommendations) && requirements.equals(s.requirements);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(areas, countermeasures, recommendations, requirements);
     }
 
     @Override
