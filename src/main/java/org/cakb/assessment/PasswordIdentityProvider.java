@@ -21,6 +21,7 @@ import jakarta.inject.Inject;
  * Roles of later requests (session cookie) still come from app_user through security-jpa.
  */
 @ApplicationScoped
+@io.quarkus.arc.Unremovable
 public class PasswordIdentityProvider implements IdentityProvider<UsernamePasswordAuthenticationRequest> {
 
     /** A real bcrypt hash, compared against when the user does not exist, so both cases take the same time. */
@@ -36,7 +37,7 @@ public class PasswordIdentityProvider implements IdentityProvider<UsernamePasswo
 
     @Override
     public int priority() {
-        return 1000;
+        return 2000; // security-jpa's own provider has 1001; this one must come first
     }
 
     @Override

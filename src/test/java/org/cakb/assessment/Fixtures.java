@@ -27,6 +27,10 @@ public class Fixtures {
     @Inject
     AssessmentService service;
 
+    public AssessmentService service() {
+        return service;
+    }
+
     public void users() {
         QuarkusTransaction.requiringNew().run(() -> {
             for (String[] u : new String[][]{{VIEWER, AppUser.VIEWER}, {ASSESSOR, AppUser.ASSESSOR}, {OTHER_ASSESSOR, AppUser.ASSESSOR}}) {
