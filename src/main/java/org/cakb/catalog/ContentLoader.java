@@ -3,6 +3,7 @@ package org.cakb.catalog;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -31,6 +32,9 @@ public class ContentLoader {
 
     @Inject
     ContentWriter writer;
+
+    @Inject
+    Event<ContentLoaded> loaded;
 
     private volatile ContentLoad lastAttempt;
 
@@ -67,8 +71,10 @@ public class ContentLoader {
             ContentWriter.Counts counts = writer.write(read.files());
             long tookMillis = (System.nanoTime() - startNanos) / 1_000_000;
             record(started, trigger, "succeeded", read.files().size(), counts, null);
-            return new LoadReport(trigger, read.files().size(), counts.added(), counts.updated(), counts.unchanged(),
+            LoadReport report = new LoadReport(trigger, read.files().size(), counts.added(), counts.updated(), counts.unchanged(),
                     counts.withdrawn(), tookMillis);
+            loaded.fire(new ContentLoaded(report));
+            return report;
         } catch (RuntimeException e) {
             record(started, trigger, "failed", filesRead, new ContentWriter.Counts(0, 0, 0, 0), e.getMessage());
             throw e;

@@ -15,7 +15,7 @@ public class ApiExceptionMappers {
 
     @ServerExceptionMapper
     public Response apiException(ApiException e) {
-        return json(e.status.getStatusCode(), e.getMessage(), e.details);
+        return json(e.status, e.getMessage(), e.details);
     }
 
     @ServerExceptionMapper

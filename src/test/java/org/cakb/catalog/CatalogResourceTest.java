@@ -70,8 +70,8 @@ class CatalogResourceTest {
                 .body("trace.countermeasures.id", hasItems("cm:namespace-user", "cm:capabilities-minimal", "cm:seccomp-filter"))
                 .body("trace.requirements.id", hasItems("nistir8176:req/a2-user-namespace-remap", "sp800-190:4.4.3"))
                 .body("trace.recommendations.size()", greaterThan(0))
-                .body("trace.platform-defaults.findAll { it.id.startsWith('default:docker/') }.size()", greaterThan(0))
-                .body("trace.platform-defaults.findAll { it.id.startsWith('default:lxc/') }.size()", greaterThan(0))
+                .body("trace.'platform-defaults'.findAll { it.id.startsWith('default:docker/') }.size()", greaterThan(0))
+                .body("trace.'platform-defaults'.findAll { it.id.startsWith('default:lxc/') }.size()", greaterThan(0))
                 .body("trace.probes.size()", greaterThan(0));
     }
 

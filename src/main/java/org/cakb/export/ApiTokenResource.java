@@ -1,0 +1,56 @@
+package org.cakb.export;
+
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+
+/** Admins manage read-only API tokens for GRC tools. */
+@Path("/api/v1/admin/api-tokens")
+@Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed("admin")
+@Tag(name = "Administration")
+public class ApiTokenResource {
+
+    @Inject
+    ApiTokens tokens;
+    @Inject
+    SecurityIdentity identity;
+
+    public record CreateRequest(String name, OffsetDateTime expiresAt) {
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Create a read-only API token; the secret is in this response only")
+    public Response create(CreateRequest request) {
+        ApiTokens.Created created = tokens.create(request == null ? null : request.name(), request == null ? null : request.expiresAt(),
+                identity.getPrincipal().getName());
+        return Response.status(Response.Status.CREATED).entity(created).build();
+    }
+
+    @GET
+    @Operation(summary = "Every API token with its last use; never the secret")
+    public List<ApiTokens.View> list() {
+        return tokens.list();
+    }
+
+    @POST
+    @Path("/{id}/revoke")
+    @Operation(summary = "Revoke a token; requests with it get 401 from then on")
+    public ApiTokens.View revoke(@PathParam("id") long id) {
+        return tokens.revoke(id, identity.getPrincipal().getName());
+    }
+}

@@ -1,0 +1,71 @@
+package org.cakb.fleet;
+
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.cakb.common.ApiException;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.util.Map;
+
+/** What an agent may do, and nothing more: enroll once, then submit reports about its own host. */
+@Path("/api/v1/agent")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Agent", description = "Endpoints for the probe agent")
+public class AgentResource {
+
+    @Inject
+    EnrollmentService enrollment;
+    @Inject
+    ReportIngestion ingestion;
+    @Inject
+    SecurityIdentity identity;
+    @Inject
+    ProbeBundles bundles;
+
+    public record EnrollRequest(String token) {
+    }
+
+    @POST
+    @Path("/enroll")
+    @PermitAll
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Exchange a one-time enrollment token for this host's credential (shown once)")
+    public Response enroll(EnrollRequest request) {
+        if (request == null || request.token() == null || request.token().isBlank()) {
+            throw ApiException.badRequest("body must be {\"token\": \"cakb_enroll_...\"}");
+        }
+        EnrollmentService.IssuedCredential issued = enrollment.enroll(request.token().strip());
+        return Response.status(Response.Status.CREATED).entity(issued).build();
+    }
+
+    @GET
+    @Path("/probes")
+    @RolesAllowed(AgentCredentials.ROLE)
+    @Operation(summary = "The current probe definitions, in the agent's bundle format (the same set the agent jar ships with)")
+    public Response probes() {
+        return Response.ok(bundles.current(), MediaType.APPLICATION_JSON).build();
+    }
+
+    @POST
+    @Path("/reports")
+    @RolesAllowed(AgentCredentials.ROLE)
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Submit a report about this agent's own host; idempotent by report id")
+    public Response submit(byte[] body) {
+        long hostId = identity.<Long>getAttribute(AgentCredentials.HOST_ID);
+        long credentialId = identity.<Long>getAttribute(AgentCredentials.CREDENTIAL_ID);
+        ReportIngestion.Outcome outcome = ingestion.ingest(hostId, credentialId, body == null ? new byte[0] : body);
+        return Response.status(outcome == ReportIngestion.Outcome.STORED ? Response.Status.CREATED : Response.Status.OK)
+                .entity(Map.of("outcome", outcome.name().toLowerCase())).build();
+    }
+}

@@ -1,0 +1,263 @@
+package org.cakb.fleet;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaValidatorsConfig;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.core.Response;
+import org.cakb.catalog.ContentLoaded;
+import org.cakb.common.ApiException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Validates and stores an agent's report: size, JSON, schema, known check ids and plausible timestamps first;
+ * then the report and all its results in one transaction. Idempotent by report UUID: the same report sent
+ * again is stored once; a different report reusing a UUID is refused.
+ */
+@ApplicationScoped
+public class ReportIngestion {
+
+    public static final int MAX_REPORT_BYTES = 1024 * 1024;
+    static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
+    static final Duration MAX_AGE = Duration.ofDays(30);
+
+    public enum Outcome { STORED, DUPLICATE }
+
+    @Inject
+    ObjectMapper json;
+    @Inject
+    AgroalDataSource dataSource;
+
+    private final JsonSchema schema = loadSchema();
+    private volatile Set<String> knownChecks;
+
+    void contentChanged(@Observes ContentLoaded event) {
+        knownChecks = null;
+    }
+
+    public Outcome ingest(long hostId, long credentialId, byte[] body) {
+        if (body.length > MAX_REPORT_BYTES) {
+            throw new ApiException(Response.Status.REQUEST_ENTITY_TOO_LARGE,
+                    "report is " + body.length + " bytes; the limit is " + MAX_REPORT_BYTES + " bytes");
+        }
+        JsonNode report;
+        try {
+            report = json.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw ApiException.badRequest("report is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw ApiException.badRequest("report could not be read");
+        }
+        if (report == null || !report.isObject()) {
+            throw ApiException.badRequest("report must be a JSON object");
+        }
+        validate(report);
+        return store(hostId, credentialId, report, sha256(body));
+    }
+
+    private void validate(JsonNode report) {
+        Set<ValidationMessage> messages = schema.validate(report);
+        if (!messages.isEmpty()) {
+            throw new ApiException(ApiException.UNPROCESSABLE, "report does not match the report schema",
+                    messages.stream().map(ValidationMessage::getMessage).sorted().limit(20).toList());
+        }
+        Instant started = instant(report, "startedAt");
+        Instant finished = instant(report, "finishedAt");
+        Instant now = Instant.now();
+        if (finished.isBefore(started)) {
+            throw unprocessable("finishedAt (" + finished + ") is before startedAt (" + started + ")");
+        }
+        if (finished.isAfter(now.plus(MAX_CLOCK_SKEW))) {
+            throw unprocessable("finishedAt (" + finished + ") is in the future; check the host's clock");
+        }
+        if (started.isBefore(now.minus(MAX_AGE))) {
+            throw unprocessable("startedAt (" + started + ") is more than " + MAX_AGE.toDays() + " days old");
+        }
+        Set<String> known = knownChecks();
+        Set<String> seen = new HashSet<>();
+        JsonNode results = report.get("results");
+        for (int i = 0; i < results.size(); i++) {
+            String id = results.get(i).get("id").asText();
+            if (!known.contains(id)) {
+                throw unprocessable("results[" + i + "].id: unknown check id '" + id + "'");
+            }
+            if (!seen.add(id)) {
+                throw unprocessable("results[" + i + "].id: check '" + id + "' appears twice");
+            }
+        }
+    }
+
+    private Outcome store(long hostId, long credentialId, JsonNode report, String payloadHash) {
+        String reportId = report.get("reportId").asText();
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                Outcome outcome = insert(connection, hostId, credentialId, report, payloadHash, reportId);
+                connection.commit();
+                return outcome;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not store report " + reportId, e);
+        }
+    }
+
+    private Outcome insert(Connection connection, long hostId, long credentialId, JsonNode report, String payloadHash,
+                           String reportId) throws SQLException {
+        JsonNode system = report.path("system");
+        JsonNode environment = report.path("environment");
+        int[] counts = new int[4];
+        for (JsonNode result : report.get("results")) {
+            counts[List.of("pass", "fail", "not-applicable", "error").indexOf(result.get("status").asText())]++;
+        }
+        try (PreparedStatement insert = connection.prepareStatement("""
+                INSERT INTO fleet_report (id, host_id, credential_id, started_at, finished_at, agent_version, vantage, runtime,
+                    hostname, kernel, os_release, passed, failed, not_applicable, errors, payload_sha256, payload)
+                VALUES (?::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)
+                ON CONFLICT (id) DO NOTHING""")) {
+            insert.setString(1, reportId);
+            insert.setLong(2, hostId);
+            insert.setLong(3, credentialId);
+            insert.setTimestamp(4, Timestamp.from(instant(report, "startedAt")));
+            insert.setTimestamp(5, Timestamp.from(instant(report, "finishedAt")));
+            insert.setString(6, report.get("agentVersion").asText());
+            insert.setString(7, text(environment, "vantage"));
+            insert.setString(8, text(environment, "runtime"));
+            insert.setString(9, text(system, "hostname"));
+            insert.setString(10, text(system, "kernel"));
+            insert.setString(11, text(system, "osRelease"));
+            for (int i = 0; i < 4; i++) {
+                insert.setInt(12 + i, counts[i]);
+            }
+            insert.setString(16, payloadHash);
+            insert.setString(17, report.toString());
+            if (insert.executeUpdate() == 0) {
+                return duplicate(connection, hostId, reportId, payloadHash);
+            }
+        }
+        try (PreparedStatement result = connection.prepareStatement("""
+                INSERT INTO fleet_result (report_id, check_id, countermeasures, status, observed, expected, explanation)
+                VALUES (?::uuid, ?, ?, ?, ?, ?, ?)""")) {
+            for (JsonNode r : report.get("results")) {
+                result.setString(1, reportId);
+                result.setString(2, r.get("id").asText());
+                List<String> verifies = new java.util.ArrayList<>();
+                r.path("verifies").forEach(v -> verifies.add(v.asText()));
+                result.setArray(3, connection.createArrayOf("text", verifies.toArray()));
+                result.setString(4, r.get("status").asText());
+                result.setString(5, text(r, "observed"));
+                result.setString(6, text(r, "expected"));
+                result.setString(7, text(r, "explanation"));
+                result.addBatch();
+            }
+            result.executeBatch();
+        }
+        try (PreparedStatement host = connection.prepareStatement("""
+                UPDATE fleet_host SET last_seen_at = now(), agent_version = ?, vantage = ?, runtime = ?, hostname = ?,
+                    kernel = ?, os_release = ? WHERE id = ?""")) {
+            host.setString(1, report.get("agentVersion").asText());
+            host.setString(2, text(environment, "vantage"));
+            host.setString(3, text(environment, "runtime"));
+            host.setString(4, text(system, "hostname"));
+            host.setString(5, text(system, "kernel"));
+            host.setString(6, text(system, "osRelease"));
+            host.setLong(7, hostId);
+            host.executeUpdate();
+        }
+        return Outcome.STORED;
+    }
+
+    private static Outcome duplicate(Connection connection, long hostId, String reportId, String payloadHash) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT host_id, payload_sha256 FROM fleet_report WHERE id = ?::uuid")) {
+            select.setString(1, reportId);
+            try (ResultSet row = select.executeQuery()) {
+                row.next();
+                if (row.getLong(1) == hostId && row.getString(2).equals(payloadHash)) {
+                    return Outcome.DUPLICATE;
+                }
+            }
+        }
+        throw new ApiException(Response.Status.CONFLICT, "report " + reportId + " was already stored with different content; "
+                + "a report id must not be reused");
+    }
+
+    private Set<String> knownChecks() {
+        Set<String> known = knownChecks;
+        if (known == null) {
+            known = new HashSet<>();
+            try (Connection connection = dataSource.getConnection();
+                 PreparedStatement select = connection.prepareStatement("SELECT id FROM kb_record WHERE kind = 'probe'");
+                 ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    known.add(rows.getString(1));
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException("could not read the probe set", e);
+            }
+            knownChecks = known;
+        }
+        return known;
+    }
+
+    private static Instant instant(JsonNode report, String field) {
+        try {
+            return Instant.parse(report.get(field).asText());
+        } catch (DateTimeParseException e) {
+            throw unprocessable(field + " is not an ISO-8601 UTC timestamp such as 2026-11-23T10:15:30Z");
+        }
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? null : value.asText();
+    }
+
+    private static ApiException unprocessable(String message) {
+        return ApiException.unprocessable(message);
+    }
+
+    private static String sha256(byte[] body) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JsonSchema loadSchema() {
+        try (InputStream in = ReportIngestion.class.getResourceAsStream("/fleet/report.schema.json")) {
+            SchemaValidatorsConfig config = SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
+            return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
+                    .getSchema(new String(in.readAllBytes(), StandardCharsets.UTF_8), config);
+        } catch (IOException e) {
+            throw new IllegalStateException("report schema missing", e);
+        }
+    }
+}

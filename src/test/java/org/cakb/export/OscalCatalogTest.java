@@ -1,0 +1,73 @@
+package org.cakb.export;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+import java.io.InputStream;
+import java.util.List;
+import java.util.Set;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The OSCAL catalog export validates against NIST's OSCAL 1.0.6 JSON schema and is stable. */
+@QuarkusTest
+class OscalCatalogTest {
+
+    static JsonSchema schema(String resource) throws Exception {
+        try (InputStream in = OscalCatalogTest.class.getResourceAsStream(resource)) {
+            return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7).getSchema(in);
+        }
+    }
+
+    @Test
+    void theCatalogIsValidOscal() throws Exception {
+        String body = given().get("/api/v1/oscal/catalog").then().statusCode(200)
+                .contentType("application/oscal.catalog+json").extract().asString();
+        JsonNode document = new ObjectMapper().readTree(body);
+        Set<ValidationMessage> errors = schema("/oscal/v1.0.6_oscal_catalog_schema.json").validate(document);
+        assertEquals(List.of(), errors.stream().map(ValidationMessage::getMessage).limit(20).toList());
+
+        JsonNode groups = document.at("/catalog/groups");
+        assertEquals("nistir8176", groups.get(0).get("id").asText());
+        assertEquals(4, groups.get(0).get("groups").size(), "one group per NISTIR 8176 area");
+        assertTrue(groups.get(1).get("groups").size() >= 6, "one group per SP 800-190 §4 section");
+        assertTrue(document.at("/catalog/back-matter/resources").size() > 20);
+    }
+
+    @Test
+    void theValidatorRejectsABrokenCatalog() throws Exception {
+        JsonNode broken = new ObjectMapper().readTree("{\"catalog\": {\"uuid\": \"not-a-uuid\", \"groups\": [{\"id\": \"a:b\"}]}}");
+        assertTrue(schema("/oscal/v1.0.6_oscal_catalog_schema.json").validate(broken).size() >= 3,
+                "missing metadata, bad uuid and bad group must all be reported");
+    }
+
+    @Test
+    void controlsCarryProvenanceStatementsAndGuidance() {
+        given().get("/api/v1/oscal/catalog").then().statusCode(200)
+                .body("catalog.groups[0].groups.find { it.id == 'nistir8176-area-host-os-kernel' }.controls"
+                        + ".find { it.id == 'nistir8176-req-a2-user-namespace-remap' }.props.find { it.name == 'provenance' }.value",
+                        equalTo("derived"))
+                .body("catalog.groups[0].groups.find { it.id == 'nistir8176-area-host-os-kernel' }.controls"
+                        + ".find { it.id == 'nistir8176-req-a2-user-namespace-remap' }.parts.name", hasItem("guidance"))
+                .body("catalog.groups[0].groups.find { it.id == 'nistir8176-area-host-os-kernel' }.props.find { it.name == 'provenance' }.value",
+                        equalTo("quoted"));
+    }
+
+    @Test
+    void exportsOfUnchangedContentAreIdenticalAndCacheable() {
+        var first = given().get("/api/v1/oscal/catalog").then().statusCode(200).extract();
+        String second = given().get("/api/v1/oscal/catalog").then().statusCode(200).extract().asString();
+        assertEquals(first.asString(), second);
+        given().header("If-None-Match", first.header("ETag")).get("/api/v1/oscal/catalog").then().statusCode(304);
+    }
+}
