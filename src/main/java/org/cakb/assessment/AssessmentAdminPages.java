@@ -128,7 +128,7 @@ public class AssessmentAdminPages {
     @ServerExceptionMapper
     public Response pageError(ApiException e) {
         return Response.status(e.status).type(MediaType.TEXT_HTML_TYPE)
-                .entity(AssessmentPages.Templates.error(nav(), e.status.getStatusCode(), e.getMessage())).build();
+                .entity(AssessmentPages.Templates.error(nav(), e.status, e.getMessage())).build();
     }
 
     private static List<String> words(String s) {

@@ -246,7 +246,7 @@ public class AssessmentPages {
 
     @ServerExceptionMapper
     public Response pageError(ApiException e) {
-        return Response.status(e.status).type(MediaType.TEXT_HTML_TYPE).entity(Templates.error(nav(), e.status.getStatusCode(), e.getMessage()))
+        return Response.status(e.status).type(MediaType.TEXT_HTML_TYPE).entity(Templates.error(nav(), e.status, e.getMessage()))
                 .build();
     }
 
