@@ -1,0 +1,114 @@
+package org.cakb.assessment;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * THE authorization policy: every operation on assessments and accounts, for every role, in one table.
+ * The API and the browser pages both declare their operation with {@link Policy}; {@link PolicyInterceptor}
+ * enforces this table on the server for every call (a method without a declared operation is refused).
+ * A user holding several roles gets the most permissive grant among them.
+ */
+public final class AccessPolicy {
+
+    /** What a role may do for one operation. */
+    public enum Grant {
+        /** always */
+        ALLOW,
+        /** only on assessments the user is assigned to as an assessor */
+        IF_ASSIGNED,
+        /** never */
+        DENY
+    }
+
+    /** Whether an operation is refused (409) while the assessment is completed. */
+    public enum WhenCompleted { ALLOWED, READ_ONLY }
+
+    public enum Operation {
+        LIST_ASSESSMENTS, VIEW_ASSESSMENT, CREATE_ASSESSMENT, EDIT_ASSESSMENT, CHANGE_STATUS, REOPEN_ASSESSMENT,
+        ASSIGN_ASSESSORS, LIST_ITEMS, VIEW_ITEM, EDIT_ITEM, SET_WAIVER, UPLOAD_ATTACHMENT, DOWNLOAD_ATTACHMENT,
+        VIEW_HISTORY, LIST_USERS, CREATE_USER
+    }
+
+    public static final List<String> ROLES = List.of(AppUser.VIEWER, AppUser.ASSESSOR, AppUser.ADMIN);
+
+    /** One row of the table. */
+    public record Rule(Operation operation, Grant viewer, Grant assessor, Grant admin, WhenCompleted whenCompleted) {
+        public Grant grantFor(String role) {
+            return switch (role) {
+                case AppUser.VIEWER -> viewer;
+                case AppUser.ASSESSOR -> assessor;
+                case AppUser.ADMIN -> admin;
+                default -> Grant.DENY;
+            };
+        }
+    }
+
+    private static final Grant A = Grant.ALLOW, ASSIGNED = Grant.IF_ASSIGNED, D = Grant.DENY;
+    private static final WhenCompleted OPEN = WhenCompleted.ALLOWED, RO = WhenCompleted.READ_ONLY;
+
+    //                                                   viewer    assessor   admin  completed assessment
+    public static final List<Rule> TABLE = List.of(
+            new Rule(Operation.LIST_ASSESSMENTS,         A,        A,         A,     OPEN),
+            new Rule(Operation.VIEW_ASSESSMENT,          A,        A,         A,     OPEN),
+            new Rule(Operation.CREATE_ASSESSMENT,        D,        D,         A,     OPEN),
+            new Rule(Operation.EDIT_ASSESSMENT,          D,        D,         A,     RO),
+            new Rule(Operation.CHANGE_STATUS,            D,        ASSIGNED,  A,     RO),
+            new Rule(Operation.REOPEN_ASSESSMENT,        D,        D,         A,     OPEN),
+            new Rule(Operation.ASSIGN_ASSESSORS,         D,        D,         A,     RO),
+            new Rule(Operation.LIST_ITEMS,               A,        A,         A,     OPEN),
+            new Rule(Operation.VIEW_ITEM,                A,        A,         A,     OPEN),
+            new Rule(Operation.EDIT_ITEM,                D,        ASSIGNED,  D,     RO),
+            new Rule(Operation.SET_WAIVER,               D,        ASSIGNED,  A,     RO),
+            new Rule(Operation.UPLOAD_ATTACHMENT,        D,        ASSIGNED,  D,     RO),
+            new Rule(Operation.DOWNLOAD_ATTACHMENT,      A,        A,         A,     OPEN),
+            new Rule(Operation.VIEW_HISTORY,             A,        A,         A,     OPEN),
+            new Rule(Operation.LIST_USERS,               D,        D,         A,     OPEN),
+            new Rule(Operation.CREATE_USER,              D,        D,         A,     OPEN));
+
+    private static final Map<Operation, Rule> BY_OPERATION = new EnumMap<>(Operation.class);
+
+    static {
+        for (Rule rule : TABLE) {
+            if (BY_OPERATION.put(rule.operation(), rule) != null) {
+                throw new IllegalStateException("two policy rows for " + rule.operation());
+            }
+        }
+        for (Operation op : Operation.values()) {
+            if (!BY_OPERATION.containsKey(op)) {
+                throw new IllegalStateException("no policy row for " + op);
+            }
+        }
+    }
+
+    private AccessPolicy() {
+    }
+
+    public static Rule rule(Operation operation) {
+        return BY_OPERATION.get(operation);
+    }
+
+    /** The strongest grant any of the roles gives. */
+    public static Grant grant(Operation operation, Set<String> roles) {
+        Rule rule = rule(operation);
+        Grant best = Grant.DENY;
+        for (String role : roles) {
+            Grant g = rule.grantFor(role);
+            if (g == Grant.ALLOW) {
+                return Grant.ALLOW;
+            }
+            if (g == Grant.IF_ASSIGNED) {
+                best = Grant.IF_ASSIGNED;
+            }
+        }
+        return best;
+    }
+
+    /** Whether a user with these roles, assigned or not, may perform the operation (ignoring the completed state). */
+    public static boolean allows(Operation operation, Set<String> roles, boolean assigned) {
+        Grant g = grant(operation, roles);
+        return g == Grant.ALLOW || (g == Grant.IF_ASSIGNED && assigned);
+    }
+}

@@ -1,0 +1,271 @@
+package org.cakb.assessment;
+
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.cakb.assessment.AccessPolicy.Operation;
+import org.cakb.catalog.RecordViews;
+import org.cakb.common.ApiException;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.net.URI;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/** Browser pages for assessors and viewers. Same service, same {@link AccessPolicy} as the API. */
+@Path("/assessments")
+@Produces(MediaType.TEXT_HTML)
+@Guarded
+public class AssessmentPages {
+
+    @Inject
+    AssessmentService service;
+    @Inject
+    Access access;
+
+    /** Values typed into the item form (kept on conflict or error). */
+    public record ItemForm(long version, String result, String justification, String evidenceText, String evidenceLinks) {
+        static ItemForm of(AssessmentViews.Item i) {
+            return new ItemForm(i.version(), i.result(), i.justification(), i.evidenceText(), String.join("\n", i.evidenceLinks()));
+        }
+    }
+
+    public record TraceGroup(String label, List<RecordViews.Ref> records) {
+    }
+
+    public record Bar(String label, String areaId, AssessmentViews.Progress progress) {
+    }
+
+    public record Nav(String user, boolean admin) {
+    }
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance list(Nav nav, List<AssessmentViews.Summary> assessments, boolean canCreate);
+
+        static native TemplateInstance assessment(Nav nav, AssessmentViews.Detail a, List<AssessmentViews.Item> items, List<Bar> bars,
+                                                  String result, String area, List<String> results, boolean canChangeStatus,
+                                                  boolean canReopen, boolean canAssign, String message, String error);
+
+        static native TemplateInstance item(Nav nav, AssessmentViews.Detail a, AssessmentViews.ItemDetail d, ItemForm form,
+                                            AssessmentViews.StoredItem conflict, String conflictMessage, List<TraceGroup> trace,
+                                            List<String> results, boolean canEdit, boolean canWaive, boolean canUpload,
+                                            String message, String error, String today);
+
+        static native TemplateInstance history(Nav nav, AssessmentViews.Detail a, AssessmentViews.Item item,
+                                               List<AssessmentViews.History> entries);
+
+        static native TemplateInstance report(Nav nav, AssessmentViews.Detail a, List<AssessmentViews.Item> items, List<Bar> bars,
+                                              String today);
+
+        static native TemplateInstance error(Nav nav, int status, String message);
+    }
+
+    Nav nav() {
+        return new Nav(access.username(), access.roles().contains(AppUser.ADMIN));
+    }
+
+    @GET
+    @Policy(Operation.LIST_ASSESSMENTS)
+    public TemplateInstance list() {
+        return Templates.list(nav(), service.list(null), access.can(Operation.CREATE_ASSESSMENT, null));
+    }
+
+    @GET
+    @Path("/{id}")
+    @Policy(Operation.VIEW_ASSESSMENT)
+    public TemplateInstance assessment(@PathParam("id") long id, @QueryParam("result") String result, @QueryParam("area") String area,
+                                       @QueryParam("saved") String saved) {
+        return assessmentPage(id, result, area, saved == null ? null : "Saved.", null);
+    }
+
+    private TemplateInstance assessmentPage(long id, String result, String area, String message, String error) {
+        AssessmentViews.Detail a = service.detail(id);
+        return Templates.assessment(nav(), a, service.items(id, blank(result), blank(area)), bars(a), blank(result), blank(area),
+                ChecklistItem.RESULTS, access.can(Operation.CHANGE_STATUS, id), a.status().equals(Assessment.COMPLETED)
+                        && access.can(Operation.REOPEN_ASSESSMENT, id), access.can(Operation.ASSIGN_ASSESSORS, id), message, error);
+    }
+
+    @POST
+    @Path("/{id}/status")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Policy(Operation.CHANGE_STATUS)
+    public Response status(@PathParam("id") long id, @RestForm long version, @RestForm String status) {
+        try {
+            service.changeStatus(id, new AssessmentViews.StatusChange(version, status), access.username());
+        } catch (ApiException e) {
+            return Response.status(e.status).entity(assessmentPage(id, null, null, null, e.getMessage())).build();
+        }
+        return seeOther("/assessments/" + id + "?saved=1");
+    }
+
+    @POST
+    @Path("/{id}/reopen")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Policy(Operation.REOPEN_ASSESSMENT)
+    public Response reopen(@PathParam("id") long id, @RestForm long version, @RestForm String reason) {
+        try {
+            service.reopen(id, new AssessmentViews.Reopen(version, reason), access.username());
+        } catch (ApiException e) {
+            return Response.status(e.status).entity(assessmentPage(id, null, null, null, e.getMessage())).build();
+        }
+        return seeOther("/assessments/" + id + "?saved=1");
+    }
+
+    @GET
+    @Path("/{id}/items/{itemId}")
+    @Policy(Operation.VIEW_ITEM)
+    public TemplateInstance item(@PathParam("id") long id, @PathParam("itemId") long itemId, @QueryParam("saved") String saved) {
+        AssessmentViews.ItemDetail d = service.item(id, itemId);
+        return itemPage(id, d, ItemForm.of(d.item()), null, null, saved == null ? null : "Saved.", null);
+    }
+
+    private TemplateInstance itemPage(long id, AssessmentViews.ItemDetail d, ItemForm form, AssessmentViews.StoredItem conflict,
+                                      String conflictMessage, String message, String error) {
+        List<TraceGroup> trace = new ArrayList<>();
+        Map<String, List<RecordViews.Ref>> t = d.requirement().trace();
+        for (String[] g : new String[][]{{"countermeasures", "Countermeasures"}, {"threats", "Threats"},
+                {"platform-defaults", "Platform defaults"}, {"probes", "Probes"}, {"recommendations", "Recommendations"}}) {
+            trace.add(new TraceGroup(g[1], t.getOrDefault(g[0], List.of())));
+        }
+        return Templates.item(nav(), service.detail(id), d, form, conflict, conflictMessage, trace, ChecklistItem.RESULTS,
+                access.can(Operation.EDIT_ITEM, id), access.can(Operation.SET_WAIVER, id), access.can(Operation.UPLOAD_ATTACHMENT, id),
+                message, error, LocalDate.now().toString());
+    }
+
+    @POST
+    @Path("/{id}/items/{itemId}")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Policy(Operation.EDIT_ITEM)
+    public Response saveItem(@PathParam("id") long id, @PathParam("itemId") long itemId, @RestForm long version, @RestForm String result,
+                             @RestForm String justification, @RestForm String evidenceText, @RestForm String evidenceLinks) {
+        ItemForm typed = new ItemForm(version, result, nz(justification), nz(evidenceText), nz(evidenceLinks));
+        List<String> links = Arrays.stream(nz(evidenceLinks).split("\\R")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+        try {
+            service.updateItem(id, itemId, new AssessmentViews.ItemUpdate(version, result, typed.justification(), typed.evidenceText(), links),
+                    access.username());
+        } catch (ConflictException e) {
+            AssessmentViews.ItemDetail d = service.item(id, itemId);
+            // keep what was typed; the next save is made against the version now stored, deliberately
+            ItemForm kept = new ItemForm(e.current.version(), typed.result(), typed.justification(), typed.evidenceText(), typed.evidenceLinks());
+            return Response.status(409).entity(itemPage(id, d, kept, e.current, e.getMessage(), null, null)).build();
+        } catch (ApiException e) {
+            AssessmentViews.ItemDetail d = service.item(id, itemId);
+            return Response.status(e.status).entity(itemPage(id, d, typed, null, null, null, e.getMessage())).build();
+        }
+        return seeOther("/assessments/" + id + "/items/" + itemId + "?saved=1");
+    }
+
+    @POST
+    @Path("/{id}/items/{itemId}/waiver")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Policy(Operation.SET_WAIVER)
+    public Response waiver(@PathParam("id") long id, @PathParam("itemId") long itemId, @RestForm long version, @RestForm String reason,
+                           @RestForm String approver, @RestForm String expires, @RestForm String remove) {
+        try {
+            if (remove != null) {
+                service.clearWaiver(id, itemId, version, access.username());
+            } else {
+                LocalDate date;
+                try {
+                    date = expires == null || expires.isBlank() ? null : LocalDate.parse(expires);
+                } catch (DateTimeParseException e) {
+                    throw Validation.field("expires", "must be a date like 2027-01-31");
+                }
+                service.setWaiver(id, itemId, new AssessmentViews.WaiverUpdate(version, reason, approver, date), access.username());
+            }
+        } catch (ConflictException e) {
+            AssessmentViews.ItemDetail d = service.item(id, itemId);
+            return Response.status(409).entity(itemPage(id, d, ItemForm.of(d.item()), e.current, e.getMessage(), null, null)).build();
+        } catch (ApiException e) {
+            AssessmentViews.ItemDetail d = service.item(id, itemId);
+            return Response.status(e.status).entity(itemPage(id, d, ItemForm.of(d.item()), null, null, null, e.getMessage())).build();
+        }
+        return seeOther("/assessments/" + id + "/items/" + itemId + "?saved=1");
+    }
+
+    @POST
+    @Path("/{id}/items/{itemId}/attachments")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Policy(Operation.UPLOAD_ATTACHMENT)
+    public Response upload(@PathParam("id") long id, @PathParam("itemId") long itemId, @RestForm("file") FileUpload file) {
+        try {
+            service.attach(id, itemId, file == null ? null : file.fileName(), file == null ? null : file.contentType(),
+                    AssessmentResource.read(file), access.username());
+        } catch (ApiException e) {
+            AssessmentViews.ItemDetail d = service.item(id, itemId);
+            return Response.status(e.status).entity(itemPage(id, d, ItemForm.of(d.item()), null, null, null, e.getMessage())).build();
+        }
+        return seeOther("/assessments/" + id + "/items/" + itemId + "?saved=1");
+    }
+
+    @GET
+    @Path("/{id}/items/{itemId}/attachments/{attachmentId}")
+    @Produces(MediaType.WILDCARD)
+    @Policy(Operation.DOWNLOAD_ATTACHMENT)
+    public Response download(@PathParam("id") long id, @PathParam("itemId") long itemId, @PathParam("attachmentId") long attachmentId) {
+        return AssessmentResource.file(service.attachment(id, itemId, attachmentId));
+    }
+
+    @GET
+    @Path("/{id}/history")
+    @Policy(Operation.VIEW_HISTORY)
+    public TemplateInstance history(@PathParam("id") long id) {
+        return Templates.history(nav(), service.detail(id), null, service.history(id));
+    }
+
+    @GET
+    @Path("/{id}/items/{itemId}/history")
+    @Policy(Operation.VIEW_HISTORY)
+    public TemplateInstance itemHistory(@PathParam("id") long id, @PathParam("itemId") long itemId) {
+        return Templates.history(nav(), service.detail(id), service.item(id, itemId).item(), service.itemHistory(id, itemId));
+    }
+
+    @GET
+    @Path("/{id}/report")
+    @Policy(Operation.VIEW_ASSESSMENT)
+    public TemplateInstance report(@PathParam("id") long id) {
+        AssessmentViews.Detail a = service.detail(id);
+        return Templates.report(nav(), a, service.items(id, null, null), bars(a), LocalDate.now().toString());
+    }
+
+    @ServerExceptionMapper
+    public Response pageError(ApiException e) {
+        return Response.status(e.status).type(MediaType.TEXT_HTML_TYPE).entity(Templates.error(nav(), e.status, e.getMessage()))
+                .build();
+    }
+
+    static List<Bar> bars(AssessmentViews.Detail a) {
+        List<Bar> bars = new ArrayList<>();
+        bars.add(new Bar("All requirements", null, a.progress()));
+        a.areas().forEach(ar -> bars.add(new Bar(ar.areaTitle(), ar.areaId(), ar.progress())));
+        return bars;
+    }
+
+    static Response seeOther(String path) {
+        return Response.seeOther(URI.create(path)).build();
+    }
+
+    private static String blank(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    private static String nz(String s) {
+        return s == null ? "" : s;
+    }
+}

@@ -1,0 +1,206 @@
+package org.cakb.assessment;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.cakb.assessment.AccessPolicy.Operation;
+import org.cakb.common.ApiException;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.util.List;
+
+/** Assessments API. Every method declares its operation; {@link PolicyInterceptor} enforces {@link AccessPolicy}. */
+@Path("/api/v1/assessments")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Guarded
+@Tag(name = "Assessments")
+public class AssessmentResource {
+
+    @Inject
+    AssessmentService service;
+    @Inject
+    Access access;
+
+    @GET
+    @Policy(Operation.LIST_ASSESSMENTS)
+    public List<AssessmentViews.Summary> list(@QueryParam("status") String status) {
+        return service.list(status);
+    }
+
+    @POST
+    @Policy(Operation.CREATE_ASSESSMENT)
+    public Response create(AssessmentViews.NewAssessment body) {
+        AssessmentViews.Detail created = service.create(body, access.username());
+        return Response.status(201).header("Location", "/api/v1/assessments/" + created.id()).entity(created).build();
+    }
+
+    @GET
+    @Path("/{id}")
+    @Policy(Operation.VIEW_ASSESSMENT)
+    public AssessmentViews.Detail get(@PathParam("id") long id) {
+        return service.detail(id);
+    }
+
+    @PUT
+    @Path("/{id}")
+    @Policy(Operation.EDIT_ASSESSMENT)
+    public AssessmentViews.Detail update(@PathParam("id") long id, AssessmentViews.AssessmentUpdate body) {
+        return service.update(id, body, access.username());
+    }
+
+    @POST
+    @Path("/{id}/status")
+    @Policy(Operation.CHANGE_STATUS)
+    public AssessmentViews.Detail status(@PathParam("id") long id, AssessmentViews.StatusChange body) {
+        return service.changeStatus(id, body, access.username());
+    }
+
+    @POST
+    @Path("/{id}/reopen")
+    @Policy(Operation.REOPEN_ASSESSMENT)
+    public AssessmentViews.Detail reopen(@PathParam("id") long id, AssessmentViews.Reopen body) {
+        return service.reopen(id, body, access.username());
+    }
+
+    @PUT
+    @Path("/{id}/assessors")
+    @Policy(Operation.ASSIGN_ASSESSORS)
+    public AssessmentViews.Detail assign(@PathParam("id") long id, AssessmentViews.Assignment body) {
+        return service.assign(id, body, access.username());
+    }
+
+    @GET
+    @Path("/{id}/items")
+    @Policy(Operation.LIST_ITEMS)
+    public List<AssessmentViews.Item> items(@PathParam("id") long id, @QueryParam("result") String result, @QueryParam("area") String area) {
+        return service.items(id, result, area);
+    }
+
+    @GET
+    @Path("/{id}/items/{itemId}")
+    @Policy(Operation.VIEW_ITEM)
+    public AssessmentViews.ItemDetail item(@PathParam("id") long id, @PathParam("itemId") long itemId) {
+        return service.item(id, itemId);
+    }
+
+    @PUT
+    @Path("/{id}/items/{itemId}")
+    @Policy(Operation.EDIT_ITEM)
+    public AssessmentViews.Item updateItem(@PathParam("id") long id, @PathParam("itemId") long itemId, AssessmentViews.ItemUpdate body) {
+        return service.updateItem(id, itemId, body, access.username());
+    }
+
+    @PUT
+    @Path("/{id}/items/{itemId}/waiver")
+    @Policy(Operation.SET_WAIVER)
+    public AssessmentViews.Item setWaiver(@PathParam("id") long id, @PathParam("itemId") long itemId, AssessmentViews.WaiverUpdate body) {
+        return service.setWaiver(id, itemId, body, access.username());
+    }
+
+    @DELETE
+    @Path("/{id}/items/{itemId}/waiver")
+    @Policy(Operation.SET_WAIVER)
+    public AssessmentViews.Item clearWaiver(@PathParam("id") long id, @PathParam("itemId") long itemId, @QueryParam("version") Long version) {
+        if (version == null) {
+            throw Validation.field("version", "query parameter version is required");
+        }
+        return service.clearWaiver(id, itemId, version, access.username());
+    }
+
+    /**
+     * Upload one evidence file as the raw request body (Content-Type: the file's type; ?filename=...). Not multipart:
+     * the CSRF filter checks every multipart form, and API callers authenticate with HTTP Basic and hold no CSRF
+     * cookie. Browsers upload multipart through the CSRF-protected page form instead.
+     */
+    @POST
+    @Path("/{id}/items/{itemId}/attachments")
+    @Consumes(MediaType.WILDCARD)
+    @Policy(Operation.UPLOAD_ATTACHMENT)
+    public Response upload(@PathParam("id") long id, @PathParam("itemId") long itemId, @QueryParam("filename") String filename,
+                           @HeaderParam("Content-Type") String contentType, InputStream body) {
+        AssessmentViews.AttachmentInfo info = service.attach(id, itemId, filename, contentType, read(body), access.username());
+        return Response.status(201).entity(info).build();
+    }
+
+    @GET
+    @Path("/{id}/items/{itemId}/attachments/{attachmentId}")
+    @Produces(MediaType.WILDCARD)
+    @Policy(Operation.DOWNLOAD_ATTACHMENT)
+    public Response download(@PathParam("id") long id, @PathParam("itemId") long itemId, @PathParam("attachmentId") long attachmentId) {
+        return file(service.attachment(id, itemId, attachmentId));
+    }
+
+    @GET
+    @Path("/{id}/items/{itemId}/history")
+    @Policy(Operation.VIEW_HISTORY)
+    public List<AssessmentViews.History> itemHistory(@PathParam("id") long id, @PathParam("itemId") long itemId) {
+        return service.itemHistory(id, itemId);
+    }
+
+    @GET
+    @Path("/{id}/history")
+    @Policy(Operation.VIEW_HISTORY)
+    public List<AssessmentViews.History> history(@PathParam("id") long id) {
+        return service.history(id);
+    }
+
+    /** Reads a raw body, refusing it as soon as it passes the limit. */
+    static byte[] read(InputStream body) {
+        if (body == null) {
+            throw Validation.field("file", "the request body (the file) is empty");
+        }
+        try (InputStream in = body) {
+            byte[] data = in.readNBytes(Attachments.MAX_BYTES + 1);
+            if (data.length > Attachments.MAX_BYTES) {
+                long rest = data.length;
+                while (in.read() >= 0) {
+                    rest++;
+                }
+                throw Attachments.tooLarge(rest);
+            }
+            return data;
+        } catch (IOException e) {
+            throw new ApiException(Response.Status.BAD_REQUEST, "could not read the uploaded file");
+        }
+    }
+
+    /** Reads an uploaded file, refusing one over the limit before reading it. */
+    static byte[] read(FileUpload file) {
+        if (file == null || file.uploadedFile() == null) {
+            throw Validation.field("file", "a multipart part named 'file' is required");
+        }
+        if (file.size() > Attachments.MAX_BYTES) {
+            throw Attachments.tooLarge(file.size());
+        }
+        try {
+            return Files.readAllBytes(file.uploadedFile());
+        } catch (IOException e) {
+            throw new ApiException(Response.Status.BAD_REQUEST, "could not read the uploaded file");
+        }
+    }
+
+    static Response file(ItemAttachment att) {
+        String type = att.contentType.equals("text/plain") ? "text/plain; charset=UTF-8" : att.contentType;
+        String ascii = att.filename.replaceAll("[^A-Za-z0-9._ -]", "_");
+        return Response.ok(att.data, type)
+                .header("Content-Disposition", "attachment; filename=\"" + ascii + "\"")
+                .header("X-Content-Type-Options", "nosniff")
+                .header("Content-Security-Policy", "sandbox")
+                .build();
+    }
+}

@@ -1,0 +1,134 @@
+package org.cakb.assessment;
+
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import org.cakb.catalog.RecordViews;
+
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+
+/** Requests and responses of the assessment API (and the data behind the pages). */
+public final class AssessmentViews {
+
+    private AssessmentViews() {
+    }
+
+    // ---- requests ----
+
+    public record NewAssessment(
+            @NotBlank @Size(max = 200) String name,
+            @NotBlank @Size(max = 2000) String target,
+            Map<@Pattern(regexp = "[A-Za-z0-9._/-]{1,63}", message = "label keys are 1-63 letters, digits, . _ / -") String,
+                    @Size(max = 200) String> targetLabels,
+            @NotNull Scope scope,
+            LocalDate startDate,
+            LocalDate dueDate,
+            List<@NotBlank String> assessors) {
+    }
+
+    public record AssessmentUpdate(
+            @NotNull Long version,
+            @NotBlank @Size(max = 200) String name,
+            @NotBlank @Size(max = 2000) String target,
+            Map<String, @Size(max = 200) String> targetLabels,
+            LocalDate startDate,
+            LocalDate dueDate) {
+    }
+
+    public record StatusChange(@NotNull Long version,
+                               @NotNull @Pattern(regexp = "draft|in-progress|completed", message = "must be one of draft, in-progress, completed") String status) {
+    }
+
+    public record Reopen(@NotNull Long version, @NotBlank @Size(max = 2000) String reason) {
+    }
+
+    public record Assignment(@NotNull List<@NotBlank String> assessors) {
+    }
+
+    public record ItemUpdate(
+            @NotNull Long version,
+            @NotNull @Pattern(regexp = "not-assessed|satisfied|partially-satisfied|not-satisfied|not-applicable",
+                    message = "must be one of not-assessed, satisfied, partially-satisfied, not-satisfied, not-applicable") String result,
+            @Size(max = 20000) String justification,
+            @Size(max = 50000) String evidenceText,
+            @Size(max = 50) List<@Pattern(regexp = "https?://\\S{1,2000}", message = "each link must be an http(s) URL without spaces") String> evidenceLinks) {
+    }
+
+    public record WaiverUpdate(
+            @NotNull Long version,
+            @NotBlank @Size(max = 4000) String reason,
+            @NotBlank @Size(max = 200) String approver,
+            @NotNull LocalDate expires) {
+    }
+
+    public record NewUser(
+            @NotBlank @Pattern(regexp = "[a-z0-9][a-z0-9._@-]{1,63}", message = "2-64 lower-case letters, digits, . _ @ -") String username,
+            @NotBlank @Size(min = 12, max = 200, message = "must be 12 to 200 characters") String password,
+            @NotNull @Size(min = 1) List<@Pattern(regexp = "viewer|assessor|admin", message = "must be viewer, assessor or admin") String> roles) {
+    }
+
+    // ---- responses ----
+
+    public record Progress(int total, int assessed, int satisfied, int partiallySatisfied, int notSatisfied, int notApplicable,
+                           int notAssessed, int percent) {
+    }
+
+    public record AreaProgress(String areaId, String areaTitle, Progress progress) {
+    }
+
+    public record Summary(long id, String name, String target, Map<String, String> targetLabels, String status,
+                          LocalDate startDate, LocalDate dueDate, OffsetDateTime completedAt, List<String> assessors,
+                          Progress progress, long version) {
+    }
+
+    public record Detail(long id, String name, String target, Map<String, String> targetLabels, Scope scope, String status,
+                         LocalDate startDate, LocalDate dueDate, OffsetDateTime completedAt, String createdBy,
+                         OffsetDateTime createdAt, String updatedBy, OffsetDateTime updatedAt, List<String> assessors,
+                         Progress progress, List<AreaProgress> areas, long version) {
+    }
+
+    public record Waiver(String reason, String approver, LocalDate expires, String state) {
+    }
+
+    public record AttachmentInfo(long id, String filename, String contentType, int sizeBytes, String sha256,
+                                 String uploadedBy, OffsetDateTime uploadedAt) {
+        static AttachmentInfo of(ItemAttachment a) {
+            return new AttachmentInfo(a.id, a.filename, a.contentType, a.sizeBytes, a.sha256, a.uploadedBy, a.uploadedAt);
+        }
+    }
+
+    public record Item(long id, long assessmentId, int position, String requirementId, String requirementTitle,
+                       String requirementHash, String areaId, String areaTitle, String result, String justification,
+                       String evidenceText, List<String> evidenceLinks, Waiver waiver, String updatedBy,
+                       OffsetDateTime updatedAt, long version, List<AttachmentInfo> attachments) {
+    }
+
+    /** An item with what the assessor needs to see: the requirement as it is now, and whether it changed since. */
+    public record ItemDetail(Item item, RecordViews.Detail requirement, boolean requirementChanged, boolean requirementWithdrawn) {
+    }
+
+    public record History(long id, long assessmentId, Long itemId, String actor, OffsetDateTime at, String field,
+                          String oldValue, String newValue) {
+        static History of(HistoryEntry e) {
+            return new History(e.id, e.assessmentId, e.itemId, e.actor, e.at, e.field, e.oldValue, e.newValue);
+        }
+    }
+
+    /** What was stored when a save came too late, next to what the caller sent. */
+    public record StoredItem(String result, String justification, String evidenceText, List<String> evidenceLinks, Waiver waiver,
+                             long version, String updatedBy, OffsetDateTime updatedAt) {
+    }
+
+    public record Conflict(int status, String error, String message, Object yours, StoredItem current) {
+    }
+
+    public record UserView(long id, String username, List<String> roles, OffsetDateTime createdAt) {
+        static UserView of(AppUser u) {
+            return new UserView(u.id, u.username, List.of(u.roles.split(",")), u.createdAt);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package org.cakb.assessment;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+
+/** One requirement of an assessment's scope, with the assessor's result, evidence and waiver. */
+@Entity
+@Table(name = "checklist_item")
+public class ChecklistItem extends PanacheEntityBase {
+
+    public static final List<String> RESULTS = List.of("not-assessed", "satisfied", "partially-satisfied", "not-satisfied", "not-applicable");
+    public static final String NOT_ASSESSED = "not-assessed";
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
+
+    @Column(name = "assessment_id", nullable = false)
+    public Long assessmentId;
+
+    @Column(nullable = false)
+    public int position;
+
+    @Column(name = "requirement_id", nullable = false)
+    public String requirementId;
+
+    @Column(name = "requirement_title", nullable = false)
+    public String requirementTitle;
+
+    @Column(name = "requirement_hash", nullable = false)
+    public String requirementHash;
+
+    @Column(name = "area_id")
+    public String areaId;
+
+    @Column(name = "area_title")
+    public String areaTitle;
+
+    @Column(nullable = false)
+    public String result = NOT_ASSESSED;
+
+    @Column(nullable = false)
+    public String justification = "";
+
+    @Column(name = "evidence_text", nullable = false)
+    public String evidenceText = "";
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(name = "evidence_links", nullable = false, columnDefinition = "jsonb")
+    public List<String> evidenceLinks = new ArrayList<>();
+
+    @Column(name = "waiver_reason")
+    public String waiverReason;
+
+    @Column(name = "waiver_approver")
+    public String waiverApprover;
+
+    @Column(name = "waiver_expires")
+    public LocalDate waiverExpires;
+
+    @Column(name = "updated_by")
+    public String updatedBy;
+
+    @Column(name = "updated_at")
+    public OffsetDateTime updatedAt;
+
+    @Version
+    @Column(nullable = false)
+    public long version;
+
+    public boolean hasWaiver() {
+        return waiverReason != null;
+    }
+
+    /** none, active or expired (an expired waiver no longer covers the item). */
+    public String waiverState(LocalDate today) {
+        if (!hasWaiver()) {
+            return "none";
+        }
+        return waiverExpires.isBefore(today) ? "expired" : "active";
+    }
+}

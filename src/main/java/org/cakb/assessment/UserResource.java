@@ -1,0 +1,38 @@
+package org.cakb.assessment;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.cakb.assessment.AccessPolicy.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.util.List;
+
+/** Accounts (admin only, per {@link AccessPolicy}). Passwords are stored as bcrypt hashes. */
+@Path("/api/v1/users")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Guarded
+@Tag(name = "Accounts")
+public class UserResource {
+
+    @Inject
+    AssessmentService service;
+
+    @GET
+    @Policy(Operation.LIST_USERS)
+    public List<AssessmentViews.UserView> list() {
+        return service.users();
+    }
+
+    @POST
+    @Policy(Operation.CREATE_USER)
+    public Response create(AssessmentViews.NewUser body) {
+        return Response.status(201).entity(service.createUser(body)).build();
+    }
+}

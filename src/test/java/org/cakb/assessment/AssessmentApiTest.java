@@ -1,0 +1,289 @@
+package org.cakb.assessment;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import org.cakb.testing.Database;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@QuarkusTest
+class AssessmentApiTest {
+
+    @Inject
+    Fixtures fixtures;
+    @Inject
+    Database db;
+
+    @BeforeEach
+    void users() {
+        fixtures.users();
+    }
+
+    private static String itemPath(long id, long itemId) {
+        return "/api/v1/assessments/" + id + "/items/" + itemId;
+    }
+
+    @Test
+    void secondOfTwoConflictingSavesGets409WithBothVersionsAndNothingIsOverwritten() {
+        fixtures.users();
+        AssessmentViews.Detail a = fixtures.assessment("conflict");
+        // the other assessor is assigned too
+        Fixtures.as(Fixtures.ADMIN).contentType(ContentType.JSON).body(Map.of("assessors", List.of(Fixtures.ASSESSOR, Fixtures.OTHER_ASSESSOR)))
+                .put("/api/v1/assessments/" + a.id() + "/assessors").then().statusCode(200);
+        AssessmentViews.Item item = fixtures.items(a.id()).get(0);
+
+        Fixtures.as(Fixtures.ASSESSOR).contentType(ContentType.JSON)
+                .body(Map.of("version", item.version(), "result", "satisfied", "justification", "first", "evidenceText", "mine"))
+                .put(itemPath(a.id(), item.id())).then().statusCode(200).body("version", equalTo((int) item.version() + 1));
+
+        Fixtures.as(Fixtures.OTHER_ASSESSOR).contentType(ContentType.JSON)
+                .body(Map.of("version", item.version(), "result", "not-satisfied", "justification", "second"))
+                .put(itemPath(a.id(), item.id())).then().statusCode(409)
+                .body("message", containsString("changed by " + Fixtures.ASSESSOR))
+                .body("yours.result", equalTo("not-satisfied"))
+                .body("yours.justification", equalTo("second"))
+                .body("yours.version", equalTo((int) item.version()))
+                .body("current.result", equalTo("satisfied"))
+                .body("current.justification", equalTo("first"))
+                .body("current.updatedBy", equalTo(Fixtures.ASSESSOR))
+                .body("current.version", equalTo((int) item.version() + 1));
+
+        Fixtures.as(Fixtures.VIEWER).get(itemPath(a.id(), item.id())).then().statusCode(200)
+                .body("item.result", equalTo("satisfied")).body("item.justification", equalTo("first"));
+        assertEquals(0, db.count("SELECT count(*) FROM assessment_history WHERE item_id = " + item.id() + " AND new_value = 'second'"));
+    }
+
+    @Test
+    void invalidInputGets400WithFieldMessages() {
+        Fixtures.as(Fixtures.ADMIN).contentType(ContentType.JSON)
+                .body(Map.of("name", "", "target", "t", "scope", Map.of("requirements", List.of("no:such-record"))))
+                .post("/api/v1/assessments").then().statusCode(400)
+                .body("details", hasItem("name: must not be blank"));
+        Fixtures.as(Fixtures.ADMIN).contentType(ContentType.JSON)
+                .body(Map.of("name", "x", "target", "t", "scope", Map.of("requirements", List.of("no:such-record"))))
+                .post("/api/v1/assessments").then().statusCode(400)
+                .body("details", hasItem("scope.requirements: no record with id 'no:such-record'"));
+        AssessmentViews.Detail a = fixtures.assessment("invalid");
+        AssessmentViews.Item item = fixtures.items(a.id()).get(0);
+        Fixtures.as(Fixtures.ASSESSOR).contentType(ContentType.JSON)
+                .body(Map.of("version", item.version(), "result", "great", "evidenceLinks", List.of("javascript:alert(1)")))
+                .put(itemPath(a.id(), item.id())).then().statusCode(400)
+                .body("details", hasItem(containsString("result: must be one of")))
+                .body("details", hasItem(containsString("evidenceLinks[0].<list element>: each link must be an http(s) URL")));
+    }
+
+    @Test
+    void expiredWaiverShowsAsExpired() {
+        AssessmentViews.Detail a = fixtures.assessment("waiver");
+        AssessmentViews.Item item = fixtures.items(a.id()).get(0);
+        Fixtures.as(Fixtures.ASSESSOR).contentType(ContentType.JSON)
+                .body(Map.of("version", item.version(), "reason", "legacy host", "approver", "CISO", "expires", LocalDate.now().minusDays(1).toString()))
+                .put(itemPath(a.id(), item.id()) + "/waiver").then().statusCode(200)
+                .body("waiver.state", equalTo("expired"));
+        AssessmentViews.Item other = fixtures.items(a.id()).get(1);
+        Fixtures.as(Fixtures.ASSESSOR).contentType(ContentType.JSON)
+                .body(Map.of("version", other.version(), "reason", "r", "approver", "CISO", "expires", LocalDate.now().plusDays(30).toString()))
+                .put(itemPath(a.id(), other.id()) + "/waiver").then().statusCode(200)
+                .body("waiver.state", equalTo("active"));
+        Fixtures.as(Fixtures.VIEWER).get("/api/v1/assessments/" + a.id() + "/items").then().statusCode(200)
+                .body("find { it.id == " + item.id() + " }.waiver.state", equalTo("expired"))
+                .body("find { it.id == " + other.id() + " }.waiver.state", equalTo("active"));
+        Session viewer = Session.login(Fixtures.VIEWER, Fixtures.PASSWORD);
+        viewer.get("/assessments/" + a.id() + "/items/" + item.id()).then().statusCode(200).body(containsString("EXPIRED"));
+    }
+
+    @Test
+    void tooLargeOrWrongTypeAttachmentIsRefusedClearlyAndNothingIsStored() {
+        AssessmentViews.Detail a = fixtures.assessment("attachments");
+        AssessmentViews.Item item = fixtures.items(a.id()).get(0);
+        String counts = "SELECT (SELECT count(*) FROM item_attachment) || '/' || (SELECT count(*) FROM assessment_history)";
+        String before = db.single(counts);
+
+        byte[] big = new byte[Attachments.MAX_BYTES + 1];
+        Arrays.fill(big, (byte) 'a');
+        Fixtures.as(Fixtures.ASSESSOR).contentType("text/plain").queryParam("filename", "big.txt").body(big)
+                .post(itemPath(a.id(), item.id()) + "/attachments").then().statusCode(413)
+                .body("message", containsString("file too large"))
+                .body("message", containsString("5 MiB"));
+        Fixtures.as(Fixtures.ASSESSOR).contentType("application/octet-stream").queryParam("filename", "tool.elf")
+                .body(new byte[]{0x7F, 'E', 'L', 'F', 2, 1, 1, 0})
+                .post(itemPath(a.id(), item.id()) + "/attachments").then().statusCode(415)
+                .body("message", containsString("file type not allowed"));
+        Fixtures.as(Fixtures.ASSESSOR).contentType("image/png").queryParam("filename", "fake.png").body("%PDF-1.7 fake".getBytes())
+                .post(itemPath(a.id(), item.id()) + "/attachments").then().statusCode(415)
+                .body("message", containsString("sent as image/png but its content is application/pdf"));
+        assertEquals(before, db.single(counts), "no attachment and no history row was written");
+
+        // the browser form gets the same rule
+        Session s = Session.login(Fixtures.ASSESSOR, Fixtures.PASSWORD);
+        String page = s.get("/assessments/" + a.id() + "/items/" + item.id()).asString();
+        s.multipart("/assessments/" + a.id() + "/items/" + item.id() + "/attachments", Session.token(page), "big.txt", big)
+                .then().statusCode(413).body(containsString("file too large"));
+        assertEquals(before, db.single(counts));
+
+        // and a good file is stored, downloadable, with its detected type
+        Response ok = Fixtures.as(Fixtures.ASSESSOR).contentType("application/pdf").queryParam("filename", "../../report.pdf")
+                .body("%PDF-1.4 evidence".getBytes()).post(itemPath(a.id(), item.id()) + "/attachments");
+        ok.then().statusCode(201).body("filename", equalTo("report.pdf")).body("contentType", equalTo("application/pdf"));
+        Fixtures.as(Fixtures.VIEWER).get(itemPath(a.id(), item.id()) + "/attachments/" + ok.path("id")).then().statusCode(200)
+                .header("Content-Type", containsString("application/pdf"))
+                .header("X-Content-Type-Options", "nosniff")
+                .body(equalTo("%PDF-1.4 evidence"));
+    }
+
+    @Test
+    void completedAssessmentIsReadOnlyUntilAnAdminReopensItAndTheReopeningIsInTheHistory() {
+        AssessmentViews.Detail a = fixtures.assessment("complete");
+        List<AssessmentViews.Item> items = fixtures.items(a.id());
+        AssessmentViews.Item first = items.get(0);
+        Fixtures.as(Fixtures.ASSESSOR).contentType(ContentType.JSON)
+                .body(Map.of("version", first.version(), "result", "satisfied"))
+                .put(itemPath(a.id(), first.id())).then().statusCode(200);
+        long version = fixtures.detail(a.id()).version();
+        Fixtures.as(Fixtures.ASSESSOR).contentType(ContentType.JSON).body(Map.of("version", version, "status", "completed"))
+                .post("/api/v1/assessments/" + a.id() + "/status").then().statusCode(400)
+                .body("message", containsString("1 item(s) are still not assessed"));
+        a = fixtures.complete(a.id());
+        assertEquals("completed", a.status());
+
+        AssessmentViews.Item item = fixtures.items(a.id()).get(0);
+        Fixtures.as(Fixtures.ASSESSOR).contentType(ContentType.JSON)
+                .body(Map.of("version", item.version(), "result", "not-satisfied"))
+                .put(itemPath(a.id(), item.id())).then().statusCode(409)
+                .body("message", containsString("read-only until an admin reopens it"));
+        Fixtures.as(Fixtures.ASSESSOR).contentType(ContentType.JSON).body(Map.of("version", a.version(), "reason", "x"))
+                .post("/api/v1/assessments/" + a.id() + "/reopen").then().statusCode(403);
+        Fixtures.as(Fixtures.ADMIN).contentType(ContentType.JSON).body(Map.of("version", a.version(), "reason", "new evidence arrived"))
+                .post("/api/v1/assessments/" + a.id() + "/reopen").then().statusCode(200).body("status", equalTo("in-progress"));
+        Fixtures.as(Fixtures.VIEWER).get("/api/v1/assessments/" + a.id() + "/history").then().statusCode(200)
+                .body("findAll { it.field == 'status' }.newValue", hasItem("completed"))
+                .body("find { it.newValue != null && it.newValue.contains('reopened') }.actor", equalTo(Fixtures.ADMIN))
+                .body("find { it.newValue != null && it.newValue.contains('reopened') }.newValue", containsString("new evidence arrived"));
+        item = fixtures.items(a.id()).get(0);
+        Fixtures.as(Fixtures.ASSESSOR).contentType(ContentType.JSON)
+                .body(Map.of("version", item.version(), "result", "not-satisfied"))
+                .put(itemPath(a.id(), item.id())).then().statusCode(200);
+        Fixtures.as(Fixtures.VIEWER).get(itemPath(a.id(), item.id()) + "/history").then().statusCode(200)
+                .body("find { it.field == 'result' && it.newValue == 'not-satisfied' }.oldValue", equalTo("satisfied"));
+    }
+
+    @Test
+    void historyIsAppendOnlyInTheDatabase() {
+        AssessmentViews.Detail a = fixtures.assessment("append-only");
+        long rows = db.count("SELECT count(*) FROM assessment_history WHERE assessment_id = " + a.id());
+        assertTrue(rows > 0);
+        RuntimeException update = assertThrows(RuntimeException.class,
+                () -> db.single("UPDATE assessment_history SET actor = 'mallory' WHERE assessment_id = " + a.id() + " RETURNING id"));
+        assertTrue(String.valueOf(update.getCause()).contains("append-only"), String.valueOf(update.getCause()));
+        assertThrows(RuntimeException.class, () -> db.single("DELETE FROM assessment_history WHERE assessment_id = " + a.id() + " RETURNING id"));
+        assertThrows(RuntimeException.class, () -> db.single("TRUNCATE assessment_history; SELECT 1"));
+        assertEquals(rows, db.count("SELECT count(*) FROM assessment_history WHERE assessment_id = " + a.id()));
+        assertEquals(0, db.count("SELECT count(*) FROM assessment_history WHERE actor = 'mallory'"));
+    }
+
+    @Test
+    void formWithoutCsrfTokenIsRejectedAndWithTheTokenAccepted() {
+        AssessmentViews.Detail a = fixtures.assessment("csrf");
+        AssessmentViews.Item item = fixtures.items(a.id()).get(0);
+        Session s = Session.login(Fixtures.ASSESSOR, Fixtures.PASSWORD);
+        String page = s.get("/assessments/" + a.id() + "/items/" + item.id()).then().statusCode(200).extract().asString();
+        String path = "/assessments/" + a.id() + "/items/" + item.id();
+        Map<String, String> form = Map.of("version", String.valueOf(item.version()), "result", "satisfied", "justification", "via form");
+
+        s.form(path, form, null).then().statusCode(400);
+        s.form(path, form, "forged-token-value").then().statusCode(400);
+        assertEquals("not-assessed", fixtures.items(a.id()).get(0).result());
+
+        s.form(path, form, Session.token(page)).then().statusCode(303);
+        assertEquals("satisfied", fixtures.items(a.id()).get(0).result());
+    }
+
+    @Test
+    void pagesNeedALoginAndAViewerCannotEdit() {
+        AssessmentViews.Detail a = fixtures.assessment("pages");
+        AssessmentViews.Item item = fixtures.items(a.id()).get(0);
+        given().redirects().follow(false).get("/assessments").then().statusCode(302).header("Location", containsString("/login"));
+        Session viewer = Session.login(Fixtures.VIEWER, Fixtures.PASSWORD);
+        String page = viewer.get("/assessments/" + a.id() + "/items/" + item.id()).then().statusCode(200).extract().asString();
+        assertTrue(!page.contains("id=\"item-form\""), "no edit form for a viewer");
+        viewer.form("/assessments/" + a.id() + "/items/" + item.id(),
+                        Map.of("version", String.valueOf(item.version()), "result", "satisfied"), Session.token(page))
+                .then().statusCode(403).body(containsString("may not edit item"));
+        viewer.get("/admin/users").then().statusCode(403);
+        Session admin = Session.login(Fixtures.ADMIN, Fixtures.ADMIN_PASSWORD);
+        admin.get("/admin/users").then().statusCode(200).body(containsString(Fixtures.VIEWER)).body(not(containsString("$2a$")));
+    }
+
+    @Test
+    void repeatedFailedLoginsLockTheUsernameForAWhile() {
+        fixtures.service().createUser(new AssessmentViews.NewUser("lockme", "lockme-password-1", List.of("viewer")));
+        Fixtures.as(null).auth().preemptive().basic("lockme", "lockme-password-1").get("/api/v1/assessments").then().statusCode(200);
+        for (int i = 0; i < 5; i++) {
+            given().auth().preemptive().basic("lockme", "wrong-" + i).get("/api/v1/assessments").then().statusCode(401);
+        }
+        // locked: even the right password is refused, through Basic and through the login form
+        given().auth().preemptive().basic("lockme", "lockme-password-1").get("/api/v1/assessments").then().statusCode(401);
+        given().redirects().follow(false).formParam("j_username", "lockme").formParam("j_password", "lockme-password-1")
+                .post("/j_security_check").then().statusCode(302).header("Location", containsString("error"));
+        assertEquals(1, db.count("SELECT count(*) FROM login_failure WHERE username = 'lockme' AND locked_until > now()"));
+        // the cool-down ends
+        db.single("UPDATE login_failure SET locked_until = now() - interval '1 second' WHERE username = 'lockme' RETURNING 1");
+        given().auth().preemptive().basic("lockme", "lockme-password-1").get("/api/v1/assessments").then().statusCode(200);
+        assertEquals(0, db.count("SELECT count(*) FROM login_failure WHERE username = 'lockme'"));
+    }
+
+    /** A browser-like session: form login cookie plus the CSRF cookie. */
+    record Session(Map<String, String> cookies) {
+        static final Pattern TOKEN = Pattern.compile("name=\"csrf-token\" value=\"([^\"]+)\"");
+
+        static Session login(String user, String password) {
+            Response r = given().redirects().follow(false).formParam("j_username", user).formParam("j_password", password)
+                    .post("/j_security_check");
+            r.then().statusCode(302).header("Location", not(containsString("error")));
+            return new Session(new java.util.HashMap<>(r.getCookies()));
+        }
+
+        static String token(String html) {
+            Matcher m = TOKEN.matcher(html);
+            assertTrue(m.find(), "page has a CSRF token field");
+            return m.group(1);
+        }
+
+        Response get(String path) {
+            Response r = given().redirects().follow(false).cookies(cookies).get(path);
+            cookies.putAll(r.getCookies());
+            return r;
+        }
+
+        Response form(String path, Map<String, String> fields, String token) {
+            var spec = given().redirects().follow(false).cookies(cookies).contentType(ContentType.URLENC).formParams(fields);
+            if (token != null) {
+                spec = spec.formParam("csrf-token", token);
+            }
+            return spec.post(path);
+        }
+
+        Response multipart(String path, String token, String filename, byte[] data) {
+            return given().redirects().follow(false).cookies(cookies).multiPart("csrf-token", token)
+                    .multiPart("file", filename, data, "text/plain").post(path);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package org.cakb.assessment;
+
+import io.quarkus.elytron.security.common.BcryptUtil;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.restassured.specification.RequestSpecification;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.util.List;
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+
+/** Test users and small assessments, created directly through the service. */
+@ApplicationScoped
+public class Fixtures {
+
+    public static final String PASSWORD = "correct-horse-battery";
+    public static final String ADMIN = "admin";
+    public static final String ADMIN_PASSWORD = "test-admin-password";
+    public static final String VIEWER = "viewer-t";
+    public static final String ASSESSOR = "assessor-t";
+    public static final String OTHER_ASSESSOR = "assessor-u";
+    /** Two requirements with areas; enough for a small checklist. */
+    public static final List<String> TWO = List.of("nistir8176:req/a2-minimal-capabilities", "nistir8176:req/a2-no-new-privs");
+
+    @Inject
+    AssessmentService service;
+
+    public AssessmentService service() {
+        return service;
+    }
+
+    public void users() {
+        QuarkusTransaction.requiringNew().run(() -> {
+            for (String[] u : new String[][]{{VIEWER, AppUser.VIEWER}, {ASSESSOR, AppUser.ASSESSOR}, {OTHER_ASSESSOR, AppUser.ASSESSOR}}) {
+                if (AppUser.findByUsername(u[0]) == null) {
+                    AppUser user = new AppUser();   // cost 4 keeps the many Basic-auth calls of the tests fast
+                    user.username = u[0];
+                    user.passwordHash = BcryptUtil.bcryptHash(PASSWORD, 4);
+                    user.roles = u[1];
+                    user.persist();
+                }
+            }
+        });
+    }
+
+    /** A draft assessment over {@link #TWO}, assigned to {@link #ASSESSOR}. */
+    public AssessmentViews.Detail assessment(String name) {
+        users();
+        return service.create(new AssessmentViews.NewAssessment(name, "cluster eu-1", Map.of("env", "test"),
+                new Scope(List.of(), List.of(), List.of(), TWO), null, null, List.of(ASSESSOR)), ADMIN);
+    }
+
+    /** A completed assessment (every item satisfied). */
+    public AssessmentViews.Detail completed(String name) {
+        return complete(assessment(name).id());
+    }
+
+    public AssessmentViews.Detail complete(long id) {
+        AssessmentViews.Detail d = service.detail(id);
+        for (AssessmentViews.Item i : service.items(d.id(), null, null)) {
+            service.updateItem(d.id(), i.id(), new AssessmentViews.ItemUpdate(i.version(), "satisfied", "ok", "seen", List.of()), ASSESSOR);
+        }
+        long version = service.detail(d.id()).version();
+        service.changeStatus(d.id(), new AssessmentViews.StatusChange(version, "completed"), ASSESSOR);
+        return service.detail(d.id());
+    }
+
+    /** Attaches a small text file to the item and returns its id. */
+    public long attachment(long id, long itemId) {
+        return service.attach(id, itemId, "fixture.txt", "text/plain", "fixture evidence".getBytes(), ASSESSOR).id();
+    }
+
+    public AssessmentViews.Detail detail(long id) {
+        return service.detail(id);
+    }
+
+    public List<AssessmentViews.Item> items(long id) {
+        return service.items(id, null, null);
+    }
+
+    public static RequestSpecification as(String user) {
+        if (user == null) {
+            return given();
+        }
+        return given().auth().preemptive().basic(user, ADMIN.equals(user) ? ADMIN_PASSWORD : PASSWORD);
+    }
+}
