@@ -21,13 +21,16 @@ import jakarta.inject.Inject;
 import java.util.Set;
 
 /**
- * {@code Authorization: Bearer <secret>} for machines: enrolled agents and GRC API tokens. People use form login
- * or Basic; this mechanism only answers when a bearer header is present.
+ * Authentication of the JSON API: {@code Authorization: Basic} for people and {@code Authorization: Bearer <secret>}
+ * for machines (enrolled agents, GRC API tokens). It is the only mechanism on /api (scheme {@value #SCHEME} in
+ * application.properties), so an API caller without credentials gets a 401 challenge, never the login page.
  */
-public final class BearerTokenAuthentication {
+public final class ApiAuthentication {
 
-    private BearerTokenAuthentication() {
+    private ApiAuthentication() {
     }
+
+    public static final String SCHEME = "api";
 
     @ApplicationScoped
     public static class Mechanism implements HttpAuthenticationMechanism {
@@ -35,28 +38,48 @@ public final class BearerTokenAuthentication {
         @Override
         public Uni<SecurityIdentity> authenticate(RoutingContext context, IdentityProviderManager identityProviderManager) {
             String header = context.request().getHeader("Authorization");
-            if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            AuthenticationRequest request;
+            if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                request = new TokenAuthenticationRequest(new TokenCredential(header.substring(7).strip(), "bearer"));
+            } else if (header != null && header.regionMatches(true, 0, "Basic ", 0, 6)) {
+                request = basic(header.substring(6).strip());
+                if (request == null) {
+                    return Uni.createFrom().failure(new AuthenticationFailedException("malformed Basic credentials"));
+                }
+            } else {
                 return Uni.createFrom().nullItem();
             }
-            String token = header.substring(7).strip();
-            TokenAuthenticationRequest request = new TokenAuthenticationRequest(new TokenCredential(token, "bearer"));
             HttpSecurityUtils.setRoutingContextAttribute(request, context);
             return identityProviderManager.authenticate(request);
         }
 
+        private static AuthenticationRequest basic(String encoded) {
+            try {
+                String decoded = new String(java.util.Base64.getDecoder().decode(encoded), java.nio.charset.StandardCharsets.UTF_8);
+                int colon = decoded.indexOf(':');
+                if (colon <= 0) {
+                    return null;
+                }
+                return new io.quarkus.security.identity.request.UsernamePasswordAuthenticationRequest(decoded.substring(0, colon),
+                        new io.quarkus.security.credential.PasswordCredential(decoded.substring(colon + 1).toCharArray()));
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+        }
+
         @Override
         public Uni<ChallengeData> getChallenge(RoutingContext context) {
-            return Uni.createFrom().item(new ChallengeData(401, "WWW-Authenticate", "Bearer"));
+            return Uni.createFrom().item(new ChallengeData(401, "WWW-Authenticate", "Basic realm=\"Container Assurance KB\""));
         }
 
         @Override
         public Set<Class<? extends AuthenticationRequest>> getCredentialTypes() {
-            return Set.of(TokenAuthenticationRequest.class);
+            return Set.of(TokenAuthenticationRequest.class, io.quarkus.security.identity.request.UsernamePasswordAuthenticationRequest.class);
         }
 
         @Override
         public Uni<HttpCredentialTransport> getCredentialTransport(RoutingContext context) {
-            return Uni.createFrom().item(new HttpCredentialTransport(HttpCredentialTransport.Type.AUTHORIZATION, "bearer"));
+            return Uni.createFrom().item(new HttpCredentialTransport(HttpCredentialTransport.Type.AUTHORIZATION, SCHEME));
         }
     }
 
