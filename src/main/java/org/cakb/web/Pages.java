@@ -25,6 +25,8 @@ import org.cakb.catalog.RecordViews;
 import org.cakb.catalog.SearchService;
 import org.cakb.common.ApiException;
 import org.cakb.common.PageOf;
+import org.cakb.fleet.FleetHistory;
+import io.quarkus.security.identity.SecurityIdentity;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.io.IOException;
@@ -61,7 +63,7 @@ public class Pages {
                                               Views.Provenance provenance, List<Views.Attr> attributes,
                                               List<Views.CitationItem> citations, List<Views.CitationItem> quotes,
                                               List<Views.LinkGroup> links, List<Views.Group> trace, TraceGraph graph,
-                                              String check, String updated, String withdrawnAt);
+                                              String check, String updated, String withdrawnAt, FleetHistory.Coverage coverage);
 
         static native TemplateInstance trace(Views.RecordRef record, Views.Kind kind, List<Views.Group> trace, TraceGraph graph);
 
@@ -83,6 +85,10 @@ public class Pages {
     SearchService searchService;
     @Inject
     PageCache cache;
+    @Inject
+    FleetHistory fleet;
+    @Inject
+    SecurityIdentity identity;
     @Inject
     ObjectMapper json;
     @ConfigProperty(name = "cakb.content.dir")
@@ -274,12 +280,30 @@ public class Pages {
                 check = String.valueOf(checkValue);
             }
         }
+        FleetHistory.Coverage coverage = fleetCoverage(kind, record.id(), request);
         TemplateInstance html = Templates.detail(Views.Kind.of(kind), record, paragraphs(record.body()),
                 Views.Provenance.of(record.provenance()), attributes(kind, record.attributes()), citations, quotes,
                 linkGroups(record.links()), trace, graph, check,
                 record.updatedAt() == null ? null : DAY.format(record.updatedAt()),
-                record.withdrawnAt() == null ? null : DAY.format(record.withdrawnAt()));
+                record.withdrawnAt() == null ? null : DAY.format(record.withdrawnAt()), coverage);
+        if (coverage != null) {
+            return Response.ok(html.render(), PageCache.HTML).header("Cache-Control", "private, no-store").build();
+        }
         return page(request, version, html);
+    }
+
+    /**
+     * Fleet coverage ("verified on N hosts, failing on M") is per-host data: it is computed only for requests that carry
+     * credentials and belong to a signed-in role. Such requests are never stored in or served from the PageCache (it
+     * keeps only requests without Authorization and Cookie headers), so anonymous cached pages never contain it.
+     */
+    private FleetHistory.Coverage fleetCoverage(RecordKind kind, String id, HttpServerRequest request) {
+        if ((kind != RecordKind.COUNTERMEASURE && kind != RecordKind.REQUIREMENT) || PageCache.anonymous(request)
+                || identity == null || identity.isAnonymous()
+                || !(identity.hasRole("viewer") || identity.hasRole("assessor") || identity.hasRole("admin"))) {
+            return null;
+        }
+        return fleet.coverage(kind.code, id);
     }
 
     // ---------------------------------------------------------------- trace

@@ -1,0 +1,225 @@
+package org.cakb.fleet;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Read models over a host's report history: drift (check status transitions), trend (counts of recent reports),
+ * the latest results grouped by countermeasure and by requirement, and fleet coverage of a knowledge-base record.
+ */
+@ApplicationScoped
+@Transactional(Transactional.TxType.SUPPORTS)
+public class FleetHistory {
+
+    /** Reports looked at for drift, newest first. */
+    public static final int DRIFT_REPORTS = 200;
+    /** Transitions shown, newest first. */
+    public static final int DRIFT_LIMIT = 100;
+    /** Reports in a trend. */
+    public static final int TREND_REPORTS = 30;
+
+    @Inject
+    EntityManager em;
+
+    /** One check changing status between two consecutive reports of a host that both contain it. */
+    public record Transition(String checkId, String checkTitle, String from, String to, OffsetDateTime at,
+                             OffsetDateTime previousAt, String observed, String previousObserved) {
+    }
+
+    /** The counts of one report. */
+    public record TrendPoint(String reportId, OffsetDateTime finishedAt, int passed, int failed, int errors, int notApplicable) {
+        public int total() {
+            return passed + failed + errors + notApplicable;
+        }
+    }
+
+    /** A result of the latest report, as listed under a countermeasure or requirement. */
+    public record Result(String checkId, String checkTitle, String status, String observed, String expected,
+                         String explanation, List<String> via) {
+    }
+
+    /** A countermeasure or requirement with the latest results that verify it. {@code title} is null for unknown ids. */
+    public record ResultGroup(String id, String kind, String title, String recordStatus, List<Result> results) {
+        /** The worst status among the results: fail, error, pass, not-applicable. */
+        public String status() {
+            for (String s : List.of("fail", "error", "pass")) {
+                if (results.stream().anyMatch(r -> s.equals(r.status()))) {
+                    return s;
+                }
+            }
+            return "not-applicable";
+        }
+    }
+
+    /** How many hosts' latest reports verify a record, and how many of those fail it; {@code countermeasures} that count. */
+    public record Coverage(long hosts, long failing, long errors, int countermeasures) {
+    }
+
+    /** Status transitions of a host's checks, newest first, over its last {@link #DRIFT_REPORTS} reports. */
+    @SuppressWarnings("unchecked")
+    public List<Transition> drift(long hostId) {
+        List<Object[]> rows = em.createNativeQuery("""
+                        WITH recent AS (
+                            SELECT id, finished_at, received_at FROM fleet_report WHERE host_id = :host
+                            ORDER BY finished_at DESC, received_at DESC LIMIT :reports),
+                        seq AS (
+                            SELECT res.check_id, res.status, res.observed, r.finished_at,
+                                   LAG(res.status) OVER w AS prev_status,
+                                   LAG(r.finished_at) OVER w AS prev_at,
+                                   LAG(res.observed) OVER w AS prev_observed
+                            FROM recent r JOIN fleet_result res ON res.report_id = r.id
+                            WINDOW w AS (PARTITION BY res.check_id ORDER BY r.finished_at, r.received_at))
+                        SELECT s.check_id, p.title, s.prev_status, s.status, s.finished_at, s.prev_at, s.observed, s.prev_observed
+                        FROM seq s LEFT JOIN kb_record p ON p.id = s.check_id
+                        WHERE s.prev_status IS NOT NULL AND s.prev_status <> s.status
+                        ORDER BY s.finished_at DESC, s.check_id
+                        LIMIT :limit""")
+                .setParameter("host", hostId).setParameter("reports", DRIFT_REPORTS).setParameter("limit", DRIFT_LIMIT)
+                .getResultList();
+        return rows.stream().map(r -> new Transition((String) r[0], (String) r[1], (String) r[2], (String) r[3],
+                offset(r[4]), offset(r[5]), (String) r[6], (String) r[7])).toList();
+    }
+
+    /** Counts of the host's last {@link #TREND_REPORTS} reports, oldest first. */
+    public List<TrendPoint> trend(long hostId) {
+        return trends(List.of(hostId)).getOrDefault(hostId, List.of());
+    }
+
+    /** Trends of several hosts at once (for the hosts table), oldest report first. */
+    @SuppressWarnings("unchecked")
+    public Map<Long, List<TrendPoint>> trends(List<Long> hostIds) {
+        Map<Long, List<TrendPoint>> trends = new LinkedHashMap<>();
+        if (hostIds.isEmpty()) {
+            return trends;
+        }
+        List<Object[]> rows = em.createNativeQuery("""
+                        SELECT host_id, id::text, finished_at, passed, failed, errors, not_applicable FROM (
+                            SELECT r.*, row_number() OVER (PARTITION BY r.host_id ORDER BY r.finished_at DESC, r.received_at DESC) AS rn
+                            FROM fleet_report r WHERE r.host_id = ANY (CAST(:hosts AS bigint[]))) t
+                        WHERE rn <= :n
+                        ORDER BY host_id, finished_at, received_at""")
+                .setParameter("hosts", hostIds.toArray(Long[]::new)).setParameter("n", TREND_REPORTS)
+                .getResultList();
+        for (Object[] r : rows) {
+            trends.computeIfAbsent(((Number) r[0]).longValue(), k -> new ArrayList<>()).add(new TrendPoint((String) r[1],
+                    offset(r[2]), ((Number) r[3]).intValue(), ((Number) r[4]).intValue(), ((Number) r[5]).intValue(),
+                    ((Number) r[6]).intValue()));
+        }
+        return trends;
+    }
+
+    /** The results of a report under each countermeasure they verify, ordered by countermeasure title. */
+    @SuppressWarnings("unchecked")
+    public List<ResultGroup> byCountermeasure(String reportId) {
+        if (reportId == null) {
+            return List.of();
+        }
+        List<Object[]> rows = em.createNativeQuery("""
+                        SELECT cm.id, k.kind, k.title, k.status, res.check_id, p.title, res.status, res.observed, res.expected,
+                               res.explanation
+                        FROM fleet_result res
+                        CROSS JOIN LATERAL unnest(res.countermeasures) AS cm(id)
+                        LEFT JOIN kb_record k ON k.id = cm.id
+                        LEFT JOIN kb_record p ON p.id = res.check_id
+                        WHERE res.report_id = CAST(:report AS uuid)
+                        ORDER BY coalesce(k.title, cm.id), cm.id, res.check_id""")
+                .setParameter("report", reportId).getResultList();
+        return group(rows, false);
+    }
+
+    /**
+     * The results of a report under each active requirement that an active countermeasure they verify satisfies
+     * ({@code kb_link} relation "satisfies"); {@code via} names those countermeasures.
+     */
+    @SuppressWarnings("unchecked")
+    public List<ResultGroup> byRequirement(String reportId) {
+        if (reportId == null) {
+            return List.of();
+        }
+        List<Object[]> rows = em.createNativeQuery("""
+                        SELECT req.id, req.kind, req.title, req.status, res.check_id, p.title, res.status, res.observed,
+                               res.expected, res.explanation, string_agg(DISTINCT cm.id, ',' ORDER BY cm.id)
+                        FROM fleet_result res
+                        CROSS JOIN LATERAL unnest(res.countermeasures) AS cm(id)
+                        JOIN kb_record c ON c.id = cm.id AND c.kind = 'countermeasure' AND c.status = 'active'
+                        JOIN kb_link l ON l.from_id = c.id AND l.relation = 'satisfies'
+                        JOIN kb_record req ON req.id = l.to_id AND req.kind = 'requirement' AND req.status = 'active'
+                        LEFT JOIN kb_record p ON p.id = res.check_id
+                        WHERE res.report_id = CAST(:report AS uuid)
+                        GROUP BY req.id, req.kind, req.title, req.status, res.check_id, p.title, res.status, res.observed,
+                                 res.expected, res.explanation
+                        ORDER BY req.title, req.id, res.check_id""")
+                .setParameter("report", reportId).getResultList();
+        return group(rows, true);
+    }
+
+    private static List<ResultGroup> group(List<Object[]> rows, boolean withVia) {
+        Map<String, ResultGroup> groups = new LinkedHashMap<>();
+        for (Object[] r : rows) {
+            ResultGroup g = groups.computeIfAbsent((String) r[0],
+                    id -> new ResultGroup(id, (String) r[1], (String) r[2], (String) r[3], new ArrayList<>()));
+            List<String> via = withVia && r[10] != null ? List.of(((String) r[10]).split(",")) : List.of();
+            g.results().add(new Result((String) r[4], (String) r[5], (String) r[6], (String) r[7], (String) r[8],
+                    (String) r[9], via));
+        }
+        return List.copyOf(groups.values());
+    }
+
+    /**
+     * Fleet coverage of a countermeasure or requirement: hosts whose latest report has a result verifying it
+     * (for a requirement: verifying an active countermeasure that satisfies it), and how many of those have a failing one.
+     * Returns null for other kinds.
+     */
+    @SuppressWarnings("unchecked")
+    public Coverage coverage(String kind, String recordId) {
+        List<String> countermeasures;
+        if ("countermeasure".equals(kind)) {
+            countermeasures = List.of(recordId);
+        } else if ("requirement".equals(kind)) {
+            countermeasures = em.createNativeQuery("""
+                            SELECT DISTINCT l.from_id FROM kb_link l
+                            JOIN kb_record c ON c.id = l.from_id AND c.kind = 'countermeasure' AND c.status = 'active'
+                            WHERE l.to_id = :id AND l.relation = 'satisfies' ORDER BY 1""")
+                    .setParameter("id", recordId).getResultList();
+        } else {
+            return null;
+        }
+        if (countermeasures.isEmpty()) {
+            return new Coverage(0, 0, 0, 0);
+        }
+        Object[] row = (Object[]) em.createNativeQuery("""
+                        WITH latest AS (
+                            SELECT DISTINCT ON (host_id) id, host_id FROM fleet_report
+                            ORDER BY host_id, finished_at DESC, received_at DESC)
+                        SELECT count(DISTINCT l.host_id),
+                               count(DISTINCT l.host_id) FILTER (WHERE res.status = 'fail'),
+                               count(DISTINCT l.host_id) FILTER (WHERE res.status = 'error')
+                        FROM latest l JOIN fleet_result res ON res.report_id = l.id
+                        WHERE res.countermeasures && CAST(:cms AS text[])""")
+                .setParameter("cms", countermeasures.toArray(String[]::new)).getSingleResult();
+        return new Coverage(((Number) row[0]).longValue(), ((Number) row[1]).longValue(), ((Number) row[2]).longValue(),
+                countermeasures.size());
+    }
+
+    static OffsetDateTime offset(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof OffsetDateTime odt) {
+            return odt;
+        }
+        if (value instanceof java.time.Instant instant) {
+            return instant.atOffset(ZoneOffset.UTC);
+        }
+        return ((java.sql.Timestamp) value).toInstant().atOffset(ZoneOffset.UTC);
+    }
+}

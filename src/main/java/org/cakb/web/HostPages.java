@@ -1,0 +1,100 @@
+package org.cakb.web;
+
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.cakb.common.ApiException;
+import org.cakb.fleet.FleetHistory;
+import org.cakb.fleet.FleetHost;
+import org.cakb.fleet.FleetQueries;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The fleet pages: every host, and one host with its latest results, drift and trend. They show per-host data, so
+ * they need a signed-in role and are never put in the {@link PageCache} (which serves anonymous requests without
+ * authentication); responses are marked {@code Cache-Control: no-store} for browsers and proxies too.
+ */
+@Path("/hosts")
+@Produces(MediaType.TEXT_HTML)
+@RolesAllowed({"viewer", "assessor", "admin"})
+public class HostPages {
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance hosts(List<HostViews.HostRow> hosts, int failing, int reporting);
+
+        static native TemplateInstance host(HostViews.HostFacts host, List<HostViews.Group> byCountermeasure,
+                                            List<HostViews.Group> byRequirement, List<HostViews.DriftRow> drift,
+                                            HostViews.Sparkline trend, int trendReports, int driftReports, int driftLimit);
+    }
+
+    @Inject
+    FleetQueries queries;
+    @Inject
+    FleetHistory history;
+
+    @GET
+    public Response hosts() {
+        List<FleetQueries.HostSummary> summaries = queries.hosts();
+        Map<Long, List<FleetHistory.TrendPoint>> trends = history.trends(summaries.stream().map(FleetQueries.HostSummary::id).toList());
+        List<HostViews.HostRow> rows = summaries.stream().map(h -> new HostViews.HostRow(h.id(), h.name(), "/hosts/" + h.id(),
+                h.description(), HostViews.labels(h.labels()), HostViews.when(h.lastSeenAt()), HostViews.iso(h.lastSeenAt()),
+                h.agentVersion(), h.vantage(), h.runtime(),
+                HostViews.Counts.of(h.passed(), h.failed(), h.errors(), h.notApplicable()), h.enrolled(),
+                HostViews.sparkline(trends.getOrDefault(h.id(), List.of())))).toList();
+        int failing = (int) rows.stream().filter(r -> r.counts().failed() > 0).count();
+        int reporting = (int) rows.stream().filter(r -> r.counts().reported()).count();
+        return html(200, Templates.hosts(rows, failing, reporting));
+    }
+
+    @GET
+    @Path("{id}")
+    public Response host(@PathParam("id") String idParam) {
+        long id;
+        try {
+            id = Long.parseLong(idParam);
+        } catch (NumberFormatException e) {
+            return notFound(idParam);
+        }
+        FleetQueries.HostDetail detail;
+        try {
+            detail = queries.host(id);
+        } catch (ApiException e) {
+            return notFound(idParam);
+        }
+        FleetQueries.HostSummary h = detail.host();
+        FleetHost entity = FleetHost.findById(id);
+        HostViews.HostFacts facts = new HostViews.HostFacts(h.id(), h.name(), h.description(), HostViews.labels(h.labels()),
+                entity == null ? null : HostViews.when(entity.createdAt), entity == null ? null : entity.createdBy,
+                HostViews.when(h.lastSeenAt()), HostViews.iso(h.lastSeenAt()), h.agentVersion(), h.vantage(), h.runtime(),
+                entity == null ? null : entity.hostname, h.kernel(), entity == null ? null : entity.osRelease, h.enrolled(),
+                h.latestReport(), HostViews.Counts.of(h.passed(), h.failed(), h.errors(), h.notApplicable()));
+        List<HostViews.Group> byCm = history.byCountermeasure(h.latestReport()).stream()
+                .map(g -> HostViews.group(g, "countermeasure")).toList();
+        List<HostViews.Group> byReq = history.byRequirement(h.latestReport()).stream()
+                .map(g -> HostViews.group(g, "requirement")).toList();
+        List<HostViews.DriftRow> drift = history.drift(id).stream().map(HostViews::drift).toList();
+        List<FleetHistory.TrendPoint> trend = history.trend(id);
+        return html(200, Templates.host(facts, byCm, byReq, drift, HostViews.sparkline(trend), trend.size(),
+                FleetHistory.DRIFT_REPORTS, FleetHistory.DRIFT_LIMIT));
+    }
+
+    private static Response notFound(String id) {
+        String shown = id.length() > 40 ? id.substring(0, 40) + "\u2026" : id;
+        return html(404, Pages.Templates.notFound("There is no host with the id \u201c" + shown + "\u201d.", null));
+    }
+
+    private static Response html(int status, TemplateInstance template) {
+        return Response.status(status).type(PageCache.HTML).header("Cache-Control", "no-store")
+                .entity(template.render()).build();
+    }
+}
