@@ -51,7 +51,7 @@ public final class AgentMain {
             "    --format json|table   (default table)",
             "    --probes FILE",
             "  measurement    turn a report run inside a container into a measured-defaults record",
-            "    --report FILE --runtime NAME --runtime-version TEXT [--out FILE]",
+            "    --report FILE --runtime NAME --runtime-version TEXT [--invocation TEXT] [--out FILE]",
             "  version        print the agent version",
             "  help           print this text",
             "",
@@ -189,7 +189,7 @@ public final class AgentMain {
     static final class Options {
         static final java.util.Set<String> VALUED = new java.util.HashSet<>(java.util.Arrays.asList("--format", "--out",
                 "--probes", "--vantage", "--server", "--token", "--credential-file", "--ca-file", "--retries",
-                "--report", "--runtime", "--runtime-version"));
+                "--report", "--runtime", "--runtime-version", "--invocation"));
         String format;
         String outFile;
         String probes;
@@ -203,6 +203,7 @@ public final class AgentMain {
         String report;
         String runtime;
         String runtimeVersion;
+        String invocation;
 
         void put(String name, String val) {
             switch (name) {
@@ -217,6 +218,7 @@ public final class AgentMain {
                 case "--report": report = val; break;
                 case "--runtime": runtime = val; break;
                 case "--runtime-version": runtimeVersion = val; break;
+                case "--invocation": invocation = val; break;
                 case "--retries":
                     try {
                         retries = Integer.parseInt(val);

@@ -19,9 +19,12 @@ import java.util.regex.Pattern;
  * per countermeasure the state the checks observed, and the raw kernel values behind the headline defaults
  * (bounding set, seccomp mode, no_new_privs, uid_map).
  *
- * <p>State of a countermeasure from the applicable results of the checks that verify it: every one passes:
- * {@code enabled}; every one fails: {@code disabled}; some of each: {@code partial}; none applicable or only
- * errors: {@code unknown}.
+ * <p>State of a countermeasure, from the applicable (pass/fail) results of its <em>primary</em> checks (those
+ * that list it first in {@code verifies}): every one passes: {@code enabled}; every one fails: {@code disabled}; some
+ * of each: {@code partial}. Container-vantage checks decide (they see what the runtime set up); only when none of
+ * them applies do host/any-vantage checks (kernel-wide settings) decide, and the record says so in {@code basis}.
+ * Checks that merely support a countermeasure (listed later in {@code verifies}) are shown but never decide;
+ * nothing applicable: {@code unknown}.
  */
 final class Measurement {
 
@@ -60,6 +63,9 @@ final class Measurement {
             @SuppressWarnings("unchecked")
             Map<String, Object> r = (Map<String, Object>) report;
             m = from(r, o.runtime, o.runtimeVersion);
+            if (o.invocation != null) {
+                m.put("invocation", o.invocation);
+            }
         } catch (IOException | IllegalArgumentException | ClassCastException e) {
             err.println("cakb-agent: cannot read report " + o.report + ": " + e.getMessage());
             return AgentMain.EXIT_USAGE;
@@ -80,6 +86,20 @@ final class Measurement {
 
     @SuppressWarnings("unchecked")
     static Map<String, Object> from(Map<String, Object> report, String runtime, String runtimeVersion) {
+        Map<String, String> vantage = new java.util.HashMap<>();
+        try {
+            for (ProbeDefinition p : ProbeBundle.builtIn().probes()) {
+                vantage.put(p.id, p.vantage);
+            }
+        } catch (IOException e) {
+            // without the bundle every check counts as a container check
+        }
+        return from(report, runtime, runtimeVersion, vantage);
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> from(Map<String, Object> report, String runtime, String runtimeVersion,
+            Map<String, String> vantageOf) {
         List<Object> results = (List<Object>) report.get("results");
         if (results == null) {
             throw new IllegalArgumentException("the report has no results");
@@ -93,19 +113,30 @@ final class Measurement {
             Map<String, Object> r = (Map<String, Object>) o;
             String observed = r.get("observed") == null ? "" : r.get("observed").toString();
             rawValues(observed, raw);
-            for (Object cm : (List<Object>) r.getOrDefault("verifies", new ArrayList<>())) {
+            List<Object> verifies = (List<Object>) r.getOrDefault("verifies", new ArrayList<>());
+            String v = vantageOf.getOrDefault(String.valueOf(r.get("id")), "container");
+            for (int k = 0; k < verifies.size(); k++) {
                 Map<String, Object> c = new LinkedHashMap<>();
                 c.put("id", r.get("id"));
                 c.put("status", r.get("status"));
                 c.put("observed", r.get("observed"));
-                byCm.computeIfAbsent(cm.toString(), k -> new ArrayList<>()).add(c);
+                c.put("vantage", v);
+                c.put("role", k == 0 ? "primary" : "supporting");
+                byCm.computeIfAbsent(verifies.get(k).toString(), x -> new ArrayList<>()).add(c);
             }
         }
         List<Object> cms = new ArrayList<>();
         for (Map.Entry<String, List<Map<String, Object>>> e : byCm.entrySet()) {
             Map<String, Object> c = new LinkedHashMap<>();
             c.put("id", e.getKey());
-            c.put("state", state(e.getValue()));
+            String basis = "container";
+            String st = state(e.getValue(), true);
+            if (st.equals("unknown")) {
+                st = state(e.getValue(), false);
+                basis = st.equals("unknown") ? "none" : "host";
+            }
+            c.put("state", st);
+            c.put("basis", basis);
             c.put("checks", e.getValue());
             cms.add(c);
         }
@@ -129,10 +160,13 @@ final class Measurement {
         return m;
     }
 
-    static String state(List<Map<String, Object>> checks) {
+    static String state(List<Map<String, Object>> checks, boolean container) {
         int pass = 0;
         int fail = 0;
         for (Map<String, Object> c : checks) {
+            if (!"primary".equals(c.get("role")) || container != "container".equals(c.get("vantage"))) {
+                continue;
+            }
             Object s = c.get("status");
             if (CheckResult.PASS.equals(s)) {
                 pass++;
