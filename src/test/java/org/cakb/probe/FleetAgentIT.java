@@ -427,4 +427,33 @@ class FleetAgentIT {
         assertEquals(4, reports(host));
     }
 
+
+    @Test
+    @Order(5)
+    @SuppressWarnings("unchecked")
+    void measuredDefaultsAreImportedAndListed() throws Exception {
+        // measure what is quick here (a missing runtime gives a "skipped" record, which is imported as such)
+        Path dir = work.resolve("measured");
+        AgentRuntimesIT.Proc m = AgentRuntimesIT.run(List.of(project.resolve("bin/measure-defaults").toString(), "--out",
+                dir.toString(), "--only", "docker,unshare", "--jar", jar.toString()), 600);
+        assertTrue(Files.isRegularFile(dir.resolve("docker.json")) && Files.isRegularFile(dir.resolve("unshare.json")), m.err);
+        String body = "[" + Files.readString(dir.resolve("docker.json")) + "," + Files.readString(dir.resolve("unshare.json")) + "]";
+        String dockerId = (String) ((Map<String, Object>) Json.parse(Files.readString(dir.resolve("docker.json")))).get("measurementId");
+        Map<String, Object> first = admin("POST", "/api/v1/admin/measured-defaults", body, 201);
+        assertEquals(2L, ((Number) first.get("imported")).longValue());
+        Map<String, Object> again = admin("POST", "/api/v1/admin/measured-defaults", body, 200);
+        assertEquals(2L, ((Number) again.get("duplicates")).longValue());
+        assertEquals(1, sql("SELECT count(*) FROM measured_run WHERE id = '" + dockerId + "'"));
+        List<Object> runs = (List<Object>) admin("GET", "/api/v1/measured-defaults?runtime=docker", null, 200).get("list");
+        Map<String, Object> docker = (Map<String, Object>) runs.stream()
+                .filter(r -> dockerId.equals(((Map<String, Object>) r).get("id"))).findFirst().orElseThrow();
+        if ("measured".equals(docker.get("status"))) {
+            assertEquals(14L, ((Number) ((Map<String, Object>) docker.get("raw")).get("capBndCount")).longValue());
+            assertTrue(((List<Object>) docker.get("defaults")).stream().anyMatch(d -> "cm:seccomp-filter".equals(
+                    ((Map<String, Object>) d).get("countermeasure")) && "enabled".equals(((Map<String, Object>) d).get("state"))));
+            assertTrue(sql("SELECT count(*) FROM measured_platform_default WHERE run_id = '" + dockerId + "'") >= 20);
+        } else {
+            System.out.println("[FleetAgentIT] docker not measured here: " + docker.get("reason"));
+        }
+    }
 }
