@@ -68,15 +68,24 @@ public class IngestLoad {
         String admin = "Basic " + Base64.getEncoder().encodeToString("admin:bench-admin-password".getBytes());
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         String run = Long.toString(System.currentTimeMillis(), 36);
-        List<String> creds = new ArrayList<>();
+        // enrollment through the real API (admin requests use Basic auth, i.e. one bcrypt check each: slow, not measured)
+        List<String> creds = Collections.synchronizedList(new ArrayList<>());
+        ExecutorService enrollers = Executors.newFixedThreadPool(4);
+        List<Future<?>> es = new ArrayList<>();
         for (int i = 0; i < agents; i++) {
-            String host = post(http, base + "/api/v1/hosts", admin, "{\"name\": \"bench-" + run + "-" + i + "\"}", 201);
-            String id = host.replaceAll("(?s).*?\"id\":(\\d+).*", "$1");
-            String tok = post(http, base + "/api/v1/hosts/" + id + "/enrollment-tokens", admin, "{\"lifetimeHours\": 1}", 201)
-                    .replaceAll("(?s).*\"token\":\"([^\"]+)\".*", "$1");
-            creds.add(post(http, base + "/api/v1/agent/enroll", null, "{\"token\": \"" + tok + "\"}", 201)
-                    .replaceAll("(?s).*\"credential\":\"([^\"]+)\".*", "$1"));
+            final int n = i;
+            es.add(enrollers.submit(() -> {
+                String host = post(http, base + "/api/v1/hosts", admin, "{\"name\": \"bench-" + run + "-" + n + "\"}", 201);
+                String id = host.replaceAll("(?s).*?\"id\":(\\d+).*", "$1");
+                String tok = post(http, base + "/api/v1/hosts/" + id + "/enrollment-tokens", admin, "{\"lifetimeHours\": 1}", 201)
+                        .replaceAll("(?s).*\"token\":\"([^\"]+)\".*", "$1");
+                creds.add(post(http, base + "/api/v1/agent/enroll", null, "{\"token\": \"" + tok + "\"}", 201)
+                        .replaceAll("(?s).*\"credential\":\"([^\"]+)\".*", "$1"));
+                return null;
+            }));
         }
+        for (Future<?> f : es) f.get();
+        enrollers.shutdown();
         System.out.println("   enrolled " + agents + " agents through the API");
         // warm-up: 5 s, not counted
         AtomicLong acked = new AtomicLong(), failed = new AtomicLong(), warm = new AtomicLong();
@@ -118,7 +127,10 @@ public class IngestLoad {
                 return null;
             }));
         }
+        while (System.nanoTime() < warmEnd) Thread.sleep(10);
+        long[] cpu0 = cpu(a[5], a[6]);
         for (Future<?> f : fs) f.get();
+        long[] cpu1 = cpu(a[5], a[6]);
         pool.shutdown();
         long[] all = lat.stream().flatMapToLong(Arrays::stream).sorted().toArray();
         double rps = acked.get() / (double) seconds;
@@ -126,8 +138,40 @@ public class IngestLoad {
                 seconds, conc, acked.get(), failed.get(), warm.get());
         System.out.printf("RESULT reports/s %.0f   p50 %.1f ms   p99 %.1f ms   max %.1f ms%n", rps,
                 all[all.length / 2] / 1e6, all[(int) (all.length * 0.99)] / 1e6, all[all.length - 1] / 1e6);
+        double n = Math.max(1, acked.get());
+        System.out.printf("   CPU per report in the measured phase: app %.2f ms, PostgreSQL %.2f ms, load generator %.2f ms"
+                + " (%d cores; load average %s)%n", (cpu1[0] - cpu0[0]) / n, (cpu1[1] - cpu0[1]) / n, (cpu1[2] - cpu0[2]) / n,
+                Runtime.getRuntime().availableProcessors(), Files.readString(Path.of("/proc/loadavg")).substring(0, 14));
         System.out.println("ACKED " + (acked.get() + warm.get()));
         System.out.println("RUN bench-" + run + "-");
+    }
+
+    /** CPU ms (user+system) of the app, of the PostgreSQL processes, and of this process. */
+    static long[] cpu(String appPid, String pgUser) throws Exception {
+        long tick = 10; // CLK_TCK 100
+        long app = ticks(appPid) * tick, pg = 0;
+        try (var ps = Files.list(Path.of("/proc"))) {
+            for (Path p : (Iterable<Path>) ps::iterator) {
+                String n = p.getFileName().toString();
+                if (!n.chars().allMatch(Character::isDigit)) continue;
+                try {
+                    if (Files.readString(p.resolve("comm")).startsWith("postgres")) pg += ticks(n) * tick;
+                } catch (Exception e) { }
+            }
+        }
+        long self = java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.OperatingSystemMXBean.class)
+                .getProcessCpuTime() / 1_000_000;
+        return new long[] {app, pg, self};
+    }
+
+    static long ticks(String pid) {
+        try {
+            String st = Files.readString(Path.of("/proc", pid, "stat"));
+            String[] f = st.substring(st.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (Exception e) {
+            return 0;
+        }
     }
 
     static String post(HttpClient http, String url, String auth, String body, int expect) throws Exception {
@@ -141,30 +185,13 @@ public class IngestLoad {
 }
 JAVA
 
-# CPU seconds (user+system) used so far by a process tree's members: the app, PostgreSQL, the load generator
-cpu_of() { # pids...
-  local t=0 p
-  for p in "$@"; do [ -r /proc/$p/stat ] && t=$((t + $(awk '{print $14 + $15}' /proc/$p/stat))); done
-  echo $t
-}
-pg_pids() { pgrep -u postgres postgres | tr '\n' ' '; }
-hz=$(getconf CLK_TCK)
-app_cpu0=$(cpu_of $app_pid); pg_cpu0=$(cpu_of $(pg_pids)); t0=$(date +%s%N)
 echo "== load: $AGENTS agents, $CONC concurrent clients, 5 s warm-up + $DURATION s measured"
-java -cp "$work" "$work/IngestLoad.java" "http://127.0.0.1:$PORT" "$AGENTS" "$DURATION" "$CONC" "$work/template.json" | tee "$work/load.out"
-t1=$(date +%s%N); app_cpu1=$(cpu_of $app_pid); pg_cpu1=$(cpu_of $(pg_pids))
+java -cp "$work" "$work/IngestLoad.java" "http://127.0.0.1:$PORT" "$AGENTS" "$DURATION" "$CONC" "$work/template.json" "$app_pid" postgres | tee "$work/load.out"
 acked=$(awk '/^ACKED/ {print $2}' "$work/load.out")
 prefix=$(awk '/^RUN/ {print $2}' "$work/load.out")
 stored=$(psql_b "SELECT count(*) FROM fleet_report r JOIN fleet_host h ON h.id = r.host_id WHERE h.name LIKE '$prefix%'")
 results=$(psql_b "SELECT count(*) FROM fleet_result x JOIN fleet_report r ON r.id = x.report_id JOIN fleet_host h ON h.id = r.host_id WHERE h.name LIKE '$prefix%'")
 echo "== stored: $stored reports ($results result rows); acknowledged: $acked"
-wall=$(( (t1 - t0) / 1000000 ))
-printf '== CPU during the load phase (%d s wall, incl. enrollment): app %.1f s, PostgreSQL %.1f s (all its processes)\n' \
-  $((wall / 1000)) "$(echo "($app_cpu1 - $app_cpu0) / $hz" | bc -l)" "$(echo "($pg_cpu1 - $pg_cpu0) / $hz" | bc -l)"
-printf '   per stored report: app %.2f ms CPU, PostgreSQL %.2f ms CPU; machine load average now: %s\n' \
-  "$(echo "($app_cpu1 - $app_cpu0) * 1000 / $hz / $acked" | bc -l)" "$(echo "($pg_cpu1 - $pg_cpu0) * 1000 / $hz / $acked" | bc -l)" \
-  "$(cut -d' ' -f1-3 /proc/loadavg)"
-echo "   (other processes on this machine compete for the same $(nproc) cores; see top)"
 if [ "$stored" = "$acked" ] && [ "$results" = "$((acked * 50))" ]; then
   echo "OK stored = acknowledged"
 else
