@@ -62,12 +62,31 @@ final class Uploader {
         return status == 0 || status == 408 || status == 429 || status >= 500;
     }
 
+    /**
+     * Sends the spool. An exclusive lock on {@code spool/.lock} serialises agents that flush the same spool at the
+     * same time (e.g. overlapping cron runs), so each report is sent by one of them; a report another run already
+     * handled is skipped.
+     */
     Result flush(Path spoolDir) throws IOException {
+        AgentFiles.ensurePrivateDir(spoolDir);
+        try (java.nio.channels.FileChannel lock = java.nio.channels.FileChannel.open(spoolDir.resolve(".lock"),
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+             java.nio.channels.FileLock held = lock.lock()) {
+            return flushLocked(spoolDir);
+        }
+    }
+
+    private Result flushLocked(Path spoolDir) throws IOException {
         Result res = new Result();
         List<Path> queue = AgentFiles.spooled(spoolDir);
         for (int i = 0; i < queue.size(); i++) {
             Path p = queue.get(i);
-            byte[] body = Files.readAllBytes(p);
+            byte[] body;
+            try {
+                body = Files.readAllBytes(p);
+            } catch (java.nio.file.NoSuchFileException gone) {
+                continue; // sent and removed by another run
+            }
             FleetClient.Answer a = null;
             for (int attempt = 0; ; attempt++) {
                 a = client.submit(credential, body);
@@ -85,7 +104,7 @@ final class Uploader {
             }
             String name = p.getFileName().toString();
             if (a.status == 201 || a.status == 200) {
-                Files.delete(p);
+                Files.deleteIfExists(p);
                 if (a.status == 201) {
                     res.delivered++;
                 } else {
