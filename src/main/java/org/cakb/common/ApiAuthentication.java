@@ -35,8 +35,22 @@ public final class ApiAuthentication {
     @ApplicationScoped
     public static class Mechanism implements HttpAuthenticationMechanism {
 
+        /** Only the API: pages keep form login (and its redirect to the login page). */
+        private static boolean isApi(RoutingContext context) {
+            String path = context.normalizedPath();
+            return path.equals("/api") || path.startsWith("/api/");
+        }
+
+        @Override
+        public int getPriority() {
+            return DEFAULT_PRIORITY - 100;
+        }
+
         @Override
         public Uni<SecurityIdentity> authenticate(RoutingContext context, IdentityProviderManager identityProviderManager) {
+            if (!isApi(context)) {
+                return Uni.createFrom().nullItem();
+            }
             String header = context.request().getHeader("Authorization");
             AuthenticationRequest request;
             if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
@@ -69,6 +83,9 @@ public final class ApiAuthentication {
 
         @Override
         public Uni<ChallengeData> getChallenge(RoutingContext context) {
+            if (!isApi(context)) {
+                return Uni.createFrom().nullItem();
+            }
             return Uni.createFrom().item(new ChallengeData(401, "WWW-Authenticate", "Basic realm=\"Container Assurance KB\""));
         }
 
