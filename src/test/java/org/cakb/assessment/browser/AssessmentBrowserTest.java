@@ -93,6 +93,11 @@ class AssessmentBrowserTest {
         return title;
     }
 
+    /** Result and status badges are shown in capitals (the knowledge base's .badge style). */
+    private static String badge(String value) {
+        return value.toUpperCase(java.util.Locale.ROOT);
+    }
+
     private static void fill(Person p, String result, String justification, String evidence, String link) {
         p.choose("result", result);
         p.type("justification", justification);
@@ -118,14 +123,14 @@ class AssessmentBrowserTest {
             for (int n = 0; n < entries.length; n++) {
                 String[] e = entries[n];
                 String title = openItem(assessor, n);
-                assertEquals("not-assessed", assessor.text("#current-result"));
+                assertEquals(badge("not-assessed"), assessor.text("#current-result"));
                 fill(assessor, e[0], e[1], e[2], e[3]);
                 if (n == 0) {
                     assessor.screenshot("02-item-typed");
                 }
                 assessor.clickAndWait(assessor.find("#save"));
                 assertEquals("Saved.", assessor.text("#message"));
-                assertEquals(e[0], assessor.text("#current-result"));
+                assertEquals(badge(e[0]), assessor.text("#current-result"));
                 assertEquals(e[1], assessor.value("justification"));
                 assertEquals(e[2], assessor.value("evidenceText"));
                 assertEquals(e[3], assessor.value("evidenceLinks"));
@@ -136,9 +141,9 @@ class AssessmentBrowserTest {
                 assertEquals(done + " of " + total + " assessed (" + (done * 100 / total) + "%)", progressText(assessor));
                 assertEquals(String.valueOf(done), progressValue(assessor));
                 WebElement row = itemLinks(assessor).get(n).findElement(By.xpath("ancestor::tr"));
-                assertTrue(row.getText().contains(e[0]), row.getText());
+                assertTrue(row.getText().contains(badge(e[0])), row.getText());
             }
-            assertEquals("in-progress", assessor.text("#status"), "the first save started the assessment");
+            assertEquals(badge("in-progress"), assessor.text("#status"), "the first save started the assessment");
             assessor.screenshot("03-checklist-three-done");
         }
     }
@@ -175,13 +180,13 @@ class AssessmentBrowserTest {
             assertEquals("pool np-2 has no reference values", second.value("evidenceText"));
             assertEquals("https://evidence.example/np-2", second.value("evidenceLinks"));
             // nothing of theirs was stored
-            assertEquals("satisfied", second.text("#current-result"));
+            assertEquals(badge("satisfied"), second.text("#current-result"));
             second.screenshot("04-conflict");
 
             // having read the other value, the second assessor saves deliberately over it
             second.clickAndWait(second.find("#save"));
             assertEquals("Saved.", second.text("#message"));
-            assertEquals("not-satisfied", second.text("#current-result"));
+            assertEquals(badge("not-satisfied"), second.text("#current-result"));
             assertFalse(second.has("#conflict"));
             saved.add(new String[]{conflictItemTitle, "satisfied", "Golden PCR values are stored in the attestation service",
                     "baseline v7 signed by the platform team", Fixtures.ASSESSOR});
@@ -190,7 +195,7 @@ class AssessmentBrowserTest {
 
             // the first assessor reloads and sees the second's values
             first.driver.navigate().refresh();
-            assertEquals("not-satisfied", first.text("#current-result"));
+            assertEquals(badge("not-satisfied"), first.text("#current-result"));
             assertEquals("No baseline exists for the new node pool", first.value("justification"));
         }
     }
@@ -205,7 +210,7 @@ class AssessmentBrowserTest {
             assertFalse(viewer.has("#status-form"), "a viewer cannot change the status");
             assertFalse(viewer.has("#assign-form"));
             openItem(viewer, 0);
-            assertEquals("satisfied", viewer.text("#current-result"));
+            assertEquals(badge("satisfied"), viewer.text("#current-result"));
             assertFalse(viewer.has("#item-form"), "no edit form for a viewer");
             assertFalse(viewer.has("#upload-form"));
             assertFalse(viewer.has("#waiver-form"));
@@ -229,7 +234,7 @@ class AssessmentBrowserTest {
             assertFalse(viewer.text("#error").isBlank());
             viewer.screenshot("06-viewer-forbidden");
             viewer.driver.get(itemUrl);
-            assertEquals("satisfied", viewer.text("#current-result"), "nothing changed");
+            assertEquals(badge("satisfied"), viewer.text("#current-result"), "nothing changed");
         }
     }
 
@@ -268,11 +273,11 @@ class AssessmentBrowserTest {
         assessment();
         try (Person admin = login(Fixtures.ADMIN)) {
             openAssessment(admin);
-            assertEquals("in-progress", admin.text("#status"));
+            assertEquals(badge("in-progress"), admin.text("#status"));
             // not everything is assessed yet: the page says so and nothing changes
             admin.clickAndWait(admin.find("#complete"));
             assertTrue(admin.text("#error").contains("still not assessed"), admin.text("#error"));
-            assertEquals("in-progress", admin.text("#status"));
+            assertEquals(badge("in-progress"), admin.text("#status"));
             admin.screenshot("08-complete-refused");
 
             try (Person assessor = login(Fixtures.ASSESSOR)) {
@@ -289,7 +294,7 @@ class AssessmentBrowserTest {
                 admin.open("/assessments/" + id);
                 admin.clickAndWait(admin.find("#complete"));
                 assertEquals("Saved.", admin.text("#message"));
-                assertEquals("completed", admin.text("#status"));
+                assertEquals(badge("completed"), admin.text("#status"));
                 assertFalse(admin.has("#complete"), "nothing left to complete");
                 assertTrue(admin.has("#reopen-form"), "an admin may reopen");
                 assertTrue(admin.text("#read-only").contains("completed"), admin.text("#read-only"));
@@ -297,7 +302,7 @@ class AssessmentBrowserTest {
 
                 // the assessor, assigned to it, can no longer change anything
                 assessor.open("/assessments/" + id);
-                assertEquals("completed", assessor.text("#status"));
+                assertEquals(badge("completed"), assessor.text("#status"));
                 assertTrue(assessor.has("#read-only"));
                 assertFalse(assessor.has("#status-form"));
                 assertFalse(assessor.has("#reopen-form"));
@@ -309,6 +314,43 @@ class AssessmentBrowserTest {
                 assertTrue(assessor.has("#read-only"));
                 assessor.screenshot("10-completed-item");
             }
+        }
+    }
+
+    @Test
+    @Order(6)
+    void assessmentPagesLookLikeTheKnowledgeBaseAndLinkToItsPages() throws Exception {
+        assessment();
+        try (Person viewer = Person.login(root, Fixtures.VIEWER, Fixtures.PASSWORD)) {
+            openAssessment(viewer);
+            // the same header, navigation and stylesheet as the knowledge-base pages
+            assertEquals("rgba(18, 38, 63, 1)", viewer.find("header.site-header").getCssValue("background-color"), "app.css is applied");
+            assertTrue(viewer.find("nav.site-nav").getText().contains("Requirements"));
+            assertTrue(viewer.find("nav.site-nav").getText().contains("Assessments"));
+            assertTrue(viewer.has("header .header-search input#site-q"), "the knowledge-base search is in the header");
+            assertEquals("rgba(216, 240, 222, 1)", viewer.find("#items .badge.r-satisfied").getCssValue("background-color"),
+                    "result badges use the matrix colours (assessment.css is applied)");
+            assertTrue(viewer.all("script:not([src])").isEmpty(), "no inline scripts");
+
+            openItem(viewer, 0);
+            assertTrue(viewer.all("a[href*='/api/']").isEmpty(), "no links into the JSON API");
+            WebElement cm = viewer.find("#trace a[href^='/countermeasures/']");
+            String title = cm.getText();
+            viewer.screenshot("11-item-look");
+            viewer.clickAndWait(cm);
+            assertEquals(title, viewer.h1());
+            assertEquals("COUNTERMEASURE", viewer.text(".kind-label"));
+            viewer.driver.navigate().back();
+            String requirementTitle = viewer.h1();
+            viewer.clickAndWait(viewer.find("#requirement-link"));
+            assertEquals(requirementTitle, viewer.h1());
+            assertEquals("REQUIREMENT", viewer.text(".kind-label"));
+        }
+        // the login page has the same header too
+        try (Person anonymous = Person.anonymous(root)) {
+            anonymous.open("/login");
+            assertEquals("rgba(18, 38, 63, 1)", anonymous.find("header.site-header").getCssValue("background-color"));
+            anonymous.screenshot("12-login");
         }
     }
 }

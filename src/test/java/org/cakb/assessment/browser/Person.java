@@ -43,6 +43,11 @@ final class Person implements AutoCloseable {
         return p;
     }
 
+    /** A fresh browser that has not logged in. */
+    static Person anonymous(URL root) throws Exception {
+        return new Person(null, Chromium.start(), root);
+    }
+
     String url(String path) {
         return root.toString().replaceAll("/$", "") + path;
     }
