@@ -1,6 +1,8 @@
 package org.cakb.assessment;
 
 import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.Location;
+import io.quarkus.qute.Template;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -37,6 +39,9 @@ public class AssessmentPages {
     AssessmentService service;
     @Inject
     Access access;
+    /** The assessment pages' additions to /static/app.css; a file, since the CSP forbids inline styles. */
+    @Location("assessment/assessment.css")
+    Template stylesheet;
 
     /** Values typed into the item form (kept on conflict or error). */
     public record ItemForm(long version, String result, String justification, String evidenceText, String evidenceLinks) {
@@ -78,6 +83,14 @@ public class AssessmentPages {
 
     Nav nav() {
         return new Nav(access.username(), access.roles().contains(AppUser.ADMIN));
+    }
+
+    @GET
+    @Path("/assessment.css")
+    @Produces("text/css")
+    @Policy(Operation.LIST_ASSESSMENTS)
+    public Response stylesheet() {
+        return Response.ok(stylesheet.render(), "text/css;charset=UTF-8").header("Cache-Control", "private, max-age=3600").build();
     }
 
     @GET
