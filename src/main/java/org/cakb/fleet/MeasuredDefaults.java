@@ -66,6 +66,8 @@ public class MeasuredDefaults {
     ObjectMapper json;
     @Inject
     AgroalDataSource dataSource;
+    @Inject
+    jakarta.enterprise.event.Event<MeasuredDefaultsImported> importedEvent;
 
     // ------------------------------------------------------------------ import
 
@@ -116,6 +118,9 @@ public class MeasuredDefaults {
                     ids.add(m.get("measurementId").asText());
                 }
                 c.commit();
+                if (imported > 0) {
+                    importedEvent.fire(new MeasuredDefaultsImported(imported));
+                }
                 return new ImportResult(imported, duplicates, ids);
             } catch (SQLException | RuntimeException e) {
                 c.rollback();

@@ -85,6 +85,11 @@ public class PageCache {
         return entry.body;
     }
 
+    /** Measured defaults are not content, but the matrix shows them: drop every cached page when new ones arrive. */
+    void measuredDefaultsImported(@Observes org.cakb.fleet.MeasuredDefaultsImported event) {
+        pages.clear();
+    }
+
     int size() {
         return pages.size();
     }

@@ -27,6 +27,8 @@ public class WebCatalog {
     EntityManager em;
     @Inject
     CatalogService catalog;
+    @Inject
+    org.cakb.fleet.MeasuredDefaults measured;
 
     /** Active records of one kind, ordered by id, as links. */
     public List<Views.RecordRef> refs(RecordKind kind) {
@@ -118,6 +120,39 @@ public class WebCatalog {
     }
 
     /**
+     * One column per runtime's newest measurement (bin/measure-defaults), next to the documented columns of the same
+     * platform. A measured state that differs from the newest documented state says so in the cell.
+     */
+    private void addMeasuredColumns(String platformFilter, Map<String, Matrix.Column> columns, Map<String, Map<String, Matrix.Cell>> cells) {
+        for (org.cakb.fleet.MeasuredDefaults.MeasuredRun run : measured.latestPerRuntime()) {
+            if (!"measured".equals(run.status()) || (platformFilter != null && !platformFilter.equals(run.platform()))) {
+                continue;
+            }
+            String platform = run.platform() != null ? run.platform() : "runtime:" + run.runtime();
+            Matrix.Column documentedToday = columns.values().stream().filter(c -> c.platformId().equals(platform))
+                    .max(Comparator.comparing(c -> c.asOf() == null ? "" : c.asOf())).orElse(null);
+            String title = documentedToday != null ? documentedToday.platformTitle() : run.runtime();
+            String version = run.runtimeVersion() == null ? run.runtime() : run.runtimeVersion();
+            String day = run.measuredAt() == null ? null : run.measuredAt().toLocalDate().toString();
+            Matrix.Column column = new Matrix.Column(platform, title, "measured: " + version, day,
+                    run.platform() != null ? Paths.record("platform", run.platform()) : "/platforms");
+            columns.put(column.key(), column);
+            for (org.cakb.fleet.MeasuredDefaults.MeasuredDefault d : run.defaults()) {
+                Matrix.Cell documented = documentedToday == null ? null
+                        : cells.getOrDefault(d.countermeasure(), Map.of()).get(documentedToday.key());
+                boolean differs = documented != null && !documented.state().equals(d.state());
+                String label = Matrix.stateLabel(d.state()) + (differs ? " (documented: " + documented.stateLabel() + ")" : "");
+                String tooltip = run.runtime() + " " + version + " measured " + day + " on kernel " + run.kernel() + ": "
+                        + Matrix.stateLabel(d.state())
+                        + (differs ? "; differs from the documented default for " + documentedToday.versions() : "");
+                cells.computeIfAbsent(d.countermeasure(), k -> new HashMap<>()).put(column.key(), new Matrix.Cell(d.state(),
+                        Matrix.symbol(d.state()), label, Matrix.evidenceAbbr("measured"), Matrix.evidenceLabel("measured"),
+                        column.platformHref(), null, null, tooltip, null));
+            }
+        }
+    }
+
+    /**
      * The platform-defaults matrix.
      * @param area    an area requirement id to keep only countermeasures serving it, or null
      * @param layer   a countermeasure layer to keep, or null
@@ -162,6 +197,7 @@ public class WebCatalog {
                     Matrix.stateLabel(state), Matrix.evidenceAbbr(evidence), Matrix.evidenceLabel(evidence),
                     Paths.record("platform-default", (String) d[0]), (String) d[12], citationLabel, tooltip, value));
         }
+        addMeasuredColumns(platformFilter, columns, cells);
         List<Matrix.Column> sortedColumns = new ArrayList<>(columns.values());
         sortedColumns.sort(Comparator.comparing(Matrix.Column::platformTitle, String.CASE_INSENSITIVE_ORDER)
                 .thenComparing(c -> c.asOf() == null ? "9999" : c.asOf())
