@@ -124,18 +124,23 @@ public class WebCatalog {
      * platform. A measured state that differs from the newest documented state says so in the cell.
      */
     private void addMeasuredColumns(String platformFilter, Map<String, Matrix.Column> columns, Map<String, Map<String, Matrix.Cell>> cells) {
+        @SuppressWarnings("unchecked")
+        Set<String> platforms = new java.util.HashSet<>(em.createNativeQuery(
+                "SELECT id FROM kb_record WHERE kind = 'platform' AND status = 'active'").getResultList());
         for (org.cakb.fleet.MeasuredDefaults.MeasuredRun run : measured.latestPerRuntime()) {
-            if (!"measured".equals(run.status()) || (platformFilter != null && !platformFilter.equals(run.platform()))) {
+            // a measurement is shown against a platform of the knowledge base (plain unshare, say, has none)
+            if (!"measured".equals(run.status()) || !platforms.contains(run.platform())
+                    || (platformFilter != null && !platformFilter.equals(run.platform()))) {
                 continue;
             }
-            String platform = run.platform() != null ? run.platform() : "runtime:" + run.runtime();
+            String platform = run.platform();
             Matrix.Column documentedToday = columns.values().stream().filter(c -> c.platformId().equals(platform))
                     .max(Comparator.comparing(c -> c.asOf() == null ? "" : c.asOf())).orElse(null);
             String title = documentedToday != null ? documentedToday.platformTitle() : run.runtime();
             String version = run.runtimeVersion() == null ? run.runtime() : run.runtimeVersion();
             String day = run.measuredAt() == null ? null : run.measuredAt().toLocalDate().toString();
             Matrix.Column column = new Matrix.Column(platform, title, "measured: " + version, day,
-                    run.platform() != null ? Paths.record("platform", run.platform()) : "/platforms");
+                    Paths.record("platform", platform));
             columns.put(column.key(), column);
             for (org.cakb.fleet.MeasuredDefaults.MeasuredDefault d : run.defaults()) {
                 Matrix.Cell documented = documentedToday == null ? null
