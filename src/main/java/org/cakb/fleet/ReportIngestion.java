@@ -77,7 +77,7 @@ public class ReportIngestion {
             throw ApiException.badRequest("report must be a JSON object");
         }
         validate(report);
-        return store(hostId, credentialId, report, sha256(body));
+        return store(hostId, credentialId, report, body);
     }
 
     private void validate(JsonNode report) {
@@ -112,12 +112,13 @@ public class ReportIngestion {
         }
     }
 
-    private Outcome store(long hostId, long credentialId, JsonNode report, String payloadHash) {
+    private Outcome store(long hostId, long credentialId, JsonNode report, byte[] body) {
+        String payloadHash = sha256(body);
         String reportId = report.get("reportId").asText();
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                Outcome outcome = insert(connection, hostId, credentialId, report, payloadHash, reportId);
+                Outcome outcome = insert(connection, hostId, credentialId, report, body, payloadHash, reportId);
                 connection.commit();
                 return outcome;
             } catch (SQLException | RuntimeException e) {
@@ -129,8 +130,8 @@ public class ReportIngestion {
         }
     }
 
-    private Outcome insert(Connection connection, long hostId, long credentialId, JsonNode report, String payloadHash,
-                           String reportId) throws SQLException {
+    private Outcome insert(Connection connection, long hostId, long credentialId, JsonNode report, byte[] body,
+                           String payloadHash, String reportId) throws SQLException {
         JsonNode system = report.path("system");
         JsonNode environment = report.path("environment");
         int[] counts = new int[4];
@@ -157,7 +158,7 @@ public class ReportIngestion {
                 insert.setInt(12 + i, counts[i]);
             }
             insert.setString(16, payloadHash);
-            insert.setString(17, report.toString());
+            insert.setString(17, new String(body, StandardCharsets.UTF_8)); // stored as received; no re-serialisation
             if (insert.executeUpdate() == 0) {
                 return duplicate(connection, hostId, reportId, payloadHash);
             }

@@ -17,8 +17,12 @@ public final class FleetFixture {
     }
 
     public static long registerHost(String name) {
+        return registerHost(name, "test host");
+    }
+
+    public static long registerHost(String name, String description) {
         return ((Number) given().auth().preemptive().basic(ADMIN, ADMIN_PASSWORD).contentType(ContentType.JSON)
-                .body("{\"name\": \"" + name + "\", \"description\": \"test host\", \"labels\": {\"env\": \"test\"}}")
+                .body("{\"name\": \"" + name + "\", \"description\": \"" + description + "\", \"labels\": {\"env\": \"test\"}}")
                 .post("/api/v1/hosts").then().statusCode(201).extract().path("host.id")).longValue();
     }
 
@@ -35,13 +39,22 @@ public final class FleetFixture {
                 .body("credential", startsWith("cakb_agent_")).extract().path("credential");
     }
 
+    public static String enroll(long hostId) {
+        return enroll(issueToken(hostId, 1));
+    }
+
     public static String enrolledAgent(String hostName) {
         return enroll(issueToken(registerHost(hostName), 1));
     }
 
     /** A two-result report; {@code status} is the first check's status, {@code observed} its observed value (JSON-escaped by the caller). */
     public static String report(String reportId, String status, String observed) {
-        String now = Instant.now().toString();
+        return report(reportId, Instant.now(), status, observed);
+    }
+
+    /** The same report, finished at a given time (for histories and drift). */
+    public static String report(String reportId, Instant finished, String status, String observed) {
+        String now = finished.toString();
         return """
                 {"reportId": "%s", "agent": "cakb-agent", "agentVersion": "0.1.0-test",
                  "startedAt": "%s", "finishedAt": "%s", "bundle": "test",

@@ -2,7 +2,13 @@ package org.cakb.web;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import org.cakb.testing.FleetFixture;
 import org.junit.jupiter.api.Test;
+
+import static org.cakb.testing.FleetFixture.ADMIN;
+import static org.cakb.testing.FleetFixture.ADMIN_PASSWORD;
+import static org.cakb.testing.FleetFixture.enroll;
+import static org.cakb.testing.FleetFixture.registerHost;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -24,42 +30,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 class HostPagesTest {
 
-    private static final String ADMIN = "admin";
-    private static final String ADMIN_PASSWORD = "test-admin-password";
     private static final String HOSTILE = "<script>alert(1)</script>";
     private static final Pattern COVERAGE = Pattern.compile("Verified on (\\d+) hosts?, failing on (\\d+)\\.");
 
     private static String report(String reportId, Instant finished, String capStatus, String capObserved) {
-        String at = finished.toString();
-        return """
-                {"reportId": "%s", "agent": "cakb-agent", "agentVersion": "0.2.0-pages",
-                 "startedAt": "%s", "finishedAt": "%s", "bundle": "test",
-                 "system": {"hostname": "pages-1", "kernel": "6.1.0", "osRelease": "Debian GNU/Linux 12"},
-                 "environment": {"vantage": "container", "runtime": "docker"},
-                 "results": [
-                   {"id": "probe:caps/no-cap-sys-admin", "verifies": ["cm:no-cap-sys-admin"], "status": "%s",
-                    "observed": "%s", "expected": "no CAP_SYS_ADMIN", "explanation": "capability check"},
-                   {"id": "probe:seccomp/filter-mode", "verifies": ["cm:seccomp-filter"], "status": "pass",
-                    "observed": "Seccomp: 2", "expected": "2", "explanation": "filter mode"}
-                 ]}""".formatted(reportId, at, at, capStatus, capObserved);
+        return FleetFixture.report(reportId, finished, capStatus, capObserved);
     }
 
     private static io.restassured.specification.RequestSpecification admin() {
         return given().auth().preemptive().basic(ADMIN, ADMIN_PASSWORD);
-    }
-
-    private static long registerHost(String name, String description) {
-        return ((Number) admin().contentType(ContentType.JSON)
-                .body("{\"name\": \"" + name + "\", \"description\": \"" + description + "\", \"labels\": {\"env\": \"pages\"}}")
-                .post("/api/v1/hosts").then().statusCode(201).extract().path("host.id")).longValue();
-    }
-
-    private static String enroll(long hostId) {
-        String token = admin().contentType(ContentType.JSON).body("{\"lifetimeHours\": 1}")
-                .post("/api/v1/hosts/" + hostId + "/enrollment-tokens").then().statusCode(201).extract().path("token");
-        return given().contentType(ContentType.JSON).body("{\"token\": \"" + token + "\"}")
-                .post("/api/v1/agent/enroll").then().statusCode(201)
-                .body("credential", startsWith("cakb_agent_")).extract().path("credential");
     }
 
     private static void submit(String credential, String body) {
@@ -109,8 +88,8 @@ class HostPagesTest {
         assertTrue(row.contains("<td class=\"num passed\">1</td>"), row);
         assertTrue(row.contains("<td class=\"num failed\"><strong>1</strong></td>"), row);
         assertTrue(row.contains("<td class=\"num errors\">0</td>"), row);
-        assertTrue(row.contains("<span class=\"fact\">env=pages</span>"), row);
-        assertTrue(row.contains("<code>0.2.0-pages</code>"), row);
+        assertTrue(row.contains("<span class=\"fact\">env=test</span>"), row);
+        assertTrue(row.contains("<code>0.1.0-test</code>"), row);
         assertTrue(row.contains("container / docker"), row);
         assertTrue(row.contains(">enrolled</span>"), row);
         assertTrue(row.matches("(?s).*<time datetime=\"\\d{4}-\\d\\d-\\d\\dT[^\"]+Z\">\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC</time>.*"), row);
@@ -124,7 +103,7 @@ class HostPagesTest {
         // host page
         String page = page("/hosts/" + host);
         assertTrue(page.contains("<h1>pages-drift</h1>"));
-        assertTrue(page.contains("<dt>Hostname</dt><dd>pages-1</dd>"));
+        assertTrue(page.contains("<dt>Hostname</dt><dd>web-1</dd>"));
         assertTrue(page.contains("<dt>OS</dt><dd>Debian GNU/Linux 12</dd>"));
         assertTrue(page.contains("1 pass</span>") && page.contains("1 fail</span>"));
 
