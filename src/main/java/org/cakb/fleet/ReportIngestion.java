@@ -180,9 +180,14 @@ public class ReportIngestion {
             }
             result.executeBatch();
         }
+        // last seen is shown to the second: an agent reporting many times a second rewrites its host row once a second
         try (PreparedStatement host = connection.prepareStatement("""
-                UPDATE fleet_host SET last_seen_at = now(), agent_version = ?, vantage = ?, runtime = ?, hostname = ?,
-                    kernel = ?, os_release = ? WHERE id = ?""")) {
+                UPDATE fleet_host h SET last_seen_at = now(), agent_version = v.agent_version, vantage = v.vantage,
+                    runtime = v.runtime, hostname = v.hostname, kernel = v.kernel, os_release = v.os_release
+                FROM (VALUES (?, ?, ?, ?, ?, ?)) AS v (agent_version, vantage, runtime, hostname, kernel, os_release)
+                WHERE h.id = ? AND (h.last_seen_at IS NULL OR h.last_seen_at < now() - interval '1 second'
+                    OR (h.agent_version, h.vantage, h.runtime, h.hostname, h.kernel, h.os_release)
+                       IS DISTINCT FROM (v.agent_version, v.vantage, v.runtime, v.hostname, v.kernel, v.os_release))""")) {
             host.setString(1, report.get("agentVersion").asText());
             host.setString(2, text(environment, "vantage"));
             host.setString(3, text(environment, "runtime"));
