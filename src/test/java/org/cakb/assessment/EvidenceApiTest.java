@@ -285,4 +285,38 @@ class EvidenceApiTest {
         assertEquals(before, writes(item.id()));
         assertEquals(0, db.count("SELECT count(*) FROM assessment_host WHERE assessment_id = " + a.id()));
     }
+
+    @Test
+    void assessorAcceptsEvidenceThroughTheItemPageAndAdminLinksHostsThroughTheAssessmentPage() {
+        AssessmentViews.Detail a = fixtures.assessment("page");
+        Agent host = agent("page-host");
+        String reportId = submit(host, "pass", 4);
+
+        AssessmentApiTest.Session admin = AssessmentApiTest.Session.login(Fixtures.ADMIN, Fixtures.ADMIN_PASSWORD);
+        String assessmentPage = admin.get("/assessments/" + a.id()).then().statusCode(200).extract().asString();
+        assertTrue(assessmentPage.contains("id=\"hosts-form\"") && assessmentPage.contains(host.name()));
+        admin.form("/assessments/" + a.id() + "/hosts", Map.of("hostIds", String.valueOf(host.hostId())),
+                AssessmentApiTest.Session.token(assessmentPage)).then().statusCode(303);
+        assertEquals(1, db.count("SELECT count(*) FROM assessment_host WHERE assessment_id = " + a.id() + " AND host_id = " + host.hostId()));
+
+        AssessmentViews.Item item = capsItem(a.id());
+        String itemPath = "/assessments/" + a.id() + "/items/" + item.id();
+        AssessmentApiTest.Session viewer = AssessmentApiTest.Session.login(Fixtures.VIEWER, Fixtures.PASSWORD);
+        String viewerPage = viewer.get(itemPath).then().statusCode(200).extract().asString();
+        assertTrue(viewerPage.contains("Probe evidence") && viewerPage.contains(reportId));
+        assertTrue(!viewerPage.contains("id=\"accept-form\""), "no accept button for a viewer");
+
+        AssessmentApiTest.Session assessor = AssessmentApiTest.Session.login(Fixtures.ASSESSOR, Fixtures.PASSWORD);
+        String page = assessor.get(itemPath).then().statusCode(200).extract().asString();
+        assertTrue(page.contains("id=\"accept-form\"") && page.contains("How the suggestion is made"));
+        java.util.regex.Matcher fingerprint = java.util.regex.Pattern.compile("name=\"fingerprint\" value=\"([0-9a-f]{64})\"").matcher(page);
+        assertTrue(fingerprint.find(), "the accept form carries the fingerprint");
+        assessor.form(itemPath + "/probe-evidence", Map.of("version", String.valueOf(item.version()), "fingerprint", fingerprint.group(1),
+                "decision", "accept"), AssessmentApiTest.Session.token(page)).then().statusCode(303);
+
+        assertEquals("satisfied", capsItem(a.id()).result());
+        assessor.get(itemPath).then().statusCode(200)
+                .body(containsString("class=\"decision\""))
+                .body(containsString("recorded <span class=\"badge r-satisfied\">satisfied</span>"));
+    }
 }
