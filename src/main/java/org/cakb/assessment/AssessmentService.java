@@ -507,7 +507,7 @@ public class AssessmentService {
         }
     }
 
-    ConflictException conflict(ChecklistItem i, Object yours) {
+    private ConflictException conflict(ChecklistItem i, Object yours) {
         return new ConflictException("Item " + i.id + " was changed by " + i.updatedBy + " at " + i.updatedAt + " (version "
                 + i.version + ") after you loaded it. Nothing was saved; compare the stored values with yours and save again.",
                 yours, stored(i));

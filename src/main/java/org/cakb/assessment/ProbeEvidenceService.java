@@ -131,7 +131,10 @@ public class ProbeEvidenceService {
         AssessmentService.requireOpen(a);
         ChecklistItem item = assessments.lockedItem(id, itemId);
         if (item.version != req.version()) {
-            throw assessments.conflict(item, req);
+            throw new ConflictException("Item " + itemId + " is at version " + item.version + (item.updatedBy == null ? ""
+                    : " (last saved by " + item.updatedBy + " at " + item.updatedAt + ")") + "; you sent version " + req.version()
+                    + ", so it changed after you loaded it. Nothing was recorded; reload the item and decide again.",
+                    req, AssessmentService.stored(item));
         }
         EvidenceViews.ProbeEvidence current = evidence(item);
         if (!current.fingerprint().equals(req.fingerprint())) {
