@@ -64,6 +64,7 @@ class EvidenceBrowserTest {
             assertEquals("partially-satisfied", assessor.text("#current-result").toLowerCase());
             assertTrue(assessor.text("#decisions").contains("only the bounding set holds it"));
             assertFalse(assessor.has("#error"));
+            ((org.openqa.selenium.JavascriptExecutor) assessor.driver).executeScript("document.getElementById('probe-evidence').scrollIntoView()");
             assessor.screenshot("evidence-decided");
         }
         assertEquals("partially-satisfied", fixtures.items(a.id()).stream().filter(i -> i.id() == item.id()).findFirst().orElseThrow().result());
