@@ -29,7 +29,7 @@ public final class AccessPolicy {
     public enum Operation {
         LIST_ASSESSMENTS, VIEW_ASSESSMENT, CREATE_ASSESSMENT, EDIT_ASSESSMENT, CHANGE_STATUS, REOPEN_ASSESSMENT,
         ASSIGN_ASSESSORS, LIST_ITEMS, VIEW_ITEM, EDIT_ITEM, SET_WAIVER, UPLOAD_ATTACHMENT, DOWNLOAD_ATTACHMENT,
-        VIEW_HISTORY, LIST_USERS, CREATE_USER
+        VIEW_HISTORY, LIST_USERS, CREATE_USER, VIEW_LINKED_HOSTS, LINK_HOSTS, VIEW_PROBE_EVIDENCE, DECIDE_PROBE_EVIDENCE
     }
 
     public static final List<String> ROLES = List.of(AppUser.VIEWER, AppUser.ASSESSOR, AppUser.ADMIN);
@@ -66,7 +66,13 @@ public final class AccessPolicy {
             new Rule(Operation.DOWNLOAD_ATTACHMENT,      A,        A,         A,     OPEN),
             new Rule(Operation.VIEW_HISTORY,             A,        A,         A,     OPEN),
             new Rule(Operation.LIST_USERS,               D,        D,         A,     OPEN),
-            new Rule(Operation.CREATE_USER,              D,        D,         A,     OPEN));
+            new Rule(Operation.CREATE_USER,              D,        D,         A,     OPEN),
+            new Rule(Operation.VIEW_LINKED_HOSTS,        A,        A,         A,     OPEN),
+            // which hosts an assessment looks at is part of its target, which only an admin sets (as EDIT_ASSESSMENT);
+            // an assessor who could pick the hosts could also pick the evidence they then judge
+            new Rule(Operation.LINK_HOSTS,               D,        D,         A,     RO),
+            new Rule(Operation.VIEW_PROBE_EVIDENCE,      A,        A,         A,     OPEN),
+            new Rule(Operation.DECIDE_PROBE_EVIDENCE,    D,        ASSIGNED,  D,     RO));
 
     private static final Map<Operation, Rule> BY_OPERATION = new EnumMap<>(Operation.class);
 

@@ -17,6 +17,7 @@ import jakarta.ws.rs.core.Response;
 import org.cakb.assessment.AccessPolicy.Operation;
 import org.cakb.catalog.RecordViews;
 import org.cakb.common.ApiException;
+import org.cakb.fleet.FleetQueries;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -39,6 +40,12 @@ public class AssessmentPages {
     AssessmentService service;
     @Inject
     Access access;
+    @Inject
+    LinkedHosts linkedHosts;
+    @Inject
+    ProbeEvidenceService evidence;
+    @Inject
+    FleetQueries fleet;
     /** The assessment pages' additions to /static/app.css; a file, since the CSP forbids inline styles. */
     @Location("assessment/assessment.css")
     Template stylesheet;
@@ -59,18 +66,24 @@ public class AssessmentPages {
     public record Nav(String user, boolean admin) {
     }
 
+    /** A fleet host in the link control of the assessment page. */
+    public record HostChoice(long id, String name, String latestReport, boolean linked) {
+    }
+
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance list(Nav nav, List<AssessmentViews.Summary> assessments, boolean canCreate);
 
         static native TemplateInstance assessment(Nav nav, AssessmentViews.Detail a, List<AssessmentViews.Item> items, List<Bar> bars,
                                                   String result, String area, List<String> results, boolean canChangeStatus,
-                                                  boolean canReopen, boolean canAssign, String message, String error);
+                                                  boolean canReopen, boolean canAssign, List<EvidenceViews.LinkedHost> hosts,
+                                                  List<HostChoice> hostChoices, boolean canLinkHosts, String message, String error);
 
         static native TemplateInstance item(Nav nav, AssessmentViews.Detail a, AssessmentViews.ItemDetail d, ItemForm form,
                                             AssessmentViews.StoredItem conflict, String conflictMessage, List<TraceGroup> trace,
                                             List<String> results, boolean canEdit, boolean canWaive, boolean canUpload,
-                                            String message, String error, String today);
+                                            EvidenceViews.ProbeEvidence evidence, boolean canDecide, String message, String error,
+                                            String today);
 
         static native TemplateInstance history(Nav nav, AssessmentViews.Detail a, AssessmentViews.Item item,
                                                List<AssessmentViews.History> entries);
@@ -109,9 +122,32 @@ public class AssessmentPages {
 
     private TemplateInstance assessmentPage(long id, String result, String area, String message, String error) {
         AssessmentViews.Detail a = service.detail(id);
+        List<EvidenceViews.LinkedHost> hosts = linkedHosts.list(id);
+        boolean canLinkHosts = access.can(Operation.LINK_HOSTS, id);
+        List<HostChoice> choices = canLinkHosts ? hostChoices(hosts) : List.of();
         return Templates.assessment(nav(), a, service.items(id, blank(result), blank(area)), bars(a), blank(result), blank(area),
                 ChecklistItem.RESULTS, access.can(Operation.CHANGE_STATUS, id), a.status().equals(Assessment.COMPLETED)
-                        && access.can(Operation.REOPEN_ASSESSMENT, id), access.can(Operation.ASSIGN_ASSESSORS, id), message, error);
+                        && access.can(Operation.REOPEN_ASSESSMENT, id), access.can(Operation.ASSIGN_ASSESSORS, id), hosts, choices,
+                canLinkHosts, message, error);
+    }
+
+    private List<HostChoice> hostChoices(List<EvidenceViews.LinkedHost> linked) {
+        java.util.Set<Long> ids = new java.util.HashSet<>();
+        linked.forEach(h -> ids.add(h.id()));
+        return fleet.hosts().stream().map(h -> new HostChoice(h.id(), h.name(), h.latestReport(), ids.contains(h.id()))).toList();
+    }
+
+    @POST
+    @Path("/{id}/hosts")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Policy(Operation.LINK_HOSTS)
+    public Response linkHosts(@PathParam("id") long id, @RestForm List<Long> hostIds) {
+        try {
+            linkedHosts.replace(id, new EvidenceViews.HostLinks(hostIds == null ? List.of() : hostIds), access.username());
+        } catch (ApiException e) {
+            return Response.status(e.status).entity(assessmentPage(id, null, null, null, e.getMessage())).build();
+        }
+        return seeOther("/assessments/" + id + "?saved=1");
     }
 
     @POST
@@ -158,7 +194,23 @@ public class AssessmentPages {
         }
         return Templates.item(nav(), service.detail(id), d, form, conflict, conflictMessage, trace, ChecklistItem.RESULTS,
                 access.can(Operation.EDIT_ITEM, id), access.can(Operation.SET_WAIVER, id), access.can(Operation.UPLOAD_ATTACHMENT, id),
-                message, error, LocalDate.now().toString());
+                evidence.evidence(id, d.item().id()), access.can(Operation.DECIDE_PROBE_EVIDENCE, id), message, error,
+                LocalDate.now().toString());
+    }
+
+    @POST
+    @Path("/{id}/items/{itemId}/probe-evidence")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Policy(Operation.DECIDE_PROBE_EVIDENCE)
+    public Response decideEvidence(@PathParam("id") long id, @PathParam("itemId") long itemId, @RestForm long version,
+                                   @RestForm String fingerprint, @RestForm String decision, @RestForm String result, @RestForm String reason) {
+        try {
+            evidence.decide(id, itemId, new EvidenceViews.Decision(decision, blank(result), reason, fingerprint, version), access.username());
+        } catch (ApiException e) {
+            AssessmentViews.ItemDetail d = service.item(id, itemId);
+            return Response.status(e.status).entity(itemPage(id, d, ItemForm.of(d.item()), null, null, null, e.getMessage())).build();
+        }
+        return seeOther("/assessments/" + id + "/items/" + itemId + "?saved=1");
     }
 
     @POST

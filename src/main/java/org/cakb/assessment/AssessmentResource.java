@@ -35,6 +35,10 @@ public class AssessmentResource {
     AssessmentService service;
     @Inject
     Access access;
+    @Inject
+    LinkedHosts linkedHosts;
+    @Inject
+    ProbeEvidenceService evidence;
 
     @GET
     @Policy(Operation.LIST_ASSESSMENTS)
@@ -82,6 +86,21 @@ public class AssessmentResource {
     @Policy(Operation.ASSIGN_ASSESSORS)
     public AssessmentViews.Detail assign(@PathParam("id") long id, AssessmentViews.Assignment body) {
         return service.assign(id, body, access.username());
+    }
+
+    @GET
+    @Path("/{id}/hosts")
+    @Policy(Operation.VIEW_LINKED_HOSTS)
+    public List<EvidenceViews.LinkedHost> hosts(@PathParam("id") long id) {
+        return linkedHosts.list(id);
+    }
+
+    /** Replaces the set of linked fleet hosts; each link and unlink is recorded in the history. */
+    @PUT
+    @Path("/{id}/hosts")
+    @Policy(Operation.LINK_HOSTS)
+    public List<EvidenceViews.LinkedHost> linkHosts(@PathParam("id") long id, EvidenceViews.HostLinks body) {
+        return linkedHosts.replace(id, body, access.username());
     }
 
     @GET
@@ -143,6 +162,21 @@ public class AssessmentResource {
     @Policy(Operation.DOWNLOAD_ATTACHMENT)
     public Response download(@PathParam("id") long id, @PathParam("itemId") long itemId, @PathParam("attachmentId") long attachmentId) {
         return file(service.attachment(id, itemId, attachmentId));
+    }
+
+    @GET
+    @Path("/{id}/items/{itemId}/probe-evidence")
+    @Policy(Operation.VIEW_PROBE_EVIDENCE)
+    public EvidenceViews.ProbeEvidence probeEvidence(@PathParam("id") long id, @PathParam("itemId") long itemId) {
+        return evidence.evidence(id, itemId);
+    }
+
+    /** Accepts the suggestion or overrides it; send back the fingerprint and item version you saw (409 when either is stale). */
+    @POST
+    @Path("/{id}/items/{itemId}/probe-evidence")
+    @Policy(Operation.DECIDE_PROBE_EVIDENCE)
+    public EvidenceViews.ProbeEvidence decide(@PathParam("id") long id, @PathParam("itemId") long itemId, EvidenceViews.Decision body) {
+        return evidence.decide(id, itemId, body, access.username());
     }
 
     @GET

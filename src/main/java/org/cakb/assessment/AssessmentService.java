@@ -469,7 +469,7 @@ public class AssessmentService {
         return a;
     }
 
-    private Assessment lockedAssessment(long id) {
+    Assessment lockedAssessment(long id) {
         Assessment a = Assessment.findById(id, LockModeType.PESSIMISTIC_WRITE);
         if (a == null) {
             throw ApiException.notFound("No assessment with id " + id);
@@ -477,7 +477,7 @@ public class AssessmentService {
         return a;
     }
 
-    private ChecklistItem findItem(long id, long itemId) {
+    ChecklistItem findItem(long id, long itemId) {
         ChecklistItem i = ChecklistItem.findById(itemId);
         if (i == null || i.assessmentId != id) {
             throw ApiException.notFound("No item " + itemId + " in assessment " + id);
@@ -485,7 +485,7 @@ public class AssessmentService {
         return i;
     }
 
-    private ChecklistItem lockedItem(long id, long itemId) {
+    ChecklistItem lockedItem(long id, long itemId) {
         ChecklistItem i = ChecklistItem.findById(itemId, LockModeType.PESSIMISTIC_WRITE);
         if (i == null || i.assessmentId != id) {
             throw ApiException.notFound("No item " + itemId + " in assessment " + id);
@@ -493,7 +493,7 @@ public class AssessmentService {
         return i;
     }
 
-    private static void requireOpen(Assessment a) {
+    static void requireOpen(Assessment a) {
         if (a.isCompleted()) {
             throw new ApiException(Response.Status.CONFLICT, "Assessment " + a.id + " is completed and read-only until an admin reopens it");
         }
@@ -518,7 +518,7 @@ public class AssessmentService {
                 waiver(i, LocalDate.now()), i.version, i.updatedBy, i.updatedAt);
     }
 
-    private void startIfDraft(Assessment a, String actor) {
+    void startIfDraft(Assessment a, String actor) {
         if (Assessment.DRAFT.equals(a.status)) {
             HistoryEntry.record(a.id, null, actor, "status", a.status, Assessment.IN_PROGRESS + " (first item saved)");
             a.status = Assessment.IN_PROGRESS;
@@ -539,7 +539,7 @@ public class AssessmentService {
         a.updatedAt = OffsetDateTime.now();
     }
 
-    private static void touch(ChecklistItem i, String actor) {
+    static void touch(ChecklistItem i, String actor) {
         i.updatedBy = actor;
         i.updatedAt = OffsetDateTime.now();
     }

@@ -260,13 +260,16 @@ public class MeasuredDefaults {
 
     /** Countermeasure id to the newest measured state on a platform (e.g. {@code platform:docker}); empty if never measured. */
     public Map<String, MeasuredDefault> latestForPlatform(String platformId) {
+        Map<String, MeasuredDefault> out = new LinkedHashMap<>();
+        latestRunForPlatform(platformId).ifPresent(run -> run.defaults().forEach(d -> out.put(d.countermeasure(), d)));
+        return out;
+    }
+
+    /** The newest measured (not skipped) run on a platform, with its states; empty if never measured. */
+    public java.util.Optional<MeasuredRun> latestRunForPlatform(String platformId) {
         List<MeasuredRun> runs = runs("id = (SELECT id FROM measured_run WHERE platform = ? AND status = 'measured' "
                 + "ORDER BY measured_at DESC, imported_at DESC LIMIT 1)", platformId);
-        Map<String, MeasuredDefault> out = new LinkedHashMap<>();
-        if (!runs.isEmpty()) {
-            runs.get(0).defaults().forEach(d -> out.put(d.countermeasure(), d));
-        }
-        return out;
+        return runs.stream().findFirst();
     }
 
     private List<MeasuredRun> runs(String where, String param) {

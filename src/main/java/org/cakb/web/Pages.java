@@ -63,7 +63,8 @@ public class Pages {
                                               Views.Provenance provenance, List<Views.Attr> attributes,
                                               List<Views.CitationItem> citations, List<Views.CitationItem> quotes,
                                               List<Views.LinkGroup> links, List<Views.Group> trace, TraceGraph graph,
-                                              String check, String updated, String withdrawnAt, FleetHistory.Coverage coverage);
+                                              String check, String updated, String withdrawnAt, FleetHistory.Coverage coverage,
+                                              PlatformComparison defaults);
 
         static native TemplateInstance trace(Views.RecordRef record, Views.Kind kind, List<Views.Group> trace, TraceGraph graph);
 
@@ -81,6 +82,8 @@ public class Pages {
     CatalogService catalog;
     @Inject
     WebCatalog web;
+    @Inject
+    PlatformComparisons platformComparisons;
     @Inject
     SearchService searchService;
     @Inject
@@ -285,7 +288,8 @@ public class Pages {
                 Views.Provenance.of(record.provenance()), attributes(kind, record.attributes()), citations, quotes,
                 linkGroups(record.links()), trace, graph, check,
                 record.updatedAt() == null ? null : DAY.format(record.updatedAt()),
-                record.withdrawnAt() == null ? null : DAY.format(record.withdrawnAt()), coverage);
+                record.withdrawnAt() == null ? null : DAY.format(record.withdrawnAt()), coverage,
+                kind == RecordKind.PLATFORM ? platformComparisons.of(record.id()) : null);
         if (coverage != null) {
             return Response.ok(html.render(), PageCache.HTML).header("Cache-Control", "private, no-store").build();
         }

@@ -76,6 +76,18 @@ class AccessPolicyTest {
             new Call("GET", "/api/v1/assessments/{id}/items/{itemId}/history", Operation.VIEW_HISTORY, c -> Fixtures.as(c.user())
                     .get("/api/v1/assessments/" + c.id() + "/items/" + c.itemId() + "/history")),
             new Call("GET", "/api/v1/assessments/{id}/history", Operation.VIEW_HISTORY, c -> Fixtures.as(c.user()).get("/api/v1/assessments/" + c.id() + "/history")),
+            new Call("GET", "/api/v1/assessments/{id}/hosts", Operation.VIEW_LINKED_HOSTS, c -> Fixtures.as(c.user())
+                    .get("/api/v1/assessments/" + c.id() + "/hosts")),
+            new Call("PUT", "/api/v1/assessments/{id}/hosts", Operation.LINK_HOSTS, c -> Fixtures.as(c.user()).contentType(ContentType.JSON)
+                    .body(Map.of("hostIds", List.of())).put("/api/v1/assessments/" + c.id() + "/hosts")),
+            new Call("GET", "/api/v1/assessments/{id}/items/{itemId}/probe-evidence", Operation.VIEW_PROBE_EVIDENCE, c -> Fixtures.as(c.user())
+                    .get("/api/v1/assessments/" + c.id() + "/items/" + c.itemId() + "/probe-evidence")),
+            new Call("POST", "/api/v1/assessments/{id}/items/{itemId}/probe-evidence", Operation.DECIDE_PROBE_EVIDENCE, c -> {
+                String path = "/api/v1/assessments/" + c.id() + "/items/" + c.itemId() + "/probe-evidence";
+                String fingerprint = Fixtures.as(Fixtures.ADMIN).get(path).then().statusCode(200).extract().path("fingerprint");
+                return Fixtures.as(c.user()).contentType(ContentType.JSON).body(Map.of("decision", "override", "result", "satisfied",
+                        "reason", "checked by hand", "fingerprint", fingerprint, "version", c.itemVersion())).post(path);
+            }),
             new Call("GET", "/api/v1/users", Operation.LIST_USERS, c -> Fixtures.as(c.user()).get("/api/v1/users")),
             new Call("POST", "/api/v1/users", Operation.CREATE_USER, c -> Fixtures.as(c.user()).contentType(ContentType.JSON)
                     .body(Map.of("username", "new-" + System.nanoTime(), "password", "a-long-password-1", "roles", List.of("viewer")))

@@ -1,0 +1,92 @@
+package org.cakb.assessment;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import org.cakb.common.ApiException;
+import org.cakb.fleet.FleetHost;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/** The fleet hosts an assessment is linked to: their latest reports are the probe evidence of its items. */
+@ApplicationScoped
+public class LinkedHosts {
+
+    @Inject
+    EntityManager em;
+    @Inject
+    AssessmentService assessments;
+    @Inject
+    Validation validation;
+
+    @Transactional
+    public List<EvidenceViews.LinkedHost> list(long id) {
+        assessments.find(id);
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery("""
+                        SELECT h.id, h.name, ah.linked_by, ah.linked_at, r.id, r.finished_at, r.agent_version
+                        FROM assessment_host ah JOIN fleet_host h ON h.id = ah.host_id
+                        LEFT JOIN LATERAL (SELECT id, finished_at, agent_version FROM fleet_report
+                                           WHERE host_id = h.id ORDER BY finished_at DESC, received_at DESC LIMIT 1) r ON true
+                        WHERE ah.assessment_id = :a ORDER BY h.name""")
+                .setParameter("a", id).getResultList();
+        List<EvidenceViews.LinkedHost> hosts = new ArrayList<>();
+        for (Object[] r : rows) {
+            hosts.add(new EvidenceViews.LinkedHost(((Number) r[0]).longValue(), (String) r[1], (String) r[2], Times.of(r[3]),
+                    r[4] == null ? null : r[4].toString(), Times.of(r[5]), (String) r[6]));
+        }
+        return hosts;
+    }
+
+    /** Makes the links exactly {@code hostIds}; every link and unlink goes to the history. */
+    @Transactional
+    public List<EvidenceViews.LinkedHost> replace(long id, EvidenceViews.HostLinks req, String actor) {
+        validation.check(req);
+        Assessment a = assessments.lockedAssessment(id);
+        AssessmentService.requireOpen(a);
+        Map<Long, String> wanted = new TreeMap<>();
+        for (Long hostId : new TreeSet<>(req.hostIds())) {
+            FleetHost host = FleetHost.findById(hostId);
+            if (host == null) {
+                throw new ApiException(ApiException.UNPROCESSABLE, "hostIds: no host with id " + hostId + "; nothing was changed",
+                        List.of("hostIds: no host with id " + hostId));
+            }
+            wanted.put(hostId, host.name);
+        }
+        Map<Long, String> current = new TreeMap<>();
+        list(id).forEach(h -> current.put(h.id(), h.name()));
+        boolean changed = false;
+        for (Map.Entry<Long, String> link : current.entrySet()) {
+            if (!wanted.containsKey(link.getKey())) {
+                em.createNativeQuery("DELETE FROM assessment_host WHERE assessment_id = :a AND host_id = :h")
+                        .setParameter("a", id).setParameter("h", link.getKey()).executeUpdate();
+                HistoryEntry.record(id, null, actor, "host unlinked", label(link), null);
+                changed = true;
+            }
+        }
+        for (Map.Entry<Long, String> link : wanted.entrySet()) {
+            if (!current.containsKey(link.getKey())) {
+                em.createNativeQuery("INSERT INTO assessment_host (assessment_id, host_id, linked_by) VALUES (:a, :h, :by)")
+                        .setParameter("a", id).setParameter("h", link.getKey()).setParameter("by", actor).executeUpdate();
+                HistoryEntry.record(id, null, actor, "host linked", null, label(link));
+                changed = true;
+            }
+        }
+        if (changed) {
+            a.updatedBy = actor;
+            a.updatedAt = OffsetDateTime.now();
+        }
+        em.flush();
+        return list(id);
+    }
+
+    private static String label(Map.Entry<Long, String> host) {
+        return host.getValue() + " (host " + host.getKey() + ")";
+    }
+}

@@ -1,0 +1,207 @@
+package org.cakb.assessment;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.core.Response;
+import org.cakb.common.ApiException;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * Probe evidence of checklist items: requirement ← satisfies ← countermeasures ← verifies ← probes, whose results in the
+ * latest report of each host linked to the assessment are the observations; and the assessor's decisions on them.
+ */
+@ApplicationScoped
+public class ProbeEvidenceService {
+
+    @Inject
+    EntityManager em;
+    @Inject
+    AssessmentService assessments;
+    @Inject
+    LinkedHosts linkedHosts;
+    @Inject
+    Validation validation;
+    @Inject
+    ObjectMapper json;
+
+    @Transactional
+    public EvidenceViews.ProbeEvidence evidence(long id, long itemId) {
+        assessments.find(id);
+        return evidence(assessments.findItem(id, itemId));
+    }
+
+    private EvidenceViews.ProbeEvidence evidence(ChecklistItem item) {
+        List<EvidenceViews.Observation> observations = observations(item);
+        return new EvidenceViews.ProbeEvidence(item.id, item.requirementId, item.result, item.version,
+                linkedHosts.list(item.assessmentId), observations,
+                SuggestionRule.suggest(observations.stream().map(EvidenceViews.Observation::status).toList()), SuggestionRule.TEXT,
+                fingerprint(observations), decisions(item.id));
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<EvidenceViews.Observation> observations(ChecklistItem item) {
+        List<Object[]> rows = em.createNativeQuery("""
+                        WITH probe AS (
+                            SELECT v.from_id AS check_id, string_agg(DISTINCT v.to_id, ' ' ORDER BY v.to_id) AS countermeasures
+                            FROM kb_link s
+                            JOIN kb_record cm ON cm.id = s.from_id AND cm.status = 'active'
+                            JOIN kb_link v ON v.to_id = cm.id AND v.relation = 'verifies'
+                            JOIN kb_record p ON p.id = v.from_id AND p.status = 'active'
+                            WHERE s.to_id = :requirement AND s.relation = 'satisfies'
+                            GROUP BY v.from_id),
+                        latest AS (
+                            SELECT DISTINCT ON (r.host_id) r.id, r.host_id, r.finished_at, r.agent_version
+                            FROM fleet_report r JOIN assessment_host ah ON ah.host_id = r.host_id AND ah.assessment_id = :a
+                            ORDER BY r.host_id, r.finished_at DESC, r.received_at DESC)
+                        SELECT h.id, h.name, res.check_id, probe.countermeasures, res.status, res.observed, res.expected,
+                               l.id, l.finished_at, l.agent_version
+                        FROM latest l JOIN fleet_host h ON h.id = l.host_id
+                        JOIN fleet_result res ON res.report_id = l.id
+                        JOIN probe ON probe.check_id = res.check_id
+                        ORDER BY h.name, res.check_id""")
+                .setParameter("requirement", item.requirementId).setParameter("a", item.assessmentId).getResultList();
+        List<EvidenceViews.Observation> result = new ArrayList<>();
+        for (Object[] r : rows) {
+            result.add(new EvidenceViews.Observation(((Number) r[0]).longValue(), (String) r[1], (String) r[2],
+                    Arrays.asList(((String) r[3]).split(" ")), (String) r[4], (String) r[5], (String) r[6], r[7].toString(),
+                    Times.of(r[8]), (String) r[9]));
+        }
+        return result;
+    }
+
+    /** Changes whenever a linked host reports again, a host is linked or unlinked, or the content's probe links change. */
+    static String fingerprint(List<EvidenceViews.Observation> observations) {
+        StringBuilder canonical = new StringBuilder();
+        for (EvidenceViews.Observation o : observations) {
+            canonical.append(o.hostId()).append('\u001f').append(o.checkId()).append('\u001f').append(o.reportId()).append('\u001f')
+                    .append(o.status()).append('\u001f').append(String.join(",", o.countermeasures())).append('\u001e');
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<EvidenceViews.PastDecision> decisions(long itemId) {
+        List<Object[]> rows = em.createNativeQuery("""
+                        SELECT id, decision, suggested_result, recorded_result, reason, decided_by, decided_at, observations::text
+                        FROM item_probe_evidence WHERE item_id = :i ORDER BY id DESC""")
+                .setParameter("i", itemId).getResultList();
+        List<EvidenceViews.PastDecision> result = new ArrayList<>();
+        for (Object[] r : rows) {
+            result.add(new EvidenceViews.PastDecision(((Number) r[0]).longValue(), (String) r[1], (String) r[2], (String) r[3],
+                    (String) r[4], (String) r[5], Times.of(r[6]), read((String) r[7])));
+        }
+        return result;
+    }
+
+    /**
+     * Records a decision on the evidence exactly as the caller saw it: the item version and the evidence fingerprint
+     * must still be current, otherwise 409 and nothing is written.
+     */
+    @Transactional
+    public EvidenceViews.ProbeEvidence decide(long id, long itemId, EvidenceViews.Decision req, String actor) {
+        validation.check(req);
+        boolean accept = req.decision().equals("accept");
+        String reason = req.reason() == null ? "" : req.reason().strip();
+        if (!accept) {
+            if (req.result() == null || !ChecklistItem.RESULTS.contains(req.result())) {
+                throw unprocessable("result", "an override needs a result, one of " + String.join(", ", ChecklistItem.RESULTS));
+            }
+            if (reason.isEmpty()) {
+                throw unprocessable("reason", "an override needs a reason: say why the probe results do not decide this item");
+            }
+        }
+        Assessment a = assessments.lockedAssessment(id); // serialises with host link changes, which alter the evidence
+        AssessmentService.requireOpen(a);
+        ChecklistItem item = assessments.lockedItem(id, itemId);
+        if (item.version != req.version()) {
+            throw new ConflictException("Item " + itemId + " is at version " + item.version + (item.updatedBy == null ? ""
+                    : " (last saved by " + item.updatedBy + " at " + item.updatedAt + ")") + "; you sent version " + req.version()
+                    + ", so it changed after you loaded it. Nothing was recorded; reload the item and decide again.",
+                    req, AssessmentService.stored(item));
+        }
+        EvidenceViews.ProbeEvidence current = evidence(item);
+        if (!current.fingerprint().equals(req.fingerprint())) {
+            throw new ApiException(Response.Status.CONFLICT, "The probe evidence of item " + itemId + " changed after you loaded it"
+                    + " (new reports arrived or linked hosts changed; fingerprint now " + current.fingerprint() + "). Nothing was"
+                    + " recorded; reload the evidence, review it and decide again.");
+        }
+        String suggestion = current.suggestion();
+        if (accept && suggestion == null) {
+            throw unprocessable("decision", "there is no suggestion to accept (no pass, fail or not-applicable result);"
+                    + " override with a result and a reason instead");
+        }
+        if (!accept && req.result().equals(suggestion)) {
+            throw unprocessable("result", "'" + suggestion + "' is the suggestion; accept it instead of overriding");
+        }
+        String recorded = accept ? suggestion : req.result();
+        String suggested = suggestion == null ? ChecklistItem.NOT_ASSESSED : suggestion;
+        long decisionId = ((Number) em.createNativeQuery("""
+                        INSERT INTO item_probe_evidence (item_id, decision, suggested_result, recorded_result, reason, decided_by, observations)
+                        VALUES (:i, :d, :s, :r, :reason, :by, CAST(:obs AS jsonb)) RETURNING id""")
+                .setParameter("i", item.id).setParameter("d", accept ? "accepted" : "overridden").setParameter("s", suggested)
+                .setParameter("r", recorded).setParameter("reason", accept ? null : reason).setParameter("by", actor)
+                .setParameter("obs", write(current.observations())).getSingleResult()).longValue();
+        history(a, item, actor, accept, decisionId, suggestion, recorded, reason, current.observations());
+        if (!recorded.equals(item.result)) {
+            HistoryEntry.record(a.id, item.id, actor, "result", item.result, recorded);
+            item.result = recorded;
+        }
+        AssessmentService.touch(item, actor);
+        assessments.startIfDraft(a, actor);
+        em.flush();
+        return evidence(item);
+    }
+
+    private static void history(Assessment a, ChecklistItem item, String actor, boolean accept, long decisionId, String suggestion,
+                                String recorded, String reason, List<EvidenceViews.Observation> observations) {
+        if (accept) {
+            HistoryEntry.record(a.id, item.id, actor, "probe evidence", null, "accepted suggestion " + recorded + " from "
+                    + observations.size() + " observation(s) (decision " + decisionId + ")");
+            for (EvidenceViews.Observation o : observations) {
+                HistoryEntry.record(a.id, item.id, actor, "probe evidence observation", null, "host " + o.host() + ", check "
+                        + o.checkId() + ": " + o.status() + " (report " + o.reportId() + ", finished " + o.finishedAt() + ")");
+            }
+        } else {
+            HistoryEntry.record(a.id, item.id, actor, "probe evidence", null, "overrode suggestion "
+                    + (suggestion == null ? "(none)" : suggestion) + " with " + recorded + " (decision " + decisionId + "); reason: " + reason);
+        }
+    }
+
+    private static ApiException unprocessable(String field, String message) {
+        return new ApiException(ApiException.UNPROCESSABLE, field + ": " + message + ". Nothing was recorded.", List.of(field + ": " + message));
+    }
+
+    private String write(List<EvidenceViews.Observation> observations) {
+        try {
+            return json.writeValueAsString(observations);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private List<EvidenceViews.Observation> read(String observations) {
+        try {
+            return json.readValue(observations, new TypeReference<>() {
+            });
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored observations are not readable", e);
+        }
+    }
+}
