@@ -456,4 +456,75 @@ class FleetAgentIT {
             System.out.println("[FleetAgentIT] docker not measured here: " + docker.get("reason"));
         }
     }
+
+    /**
+     * The issue's "done when", end to end: an agent enrolled against the running server reports from inside a real
+     * Docker container; the report shows on the host, and as probe evidence on a checklist item of an assessment linked
+     * to that host, where the admin-assigned assessor accepts it with provenance recorded in the history.
+     */
+    @Test
+    @Order(6)
+    @SuppressWarnings("unchecked")
+    void agentInADockerContainerBecomesEvidenceOnAChecklistItem() throws Exception {
+        String why = AgentRuntimesIT.dockerUnavailable();
+        AgentRuntimesIT.requireRuntime(why == null, why);
+        long host = registerHost("it-container-" + RUN);
+        Path dir = work.resolve("container");
+        Path cred = dir.resolve("credential");
+        assertEquals(0, agent("enroll", "--server", url(), "--token", token(host), "--credential-file", cred.toString()).code);
+
+        // Docker's defaults, host network only so the agent reaches the server on loopback. The host's JDK runs inside;
+        // its security configuration (needed for HTTPS and the HTTP client) may live outside /usr, e.g. /etc/java-17-openjdk.
+        Path securityConf = Paths.get(System.getProperty("java.home"), "conf", "security", "java.security").toRealPath().getParent().getParent();
+        AgentRuntimesIT.Proc run = AgentRuntimesIT.run(List.of("docker", "run", "--rm", "--network", "host",
+                "-v", "/usr:/usr:ro", "-v", "/lib:/lib:ro", "-v", "/lib64:/lib64:ro", "-v", "/etc/alternatives:/etc/alternatives:ro",
+                "-v", securityConf + ":" + securityConf + ":ro",
+                "-v", jar + ":/agent/cakb-agent.jar:ro", "-v", dir + ":/cakb", AgentRuntimesIT.IMAGE,
+                java, "-XX:-UsePerfData", "-XX:TieredStopAtLevel=1", "-jar", "/agent/cakb-agent.jar",
+                "run", "--server", url(), "--credential-file", "/cakb/credential", "--out", "/cakb/report.json"), 240);
+        assertTrue(run.code == 0 || run.code == 1, "verdict exit code, got " + run.code + ": " + run.err);
+        assertTrue(run.err.contains("1 report(s) stored"), run.err);
+        String reportId = reportId(dir.resolve("report.json"));
+        Map<String, Object> detail = admin("GET", "/api/v1/hosts/" + host, null, 200);
+        Map<String, Object> h = (Map<String, Object>) detail.get("host");
+        assertEquals(reportId, h.get("latestReport"));
+        assertEquals("container", h.get("vantage"));
+        assertEquals("docker", h.get("runtime"));
+
+        // an assessment of the no_new_privs requirement, linked to the host, with an assigned assessor
+        String requirement = "nistir8176:req/a2-no-new-privs";
+        String assessor = "it-assessor-" + RUN;
+        admin("POST", "/api/v1/users", "{\"username\": \"" + assessor + "\", \"password\": \"it-assessor-password-" + RUN
+                + "\", \"roles\": [\"assessor\"]}", 201);
+        Map<String, Object> a = admin("POST", "/api/v1/assessments", "{\"name\": \"Container evidence " + RUN
+                + "\", \"target\": \"it-container-" + RUN + "\", \"scope\": {\"requirements\": [\"" + requirement + "\"]}}", 201);
+        long assessment = ((Number) a.get("id")).longValue();
+        admin("PUT", "/api/v1/assessments/" + assessment + "/assessors", "{\"assessors\": [\"" + assessor + "\"]}", 200);
+        admin("PUT", "/api/v1/assessments/" + assessment + "/hosts", "{\"hostIds\": [" + host + "]}", 200);
+        List<Object> items = (List<Object>) admin("GET", "/api/v1/assessments/" + assessment + "/items", null, 200).get("list");
+        long item = ((Number) ((Map<String, Object>) items.get(0)).get("id")).longValue();
+        String evidencePath = "/api/v1/assessments/" + assessment + "/items/" + item + "/probe-evidence";
+
+        Map<String, Object> evidence = admin("GET", evidencePath, null, 200);
+        List<Map<String, Object>> observations = (List<Map<String, Object>>) evidence.get("observations");
+        Map<String, Object> nnp = observations.stream().filter(o -> "probe:nnp/no-new-privs".equals(o.get("checkId")))
+                .findFirst().orElseThrow(() -> new AssertionError("no no_new_privs observation: " + observations));
+        assertEquals(reportId, nnp.get("reportId"));
+        assertEquals("fail", nnp.get("status"), "Docker leaves no_new_privs off by default: " + nnp);
+        String suggestion = (String) evidence.get("suggestion");
+        assertTrue(suggestion != null && !suggestion.equals("satisfied"), "a failing check cannot suggest satisfied: " + suggestion);
+
+        HttpResponse<String> accepted = http.send(HttpRequest.newBuilder(URI.create(url() + evidencePath))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((assessor + ":it-assessor-password-" + RUN)
+                        .getBytes(StandardCharsets.UTF_8)))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"decision\": \"accept\", \"fingerprint\": \"" + evidence.get("fingerprint")
+                        + "\", \"version\": " + evidence.get("itemVersion") + "}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, accepted.statusCode(), accepted.body());
+        assertEquals(1, sql("SELECT count(*) FROM checklist_item WHERE id = " + item + " AND result = '" + suggestion + "'"));
+        assertEquals(1, sql("SELECT count(*) FROM item_probe_evidence WHERE item_id = " + item + " AND decision = 'accepted'"
+                + " AND observations @> '[{\"reportId\": \"" + reportId + "\"}]'"));
+        assertTrue(sql("SELECT count(*) FROM assessment_history WHERE item_id = " + item + " AND new_value LIKE '%" + reportId + "%'") >= 1,
+                "the history names the report the evidence came from");
+    }
 }
