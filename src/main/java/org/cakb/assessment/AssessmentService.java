@@ -334,15 +334,18 @@ public class AssessmentService {
         String justification = req.justification() == null ? "" : req.justification();
         String evidence = req.evidenceText() == null ? "" : req.evidenceText();
         List<String> links = req.evidenceLinks() == null ? List.of() : req.evidenceLinks().stream().map(String::strip).distinct().toList();
+        String method = req.evidenceMethod() == null ? i.evidenceMethod : req.evidenceMethod();
         boolean changed = change(a, i, actor, "result", i.result, req.result())
                 | change(a, i, actor, "justification", i.justification, justification)
                 | change(a, i, actor, "evidenceText", i.evidenceText, evidence)
-                | change(a, i, actor, "evidenceLinks", String.join("\n", i.evidenceLinks), String.join("\n", links));
+                | change(a, i, actor, "evidenceLinks", String.join("\n", i.evidenceLinks), String.join("\n", links))
+                | change(a, i, actor, "evidenceMethod", i.evidenceMethod, method);
         if (changed) {
             i.result = req.result();
             i.justification = justification;
             i.evidenceText = evidence;
             i.evidenceLinks = new ArrayList<>(links);
+            i.evidenceMethod = method;
             touch(i, actor);
             startIfDraft(a, actor);
         }
@@ -571,7 +574,7 @@ public class AssessmentService {
 
     static AssessmentViews.Item view(ChecklistItem i, List<AssessmentViews.AttachmentInfo> attachments, LocalDate today) {
         return new AssessmentViews.Item(i.id, i.assessmentId, i.position, i.requirementId, i.requirementTitle, i.requirementHash,
-                i.areaId, i.areaTitle, i.result, i.justification, i.evidenceText, List.copyOf(i.evidenceLinks), waiver(i, today),
+                i.areaId, i.areaTitle, i.result, i.justification, i.evidenceText, List.copyOf(i.evidenceLinks), i.evidenceMethod, waiver(i, today),
                 i.updatedBy, i.updatedAt, i.version, attachments);
     }
 
