@@ -10,6 +10,9 @@ final class AssessmentResultsSql {
     private AssessmentResultsSql() {
     }
 
+    /** For the sort of ITEM_PROBE_LINKS (hundreds of thousands of short rows for thousands of hosts). */
+    static final String WORK_MEM = "64MB";
+
     static final String ASSESSMENT = """
             SELECT a.name, a.target, a.status, a.start_date, a.created_at, a.completed_at, a.version,
                    greatest(a.updated_at, (SELECT max(i.updated_at) FROM checklist_item i WHERE i.assessment_id = a.id)),
@@ -76,9 +79,12 @@ final class AssessmentResultsSql {
             WHERE x.countermeasures && (SELECT array_agg(DISTINCT cm) FROM item_cm)
             ORDER BY l.host, x.check_id""";
 
-    /** Which probe results are evidence for which item, in item order. Parameters: assessment id, assessment id. */
+    /**
+     * Which probe results are evidence for which item, in item order; a result verifying several of an item's
+     * countermeasures comes once per countermeasure (next to each other). Parameters: assessment id, assessment id.
+     */
     static final String ITEM_PROBE_LINKS = "WITH " + LATEST_REPORTS + ", " + ITEM_COUNTERMEASURES + "\n" + """
-            SELECT DISTINCT ic.position, ic.item_id, l.host, l.report_id::text, x.check_id
+            SELECT ic.position, ic.item_id, l.host, l.report_id::text, x.check_id
             FROM latest l JOIN fleet_result x ON x.report_id = l.report_id
             JOIN item_cm ic ON ic.cm = ANY (x.countermeasures)
             ORDER BY ic.position, l.host, x.check_id""";

@@ -10,6 +10,7 @@ import jakarta.inject.Inject;
 import org.cakb.common.StableUuid;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.sql.Connection;
@@ -26,6 +27,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * One assessment as an OSCAL 1.0.6 assessment-results document, written straight to the response: the checklist
@@ -57,11 +59,15 @@ public class OscalAssessmentResults {
             connection.setAutoCommit(false); // a transaction, so the driver reads with cursors (fetch size)
             try (Statement snapshot = connection.createStatement()) {
                 snapshot.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+                // the item-ordered probe links are sorted in PostgreSQL; let that sort stay in memory (this transaction only)
+                snapshot.execute("SET LOCAL work_mem = '" + AssessmentResultsSql.WORK_MEM + "'");
             }
-            JsonGenerator generator = json.getFactory().createGenerator(out, JsonEncoding.UTF8);
+            BufferedOutputStream buffered = new BufferedOutputStream(out, 64 * 1024);
+            JsonGenerator generator = json.getFactory().createGenerator(buffered, JsonEncoding.UTF8);
             generator.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
             new Export(connection, generator, assessmentId).document();
             generator.flush();
+            buffered.flush();
             connection.commit();
         } catch (SQLException e) {
             throw new IllegalStateException("assessment-results export of assessment " + assessmentId + " failed", e);
@@ -479,9 +485,14 @@ public class OscalAssessmentResults {
                 wroteObservations = startRelated(false);
                 relatedObservation(assessorObservation(item));
             }
+            String previous = null;
             while (more && links.getLong(2) == item.id) {
-                wroteObservations = startRelated(wroteObservations);
-                relatedObservation(probeObservation(links.getString(4), links.getString(5)));
+                String observation = probeObservation(links.getString(4), links.getString(5));
+                if (!observation.equals(previous)) { // a result verifying two of the item's countermeasures comes twice
+                    wroteObservations = startRelated(wroteObservations);
+                    relatedObservation(observation);
+                    previous = observation;
+                }
                 more = links.next();
             }
             if (wroteObservations) {
@@ -594,10 +605,20 @@ public class OscalAssessmentResults {
         return StableUuid.of(name).toString();
     }
 
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+
     /** OSCAL string values (props, titles) are one line without surrounding whitespace. */
     static String line(String value) {
-        String line = value == null ? "" : value.replaceAll("\\s+", " ").strip();
-        return line.isEmpty() ? "-" : line;
+        if (value == null || value.isBlank()) {
+            return "-";
+        }
+        for (int i = 0; i < value.length(); i++) {
+            if (Character.isWhitespace(value.charAt(i)) && (value.charAt(i) != ' ' || i == 0 || i == value.length() - 1
+                    || value.charAt(i + 1) == ' ')) {
+                return WHITESPACE.matcher(value).replaceAll(" ").strip();
+            }
+        }
+        return value;
     }
 
     static String timestamp(OffsetDateTime time) {
