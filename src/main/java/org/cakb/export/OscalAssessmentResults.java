@@ -116,6 +116,8 @@ public class OscalAssessmentResults {
         private final Map<Long, List<Decision>> decisions = new LinkedHashMap<>();
         private final List<String> people = new ArrayList<>();
         private final List<String> agentVersions = new ArrayList<>();
+        /** OSCAL arrays may not be empty: the observations array is opened by the first observation. */
+        private boolean observationsOpen;
 
         Export(Connection db, JsonGenerator g, long id) {
             this.db = db;
@@ -221,10 +223,11 @@ public class OscalAssessmentResults {
             }
             localDefinitions();
             reviewedControls();
-            g.writeArrayFieldStart("observations");
             assessorObservations();
             probeObservations();
-            g.writeEndArray();
+            if (observationsOpen) {
+                g.writeEndArray();
+            }
             risks();
             findings();
             g.writeEndObject();
@@ -312,7 +315,7 @@ public class OscalAssessmentResults {
                 if (!item.hasAssessorEvidence(files)) {
                     continue;
                 }
-                g.writeStartObject();
+                startObservation();
                 g.writeStringField("uuid", assessorObservation(item));
                 g.writeStringField("title", "Assessor evidence: " + line(item.requirementTitle));
                 g.writeStringField("description", item.evidenceText.isBlank()
@@ -364,7 +367,7 @@ public class OscalAssessmentResults {
             query(AssessmentResultsSql.PROBE_OBSERVATIONS, rs -> {
                 String host = rs.getString(2), reportId = rs.getString(3), checkId = rs.getString(6), status = rs.getString(7);
                 String observed = rs.getString(8), expected = rs.getString(9);
-                g.writeStartObject();
+                startObservation();
                 g.writeStringField("uuid", probeObservation(reportId, checkId));
                 g.writeStringField("title", "Probe " + checkId + " on " + host + ": " + status);
                 g.writeStringField("description", "The probe agent reported " + status + " for " + checkId + " on host " + host
@@ -512,6 +515,14 @@ public class OscalAssessmentResults {
             }
             g.writeEndObject();
             return more;
+        }
+
+        private void startObservation() throws IOException {
+            if (!observationsOpen) {
+                g.writeArrayFieldStart("observations");
+                observationsOpen = true;
+            }
+            g.writeStartObject();
         }
 
         private boolean startRelated(boolean started) throws IOException {

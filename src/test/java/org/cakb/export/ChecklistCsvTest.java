@@ -43,6 +43,11 @@ class ChecklistCsvTest {
                         "expires", "2099-01-31"))
                 .put(path + second.id() + "/waiver").then().statusCode(200);
 
+        Fixtures.as(Fixtures.ASSESSOR).contentType(ContentType.JSON)
+                .body(Map.of("version", first.version() + 1, "result", "satisfied", "evidenceMethod", "GUESS"))
+                .put(path + first.id()).then().statusCode(400)
+                .body("message", org.hamcrest.Matchers.containsString("evidenceMethod: must be EXAMINE or INTERVIEW"));
+
         byte[] body = Fixtures.as(Fixtures.VIEWER).get("/api/v1/assessments/" + a.id() + "/checklist.csv").then().statusCode(200)
                 .contentType("text/csv").header("Content-Disposition", "attachment; filename=\"assessment-" + a.id() + "-checklist.csv\"")
                 .extract().asByteArray();

@@ -193,6 +193,27 @@ class OscalAssessmentResultsTest {
     }
 
     @Test
+    void anAssessmentWithoutEvidenceOrHostsIsValidToo() throws Exception {
+        AssessmentViews.Detail a = fixtures.assessment("ar-empty");
+        String body = Fixtures.as(Fixtures.VIEWER).get("/api/v1/assessments/" + a.id() + "/oscal/assessment-results")
+                .then().statusCode(200).extract().asString();
+        JsonNode document = mapper.readTree(body);
+        assertEquals(List.of(), errors(document));
+        assertFalse(document.at("/assessment-results/results/0").has("observations"));
+        assertEquals(2, document.at("/assessment-results/results/0/findings").size());
+        assertEquals("not-satisfied", document.at("/assessment-results/results/0/findings/0/target/status/state").asText());
+    }
+
+    @Test
+    void theNewEndpointsAreDocumented() {
+        given().get("/q/openapi?format=json").then().statusCode(200)
+                .body(containsString("/api/v1/assessments/{id}/oscal/assessment-results"))
+                .body(containsString("/api/v1/assessments/{id}/checklist.csv"))
+                .body(containsString("/api/v1/hosts/{id}/reports/{reportId}"))
+                .body(containsString("updated-since"));
+    }
+
+    @Test
     void theValidatorCatchesABrokenDocument() throws Exception {
         Setup s = realisticAssessment("ar-broken");
         JsonNode document = mapper.readTree(export(s));
