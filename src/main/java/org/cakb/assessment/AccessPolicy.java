@@ -32,15 +32,19 @@ public final class AccessPolicy {
         VIEW_HISTORY, LIST_USERS, CREATE_USER, VIEW_LINKED_HOSTS, LINK_HOSTS, VIEW_PROBE_EVIDENCE, DECIDE_PROBE_EVIDENCE
     }
 
-    public static final List<String> ROLES = List.of(AppUser.VIEWER, AppUser.ASSESSOR, AppUser.ADMIN);
+    /** The role of read-only API tokens for GRC tools (org.cakb.export.ApiTokens.ROLE). */
+    public static final String API_READ = "api-read";
+
+    public static final List<String> ROLES = List.of(AppUser.VIEWER, AppUser.ASSESSOR, AppUser.ADMIN, API_READ);
 
     /** One row of the table. */
-    public record Rule(Operation operation, Grant viewer, Grant assessor, Grant admin, WhenCompleted whenCompleted) {
+    public record Rule(Operation operation, Grant viewer, Grant assessor, Grant admin, Grant apiRead, WhenCompleted whenCompleted) {
         public Grant grantFor(String role) {
             return switch (role) {
                 case AppUser.VIEWER -> viewer;
                 case AppUser.ASSESSOR -> assessor;
                 case AppUser.ADMIN -> admin;
+                case API_READ -> apiRead;
                 default -> Grant.DENY;
             };
         }
@@ -49,30 +53,33 @@ public final class AccessPolicy {
     private static final Grant A = Grant.ALLOW, ASSIGNED = Grant.IF_ASSIGNED, D = Grant.DENY;
     private static final WhenCompleted OPEN = WhenCompleted.ALLOWED, RO = WhenCompleted.READ_ONLY;
 
-    //                                                   viewer    assessor   admin  completed assessment
+    // api-read: tokens read assessments, items, history and attachment metadata (in the item views), never write.
+    // Attachment bytes stay with people: a bearer secret kept in a GRC tool is a weaker credential than an
+    // account, and evidence files (screenshots, configs) are the most sensitive part of an assessment.
+    //                                                   viewer    assessor   admin  api-read  completed assessment
     public static final List<Rule> TABLE = List.of(
-            new Rule(Operation.LIST_ASSESSMENTS,         A,        A,         A,     OPEN),
-            new Rule(Operation.VIEW_ASSESSMENT,          A,        A,         A,     OPEN),
-            new Rule(Operation.CREATE_ASSESSMENT,        D,        D,         A,     OPEN),
-            new Rule(Operation.EDIT_ASSESSMENT,          D,        D,         A,     RO),
-            new Rule(Operation.CHANGE_STATUS,            D,        ASSIGNED,  A,     RO),
-            new Rule(Operation.REOPEN_ASSESSMENT,        D,        D,         A,     OPEN),
-            new Rule(Operation.ASSIGN_ASSESSORS,         D,        D,         A,     RO),
-            new Rule(Operation.LIST_ITEMS,               A,        A,         A,     OPEN),
-            new Rule(Operation.VIEW_ITEM,                A,        A,         A,     OPEN),
-            new Rule(Operation.EDIT_ITEM,                D,        ASSIGNED,  D,     RO),
-            new Rule(Operation.SET_WAIVER,               D,        ASSIGNED,  A,     RO),
-            new Rule(Operation.UPLOAD_ATTACHMENT,        D,        ASSIGNED,  D,     RO),
-            new Rule(Operation.DOWNLOAD_ATTACHMENT,      A,        A,         A,     OPEN),
-            new Rule(Operation.VIEW_HISTORY,             A,        A,         A,     OPEN),
-            new Rule(Operation.LIST_USERS,               D,        D,         A,     OPEN),
-            new Rule(Operation.CREATE_USER,              D,        D,         A,     OPEN),
-            new Rule(Operation.VIEW_LINKED_HOSTS,        A,        A,         A,     OPEN),
+            new Rule(Operation.LIST_ASSESSMENTS,       A,        A,         A,     A,        OPEN),
+            new Rule(Operation.VIEW_ASSESSMENT,        A,        A,         A,     A,        OPEN),
+            new Rule(Operation.CREATE_ASSESSMENT,      D,        D,         A,     D,        OPEN),
+            new Rule(Operation.EDIT_ASSESSMENT,        D,        D,         A,     D,        RO),
+            new Rule(Operation.CHANGE_STATUS,          D,        ASSIGNED,  A,     D,        RO),
+            new Rule(Operation.REOPEN_ASSESSMENT,      D,        D,         A,     D,        OPEN),
+            new Rule(Operation.ASSIGN_ASSESSORS,       D,        D,         A,     D,        RO),
+            new Rule(Operation.LIST_ITEMS,             A,        A,         A,     A,        OPEN),
+            new Rule(Operation.VIEW_ITEM,              A,        A,         A,     A,        OPEN),
+            new Rule(Operation.EDIT_ITEM,              D,        ASSIGNED,  D,     D,        RO),
+            new Rule(Operation.SET_WAIVER,             D,        ASSIGNED,  A,     D,        RO),
+            new Rule(Operation.UPLOAD_ATTACHMENT,      D,        ASSIGNED,  D,     D,        RO),
+            new Rule(Operation.DOWNLOAD_ATTACHMENT,    A,        A,         A,     D,        OPEN),
+            new Rule(Operation.VIEW_HISTORY,           A,        A,         A,     A,        OPEN),
+            new Rule(Operation.LIST_USERS,             D,        D,         A,     D,        OPEN),
+            new Rule(Operation.CREATE_USER,            D,        D,         A,     D,        OPEN),
+            new Rule(Operation.VIEW_LINKED_HOSTS,      A,        A,         A,     A,        OPEN),
             // which hosts an assessment looks at is part of its target, which only an admin sets (as EDIT_ASSESSMENT);
             // an assessor who could pick the hosts could also pick the evidence they then judge
-            new Rule(Operation.LINK_HOSTS,               D,        D,         A,     RO),
-            new Rule(Operation.VIEW_PROBE_EVIDENCE,      A,        A,         A,     OPEN),
-            new Rule(Operation.DECIDE_PROBE_EVIDENCE,    D,        ASSIGNED,  D,     RO));
+            new Rule(Operation.LINK_HOSTS,             D,        D,         A,     D,        RO),
+            new Rule(Operation.VIEW_PROBE_EVIDENCE,    A,        A,         A,     A,        OPEN),
+            new Rule(Operation.DECIDE_PROBE_EVIDENCE,  D,        ASSIGNED,  D,     D,        RO));
 
     private static final Map<Operation, Rule> BY_OPERATION = new EnumMap<>(Operation.class);
 

@@ -1,5 +1,7 @@
 package org.cakb.assessment;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -11,16 +13,27 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
 import org.cakb.assessment.AccessPolicy.Operation;
 import org.cakb.common.ApiException;
+import org.cakb.common.PageOf;
+import org.cakb.common.StableUuid;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 
 /** Assessments API. Every method declares its operation; {@link PolicyInterceptor} enforces {@link AccessPolicy}. */
@@ -39,11 +52,57 @@ public class AssessmentResource {
     LinkedHosts linkedHosts;
     @Inject
     ProbeEvidenceService evidence;
+    @Inject
+    ObjectMapper json;
 
     @GET
     @Policy(Operation.LIST_ASSESSMENTS)
-    public List<AssessmentViews.Summary> list(@QueryParam("status") String status) {
-        return service.list(status);
+    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Assessments, one page at a time, oldest first",
+            description = "page is 1-based, size 1-200 (default 50), ordered by id so pages stay put when assessments are added. "
+                    + "Filters: status (draft | in-progress | completed), updated-since (ISO 8601 instant; counts changes to "
+                    + "the assessment or any of its items). Items of one assessment: /{id}/items?area=...&result=.... "
+                    + "Responses carry an ETag; send If-None-Match to get 304 when nothing changed.")
+    @APIResponse(responseCode = "200", description = "A page of assessment summaries", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = PageOf.class), example = """
+            {"items": [{"id": 12, "name": "Q4 cluster review", "target": "cluster eu-1", "targetLabels": {"env": "prod"},
+                        "status": "in-progress", "assessors": ["alice"], "progress": {"total": 40, "assessed": 12, "satisfied": 9,
+                        "partiallySatisfied": 1, "notSatisfied": 2, "notApplicable": 0, "notAssessed": 28, "percent": 30},
+                        "version": 7}],
+             "page": 1, "size": 50, "total": 1, "pages": 1}"""))
+    @APIResponse(responseCode = "304", description = "Not modified since the ETag sent in If-None-Match")
+    @APIResponse(responseCode = "400", description = "Bad page, size, status or updated-since")
+    public Response list(@QueryParam("status") String status, @QueryParam("updated-since") String updatedSince,
+                         @QueryParam("page") @DefaultValue("1") String page, @QueryParam("size") @DefaultValue("50") String size,
+                         @Context Request request) {
+        PageOf<AssessmentViews.Summary> result = service.page(status, instant("updated-since", updatedSince),
+                integer("page", page), integer("size", size));
+        EntityTag etag;
+        try {
+            etag = new EntityTag(StableUuid.of(json.writeValueAsString(result)).toString());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        Response.ResponseBuilder notModified = request.evaluatePreconditions(etag);
+        return (notModified != null ? notModified : Response.ok(result)).tag(etag).build();
+    }
+
+    private static int integer(String name, String value) {
+        try {
+            return Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            throw Validation.field(name, "must be a whole number, got '" + value + "'");
+        }
+    }
+
+    private static OffsetDateTime instant(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(value.strip());
+        } catch (DateTimeParseException e) {
+            throw Validation.field(name, "must be an ISO 8601 instant with offset, e.g. 2026-11-23T10:00:00Z; got '" + value + "'");
+        }
     }
 
     @POST

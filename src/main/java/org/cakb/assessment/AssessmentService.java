@@ -10,6 +10,7 @@ import org.cakb.catalog.CatalogService;
 import org.cakb.catalog.KbRecord;
 import org.cakb.catalog.RecordKind;
 import org.cakb.common.ApiException;
+import org.cakb.common.PageOf;
 
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -169,6 +170,45 @@ public class AssessmentService {
         return all.stream().map(a -> new AssessmentViews.Summary(a.id, a.name, a.target, a.targetLabels, a.status, a.startDate,
                 a.dueDate, a.completedAt, assessors.getOrDefault(a.id, List.of()),
                 progress.getOrDefault(a.id, progress(List.of())), a.version)).toList();
+    }
+
+    public static final int MAX_PAGE_SIZE = 200;
+
+    /**
+     * One page of assessments for the API, oldest first (by id, so pages stay put when assessments are added).
+     * updatedSince keeps assessments changed at or after that instant, counting changes to their items.
+     */
+    @Transactional
+    public PageOf<AssessmentViews.Summary> page(String status, OffsetDateTime updatedSince, int page, int size) {
+        if (page < 1) {
+            throw Validation.field("page", "must be 1 or more");
+        }
+        if (size < 1 || size > MAX_PAGE_SIZE) {
+            throw Validation.field("size", "must be between 1 and " + MAX_PAGE_SIZE);
+        }
+        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        if (status != null && !status.isBlank()) {
+            where.append(" AND a.status = :status");
+            parameters.put("status", checkStatus(status));
+        }
+        if (updatedSince != null) {
+            where.append(" AND (a.updatedAt >= :since OR EXISTS (SELECT 1 FROM ChecklistItem i WHERE i.assessmentId = a.id AND i.updatedAt >= :since))");
+            parameters.put("since", updatedSince);
+        }
+        var count = em.createQuery("SELECT count(a) FROM Assessment a" + where, Long.class);
+        var select = em.createQuery("SELECT a FROM Assessment a" + where + " ORDER BY a.id", Assessment.class);
+        parameters.forEach((name, value) -> {
+            count.setParameter(name, value);
+            select.setParameter(name, value);
+        });
+        List<Assessment> assessments = select.setFirstResult((page - 1) * size).setMaxResults(size).getResultList();
+        Map<Long, List<String>> assessors = assessorNames();
+        Map<Long, AssessmentViews.Progress> progress = progressByAssessment();
+        List<AssessmentViews.Summary> items = assessments.stream().map(a -> new AssessmentViews.Summary(a.id, a.name, a.target,
+                a.targetLabels, a.status, a.startDate, a.dueDate, a.completedAt, assessors.getOrDefault(a.id, List.of()),
+                progress.getOrDefault(a.id, progress(List.of())), a.version)).toList();
+        return PageOf.of(items, page, size, count.getSingleResult());
     }
 
     @Transactional
@@ -334,15 +374,18 @@ public class AssessmentService {
         String justification = req.justification() == null ? "" : req.justification();
         String evidence = req.evidenceText() == null ? "" : req.evidenceText();
         List<String> links = req.evidenceLinks() == null ? List.of() : req.evidenceLinks().stream().map(String::strip).distinct().toList();
+        String method = req.evidenceMethod() == null ? i.evidenceMethod : req.evidenceMethod();
         boolean changed = change(a, i, actor, "result", i.result, req.result())
                 | change(a, i, actor, "justification", i.justification, justification)
                 | change(a, i, actor, "evidenceText", i.evidenceText, evidence)
-                | change(a, i, actor, "evidenceLinks", String.join("\n", i.evidenceLinks), String.join("\n", links));
+                | change(a, i, actor, "evidenceLinks", String.join("\n", i.evidenceLinks), String.join("\n", links))
+                | change(a, i, actor, "evidenceMethod", i.evidenceMethod, method);
         if (changed) {
             i.result = req.result();
             i.justification = justification;
             i.evidenceText = evidence;
             i.evidenceLinks = new ArrayList<>(links);
+            i.evidenceMethod = method;
             touch(i, actor);
             startIfDraft(a, actor);
         }
@@ -571,7 +614,7 @@ public class AssessmentService {
 
     static AssessmentViews.Item view(ChecklistItem i, List<AssessmentViews.AttachmentInfo> attachments, LocalDate today) {
         return new AssessmentViews.Item(i.id, i.assessmentId, i.position, i.requirementId, i.requirementTitle, i.requirementHash,
-                i.areaId, i.areaTitle, i.result, i.justification, i.evidenceText, List.copyOf(i.evidenceLinks), waiver(i, today),
+                i.areaId, i.areaTitle, i.result, i.justification, i.evidenceText, List.copyOf(i.evidenceLinks), i.evidenceMethod, waiver(i, today),
                 i.updatedBy, i.updatedAt, i.version, attachments);
     }
 

@@ -55,7 +55,13 @@ public final class AssessmentViews {
                     message = "must be one of not-assessed, satisfied, partially-satisfied, not-satisfied, not-applicable") String result,
             @Size(max = 20000) String justification,
             @Size(max = 50000) String evidenceText,
-            @Size(max = 50) List<@Pattern(regexp = "https?://\\S{1,2000}", message = "each link must be an http(s) URL without spaces") String> evidenceLinks) {
+            @Size(max = 50) List<@Pattern(regexp = "https?://\\S{1,2000}", message = "each link must be an http(s) URL without spaces") String> evidenceLinks,
+            /** How the evidence was obtained: EXAMINE (documents, files, written evidence) or INTERVIEW (people); absent keeps it. */
+            @Pattern(regexp = "EXAMINE|INTERVIEW", message = "must be EXAMINE or INTERVIEW") String evidenceMethod) {
+
+        public ItemUpdate(Long version, String result, String justification, String evidenceText, List<String> evidenceLinks) {
+            this(version, result, justification, evidenceText, evidenceLinks, null);
+        }
     }
 
     public record WaiverUpdate(
@@ -103,7 +109,7 @@ public final class AssessmentViews {
 
     public record Item(long id, long assessmentId, int position, String requirementId, String requirementTitle,
                        String requirementHash, String areaId, String areaTitle, String result, String justification,
-                       String evidenceText, List<String> evidenceLinks, Waiver waiver, String updatedBy,
+                       String evidenceText, List<String> evidenceLinks, String evidenceMethod, Waiver waiver, String updatedBy,
                        OffsetDateTime updatedAt, long version, List<AttachmentInfo> attachments) {
     }
 

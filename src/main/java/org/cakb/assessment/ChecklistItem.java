@@ -62,6 +62,10 @@ public class ChecklistItem extends PanacheEntityBase {
     @Column(name = "evidence_links", nullable = false, columnDefinition = "jsonb")
     public List<String> evidenceLinks = new ArrayList<>();
 
+    /** EXAMINE or INTERVIEW: how the assessor evidence was obtained (the OSCAL observation method). */
+    @Column(name = "evidence_method", nullable = false)
+    public String evidenceMethod = "EXAMINE";
+
     @Column(name = "waiver_reason")
     public String waiverReason;
 

@@ -18,21 +18,35 @@ public final class StableUuid {
     private StableUuid() {
     }
 
+    /** SHA-1 already fed with the namespace; exports make hundreds of thousands of UUIDs, so each call clones it. */
+    private static final MessageDigest PRIMED = sha1(NAMESPACE);
+
     public static UUID of(String name) {
-        return v5(NAMESPACE, name);
+        try {
+            return fromHash(((MessageDigest) PRIMED.clone()).digest(name.getBytes(StandardCharsets.UTF_8)));
+        } catch (CloneNotSupportedException e) {
+            return v5(NAMESPACE, name);
+        }
     }
 
     static UUID v5(UUID namespace, String name) {
+        return fromHash(sha1(namespace).digest(name.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static MessageDigest sha1(UUID namespace) {
         try {
             MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
             sha1.update(ByteBuffer.allocate(16).putLong(namespace.getMostSignificantBits()).putLong(namespace.getLeastSignificantBits()).array());
-            byte[] hash = sha1.digest(name.getBytes(StandardCharsets.UTF_8));
-            hash[6] = (byte) ((hash[6] & 0x0f) | 0x50);
-            hash[8] = (byte) ((hash[8] & 0x3f) | 0x80);
-            ByteBuffer bytes = ByteBuffer.wrap(hash, 0, 16);
-            return new UUID(bytes.getLong(), bytes.getLong());
+            return sha1;
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static UUID fromHash(byte[] hash) {
+        hash[6] = (byte) ((hash[6] & 0x0f) | 0x50);
+        hash[8] = (byte) ((hash[8] & 0x3f) | 0x80);
+        ByteBuffer bytes = ByteBuffer.wrap(hash, 0, 16);
+        return new UUID(bytes.getLong(), bytes.getLong());
     }
 }

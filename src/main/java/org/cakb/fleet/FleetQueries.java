@@ -92,4 +92,20 @@ public class FleetQueries {
         }
         return ((java.sql.Timestamp) value).toInstant().atOffset(java.time.ZoneOffset.UTC);
     }
+
+    /** The payload of one report of one host, as stored; 404 when the host has no such report. */
+    public String rawReport(long hostId, String reportId) {
+        java.util.UUID id;
+        try {
+            id = java.util.UUID.fromString(reportId);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("reportId must be a UUID, got: " + reportId);
+        }
+        List<?> rows = em.createNativeQuery("SELECT payload::text FROM fleet_report WHERE id = :id AND host_id = :host")
+                .setParameter("id", id).setParameter("host", hostId).getResultList();
+        if (rows.isEmpty()) {
+            throw ApiException.notFound("Host " + hostId + " has no report " + reportId);
+        }
+        return (String) rows.get(0);
+    }
 }

@@ -13,6 +13,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.cakb.common.ApiException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.time.Duration;
@@ -63,6 +65,20 @@ public class HostResource {
     @Operation(summary = "One host with the results of its latest report")
     public FleetQueries.HostDetail get(@PathParam("id") long id) {
         return queries.host(id);
+    }
+
+    @GET
+    @Path("/{id}/reports/{reportId}")
+    @RolesAllowed({"viewer", "assessor", "admin", "api-read"})
+    @Operation(summary = "The raw report an agent submitted, as stored (the relevant evidence of OSCAL test observations)")
+    @APIResponse(responseCode = "200", description = "The report payload (JSON) exactly as stored",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, example = """
+                    {"reportId": "0b7e3c9e-5d1f-4f43-9a0e-8c1d2e3f4a5b", "agent": "cakb-agent", "agentVersion": "0.1.0",
+                     "startedAt": "2026-11-23T10:00:00Z", "finishedAt": "2026-11-23T10:00:02Z",
+                     "results": [{"id": "probe:caps/no-cap-sys-admin", "verifies": ["cm:no-cap-sys-admin"], "status": "pass"}]}"""))
+    @APIResponse(responseCode = "404", description = "No such report for this host")
+    public Response report(@PathParam("id") long id, @PathParam("reportId") String reportId) {
+        return Response.ok(queries.rawReport(id, reportId), MediaType.APPLICATION_JSON).build();
     }
 
     @POST

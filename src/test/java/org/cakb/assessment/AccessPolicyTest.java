@@ -10,6 +10,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import org.cakb.assessment.AccessPolicy.Operation;
+import org.cakb.export.AssessmentExportResource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -88,12 +89,19 @@ class AccessPolicyTest {
                 return Fixtures.as(c.user()).contentType(ContentType.JSON).body(Map.of("decision", "override", "result", "satisfied",
                         "reason", "checked by hand", "fingerprint", fingerprint, "version", c.itemVersion())).post(path);
             }),
+            new Call("GET", "/api/v1/assessments/{id}/oscal/assessment-results", Operation.LIST_ITEMS, c -> Fixtures.as(c.user())
+                    .get("/api/v1/assessments/" + c.id() + "/oscal/assessment-results")),
+            new Call("GET", "/api/v1/assessments/{id}/checklist.csv", Operation.LIST_ITEMS, c -> Fixtures.as(c.user())
+                    .get("/api/v1/assessments/" + c.id() + "/checklist.csv")),
             new Call("GET", "/api/v1/users", Operation.LIST_USERS, c -> Fixtures.as(c.user()).get("/api/v1/users")),
             new Call("POST", "/api/v1/users", Operation.CREATE_USER, c -> Fixtures.as(c.user()).contentType(ContentType.JSON)
                     .body(Map.of("username", "new-" + System.nanoTime(), "password", "a-long-password-1", "roles", List.of("viewer")))
                     .post("/api/v1/users")));
 
-    /** Who calls: null is anonymous; the assessor is assigned to the fixture assessment, the other is not. */
+    /**
+     * Who calls: null is anonymous; the assessor is assigned to the fixture assessment, the other is not; an API token
+     * (role api-read) is added before each test.
+     */
     static final Map<String, Set<String>> SUBJECTS = new LinkedHashMap<>();
 
     static {
@@ -106,12 +114,14 @@ class AccessPolicyTest {
     @BeforeEach
     void users() {
         fixtures.users();
+        SUBJECTS.entrySet().removeIf(e -> e.getKey().startsWith("cakb_api_"));
+        SUBJECTS.put(Fixtures.apiToken("policy-test"), Set.of(AccessPolicy.API_READ));
     }
 
     @Test
     void everyEndpointHasAPolicyAndACallHere() {
         Set<String> declared = new TreeSet<>();
-        for (Class<?> resource : List.of(AssessmentResource.class, UserResource.class)) {
+        for (Class<?> resource : List.of(AssessmentResource.class, UserResource.class, AssessmentExportResource.class)) {
             assertTrue(resource.isAnnotationPresent(Guarded.class), resource + " must be @Guarded");
             String base = resource.getAnnotation(Path.class).value();
             for (Method m : resource.getDeclaredMethods()) {

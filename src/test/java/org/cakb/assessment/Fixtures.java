@@ -80,9 +80,19 @@ public class Fixtures {
         return service.items(id, null, null);
     }
 
+    /** A new read-only API token (role api-read), created by the admin. */
+    public static String apiToken(String name) {
+        return as(ADMIN).contentType(io.restassured.http.ContentType.JSON).body(Map.of("name", name))
+                .post("/api/v1/admin/api-tokens").then().statusCode(201).extract().path("token");
+    }
+
+    /** Calls as a user (HTTP Basic), as an API token (a {@code cakb_api_} secret, Bearer) or anonymously (null). */
     public static RequestSpecification as(String user) {
         if (user == null) {
             return given();
+        }
+        if (user.startsWith("cakb_api_")) {
+            return given().auth().oauth2(user);
         }
         return given().auth().preemptive().basic(user, ADMIN.equals(user) ? ADMIN_PASSWORD : PASSWORD);
     }

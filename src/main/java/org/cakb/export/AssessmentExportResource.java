@@ -1,0 +1,75 @@
+package org.cakb.export;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import org.cakb.assessment.AccessPolicy.Operation;
+import org.cakb.assessment.Guarded;
+import org.cakb.assessment.Policy;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Exports of one assessment for GRC tools, streamed. Readable by everyone who may read the checklist, API tokens included. */
+@Path("/api/v1/assessments/{id}")
+@Guarded
+@Tag(name = "Export")
+public class AssessmentExportResource {
+
+    static final String OSCAL_AR = "application/oscal.assessment-results+json";
+
+    @Inject
+    OscalAssessmentResults assessmentResults;
+    @Inject
+    ChecklistCsv checklistCsv;
+
+    @GET
+    @Path("/oscal/assessment-results")
+    @Produces({OSCAL_AR, "application/json"})
+    @Policy(Operation.LIST_ITEMS)
+    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "The assessment as an OSCAL 1.0.6 assessment-results document",
+            description = "One result: reviewed-controls (the requirements in scope), a finding per checklist item (target: the "
+                    + "catalog control's statement; state satisfied for satisfied and not-applicable items, otherwise not-satisfied; "
+                    + "the five-valued result in the prop 'result'), observations from the assessors' evidence (EXAMINE or INTERVIEW) "
+                    + "and from the latest probe report of each linked host (TEST, origin: the agent as a tool, subject: the host, "
+                    + "relevant-evidence: the raw report), probe-evidence decisions as props, waivers as risks. import-ap points to "
+                    + "the assessment itself, which stands for the plan. UUIDs are stable across exports of unchanged data. Streamed.")
+    @APIResponse(responseCode = "200", description = "The document", content = @Content(mediaType = OSCAL_AR, example = """
+            {"assessment-results": {"uuid": "8d0c2f3e-5b1a-5c7e-9f0d-1a2b3c4d5e6f",
+              "metadata": {"title": "Assessment results: Q4 cluster review", "last-modified": "2026-11-23T10:00:00Z",
+                           "version": "3-2026-11-23T10:00:00Z", "oscal-version": "1.0.6"},
+              "import-ap": {"href": "/api/v1/assessments/12"},
+              "results": [{"uuid": "...", "title": "Q4 cluster review", "description": "...", "start": "2026-11-01T00:00:00Z",
+                "reviewed-controls": {"control-selections": [{"include-controls": [{"control-id": "nistir8176-req-a2-no-new-privs"}]}]},
+                "observations": [{"uuid": "...", "methods": ["TEST"], "description": "...", "collected": "2026-11-23T09:58:00Z"}],
+                "findings": [{"uuid": "...", "title": "No new privileges", "description": "...",
+                  "target": {"type": "statement-id", "target-id": "nistir8176-req-a2-no-new-privs_smt", "status": {"state": "satisfied"}}}]}]}}"""))
+    @APIResponse(responseCode = "404", description = "No such assessment")
+    public Response assessmentResults(@PathParam("id") long id) {
+        StreamingOutput body = out -> assessmentResults.write(id, out);
+        return Response.ok(body, OSCAL_AR)
+                .header("Content-Disposition", "attachment; filename=\"assessment-" + id + "-results.json\"").build();
+    }
+
+    @GET
+    @Path("/checklist.csv")
+    @Produces("text/csv")
+    @Policy(Operation.LIST_ITEMS)
+    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "The checklist as RFC 4180 CSV (UTF-8, header row, formula-safe cells)",
+            description = "One row per item in checklist order: requirement ID, title, area, result, justification, evidence "
+                    + "summary (method, text cut at 500 characters, counts of links and attachments), waiver, assessor, updated.")
+    @APIResponse(responseCode = "200", description = "The checklist", content = @Content(mediaType = "text/csv", example = """
+            "requirement_id","requirement_title","area","result","justification","evidence_summary","waiver","assessor","updated"\r
+            "nistir8176:req/a2-no-new-privs","No new privileges","Host OS and kernel","satisfied","Set in the pod template","EXAMINE: values.yaml reviewed [1 link, 0 attachments]","","alice","2026-11-23T10:00:00Z"\r
+            """))
+    @APIResponse(responseCode = "404", description = "No such assessment")
+    public Response checklist(@PathParam("id") long id) {
+        StreamingOutput body = out -> checklistCsv.write(id, out);
+        return Response.ok(body, "text/csv; charset=UTF-8")
+                .header("Content-Disposition", "attachment; filename=\"assessment-" + id + "-checklist.csv\"").build();
+    }
+}

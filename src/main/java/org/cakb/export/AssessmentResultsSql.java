@@ -1,0 +1,91 @@
+package org.cakb.export;
+
+/**
+ * The queries behind the OSCAL assessment-results export. Probe evidence of an item: the results, in the latest
+ * report of each host linked to the assessment, of the checks whose countermeasures satisfy the item's requirement
+ * (kb_link "satisfies", active countermeasures only), as in the fleet pages.
+ */
+final class AssessmentResultsSql {
+
+    private AssessmentResultsSql() {
+    }
+
+    /** For the sort of ITEM_PROBE_LINKS (hundreds of thousands of short rows for thousands of hosts). */
+    static final String WORK_MEM = "64MB";
+
+    static final String ASSESSMENT = """
+            SELECT a.name, a.target, a.status, a.start_date, a.created_at, a.completed_at, a.version,
+                   greatest(a.updated_at, (SELECT max(i.updated_at) FROM checklist_item i WHERE i.assessment_id = a.id)),
+                   (SELECT string_agg(u.username, ',' ORDER BY u.username) FROM assessment_assessor aa
+                    JOIN app_user u ON u.id = aa.user_id WHERE aa.assessment_id = a.id)
+            FROM assessment a WHERE a.id = ?""";
+
+    static final String ITEMS = """
+            SELECT i.id, i.position, i.requirement_id, i.requirement_title, i.result, i.justification, i.evidence_text,
+                   i.evidence_links::text, i.evidence_method, i.waiver_reason, i.waiver_approver, i.waiver_expires,
+                   i.updated_by, i.updated_at, i.area_title
+            FROM checklist_item i WHERE i.assessment_id = ? ORDER BY i.position""";
+
+    /** Metadata only: the bytes stay in the database. */
+    static final String ATTACHMENTS = """
+            SELECT t.item_id, t.id, t.filename, t.content_type, t.size_bytes, t.sha256, t.uploaded_by, t.uploaded_at
+            FROM item_attachment t JOIN checklist_item i ON i.id = t.item_id
+            WHERE i.assessment_id = ? ORDER BY t.item_id, t.id""";
+
+    /** The decisions without their observation snapshots (those can list thousands of hosts). */
+    static final String DECISIONS = """
+            SELECT e.item_id, e.id, e.decision, e.suggested_result, e.recorded_result, e.reason, e.decided_by, e.decided_at,
+                   jsonb_array_length(e.observations)
+            FROM item_probe_evidence e JOIN checklist_item i ON i.id = e.item_id
+            WHERE i.assessment_id = ? ORDER BY e.item_id, e.id""";
+
+    static final String PEOPLE = """
+            SELECT u.username FROM assessment_assessor aa JOIN app_user u ON u.id = aa.user_id WHERE aa.assessment_id = ?
+            UNION SELECT i.updated_by FROM checklist_item i WHERE i.assessment_id = ? AND i.updated_by IS NOT NULL
+            UNION SELECT e.decided_by FROM item_probe_evidence e JOIN checklist_item i ON i.id = e.item_id WHERE i.assessment_id = ?
+            ORDER BY 1""";
+
+    private static final String LATEST_REPORTS = """
+            latest AS (
+                SELECT h.id AS host_id, h.name AS host, r.id AS report_id, r.finished_at, r.agent_version
+                FROM assessment_host ah
+                JOIN fleet_host h ON h.id = ah.host_id
+                JOIN LATERAL (SELECT id, finished_at, agent_version FROM fleet_report
+                              WHERE host_id = h.id ORDER BY finished_at DESC, received_at DESC LIMIT 1) r ON TRUE
+                WHERE ah.assessment_id = ?)""";
+
+    private static final String ITEM_COUNTERMEASURES = """
+            item_cm AS (
+                SELECT DISTINCT i.id AS item_id, i.position, l.from_id AS cm
+                FROM checklist_item i
+                JOIN kb_link l ON l.to_id = i.requirement_id AND l.relation = 'satisfies'
+                JOIN kb_record c ON c.id = l.from_id AND c.kind = 'countermeasure' AND c.status = 'active'
+                WHERE i.assessment_id = ?)""";
+
+    /** Parameter: assessment id. */
+    static final String AGENT_VERSIONS = "WITH " + LATEST_REPORTS + "\nSELECT DISTINCT agent_version FROM latest ORDER BY 1";
+
+    /** Hosts linked to the assessment (with or without reports). */
+    static final String HOSTS = """
+            SELECT h.id, h.name, h.description, h.labels::text, h.hostname, h.runtime, h.vantage
+            FROM assessment_host ah JOIN fleet_host h ON h.id = ah.host_id
+            WHERE ah.assessment_id = ? ORDER BY h.name""";
+
+    /** One row per probe result that is evidence for at least one item. Parameters: assessment id, assessment id. */
+    static final String PROBE_OBSERVATIONS = "WITH " + LATEST_REPORTS + ", " + ITEM_COUNTERMEASURES + "\n" + """
+            SELECT l.host_id, l.host, l.report_id::text, l.finished_at, l.agent_version, x.check_id, x.status,
+                   x.observed, x.expected, array_to_string(x.countermeasures, ' ')
+            FROM latest l JOIN fleet_result x ON x.report_id = l.report_id
+            WHERE x.countermeasures && (SELECT array_agg(DISTINCT cm) FROM item_cm)
+            ORDER BY l.host, x.check_id""";
+
+    /**
+     * Which probe results are evidence for which item, in item order; a result verifying several of an item's
+     * countermeasures comes once per countermeasure (next to each other). Parameters: assessment id, assessment id.
+     */
+    static final String ITEM_PROBE_LINKS = "WITH " + LATEST_REPORTS + ", " + ITEM_COUNTERMEASURES + "\n" + """
+            SELECT ic.position, ic.item_id, l.host, l.report_id::text, x.check_id
+            FROM latest l JOIN fleet_result x ON x.report_id = l.report_id
+            JOIN item_cm ic ON ic.cm = ANY (x.countermeasures)
+            ORDER BY ic.position, l.host, x.check_id""";
+}
