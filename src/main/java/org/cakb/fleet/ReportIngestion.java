@@ -48,6 +48,8 @@ public class ReportIngestion {
 
     public enum Outcome { STORED, DUPLICATE }
 
+    private static final List<String> STATUSES = List.of("pass", "fail", "not-applicable", "error");
+
     @Inject
     ObjectMapper json;
     @Inject
@@ -112,92 +114,71 @@ public class ReportIngestion {
         }
     }
 
+    /**
+     * One statement, so one round trip and atomic without an explicit transaction: the report row, its results
+     * extracted by PostgreSQL from the stored payload (parsed once, as jsonb), and the host's last-seen data. A report
+     * id already present inserts nothing at all, and then {@link #duplicate} tells a resend from a reused id.
+     */
+    private static final String STORE = """
+            WITH report AS (
+                INSERT INTO fleet_report (id, host_id, credential_id, started_at, finished_at, agent_version, vantage, runtime,
+                    hostname, kernel, os_release, passed, failed, not_applicable, errors, payload_sha256, payload)
+                VALUES (?::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)
+                ON CONFLICT (id) DO NOTHING
+                RETURNING id, host_id, agent_version, vantage, runtime, hostname, kernel, os_release, payload),
+            results AS (
+                INSERT INTO fleet_result (report_id, check_id, countermeasures, status, observed, expected, explanation)
+                SELECT report.id, r.id, ARRAY(SELECT jsonb_array_elements_text(coalesce(r.verifies, '[]'))), r.status,
+                       r.observed, r.expected, r.explanation
+                FROM report, jsonb_to_recordset(report.payload -> 'results')
+                    AS r (id text, verifies jsonb, status text, observed text, expected text, explanation text)),
+            -- last seen is shown to the second: an agent reporting many times a second rewrites its host row once a second
+            host AS (
+                UPDATE fleet_host h SET last_seen_at = now(), agent_version = report.agent_version, vantage = report.vantage,
+                    runtime = report.runtime, hostname = report.hostname, kernel = report.kernel, os_release = report.os_release
+                FROM report
+                WHERE h.id = report.host_id AND (h.last_seen_at IS NULL OR h.last_seen_at < now() - interval '1 second'
+                    OR (h.agent_version, h.vantage, h.runtime, h.hostname, h.kernel, h.os_release) IS DISTINCT FROM
+                       (report.agent_version, report.vantage, report.runtime, report.hostname, report.kernel, report.os_release)))
+            SELECT count(*) FROM report""";
+
     private Outcome store(long hostId, long credentialId, JsonNode report, byte[] body) {
         String payloadHash = sha256(body);
         String reportId = report.get("reportId").asText();
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                Outcome outcome = insert(connection, hostId, credentialId, report, body, payloadHash, reportId);
-                connection.commit();
-                return outcome;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not store report " + reportId, e);
-        }
-    }
-
-    private Outcome insert(Connection connection, long hostId, long credentialId, JsonNode report, byte[] body,
-                           String payloadHash, String reportId) throws SQLException {
         JsonNode system = report.path("system");
         JsonNode environment = report.path("environment");
         int[] counts = new int[4];
         for (JsonNode result : report.get("results")) {
-            counts[List.of("pass", "fail", "not-applicable", "error").indexOf(result.get("status").asText())]++;
+            counts[STATUSES.indexOf(result.get("status").asText())]++;
         }
-        try (PreparedStatement insert = connection.prepareStatement("""
-                INSERT INTO fleet_report (id, host_id, credential_id, started_at, finished_at, agent_version, vantage, runtime,
-                    hostname, kernel, os_release, passed, failed, not_applicable, errors, payload_sha256, payload)
-                VALUES (?::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)
-                ON CONFLICT (id) DO NOTHING""")) {
-            insert.setString(1, reportId);
-            insert.setLong(2, hostId);
-            insert.setLong(3, credentialId);
-            insert.setTimestamp(4, Timestamp.from(instant(report, "startedAt")));
-            insert.setTimestamp(5, Timestamp.from(instant(report, "finishedAt")));
-            insert.setString(6, report.get("agentVersion").asText());
-            insert.setString(7, text(environment, "vantage"));
-            insert.setString(8, text(environment, "runtime"));
-            insert.setString(9, text(system, "hostname"));
-            insert.setString(10, text(system, "kernel"));
-            insert.setString(11, text(system, "osRelease"));
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement store = connection.prepareStatement(STORE)) {
+            store.setString(1, reportId);
+            store.setLong(2, hostId);
+            store.setLong(3, credentialId);
+            store.setTimestamp(4, Timestamp.from(instant(report, "startedAt")));
+            store.setTimestamp(5, Timestamp.from(instant(report, "finishedAt")));
+            store.setString(6, report.get("agentVersion").asText());
+            store.setString(7, text(environment, "vantage"));
+            store.setString(8, text(environment, "runtime"));
+            store.setString(9, text(system, "hostname"));
+            store.setString(10, text(system, "kernel"));
+            store.setString(11, text(system, "osRelease"));
             for (int i = 0; i < 4; i++) {
-                insert.setInt(12 + i, counts[i]);
+                store.setInt(12 + i, counts[i]);
             }
-            insert.setString(16, payloadHash);
-            insert.setString(17, new String(body, StandardCharsets.UTF_8)); // stored as received; no re-serialisation
-            if (insert.executeUpdate() == 0) {
-                return duplicate(connection, hostId, reportId, payloadHash);
+            store.setString(16, payloadHash);
+            store.setString(17, new String(body, StandardCharsets.UTF_8)); // stored as received; no re-serialisation
+            try (ResultSet stored = store.executeQuery()) {
+                stored.next();
+                if (stored.getLong(1) == 1) {
+                    return Outcome.STORED;
+                }
             }
+            return duplicate(connection, hostId, reportId, payloadHash);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not store report " + reportId, e);
         }
-        try (PreparedStatement result = connection.prepareStatement("""
-                INSERT INTO fleet_result (report_id, check_id, countermeasures, status, observed, expected, explanation)
-                VALUES (?::uuid, ?, ?, ?, ?, ?, ?)""")) {
-            for (JsonNode r : report.get("results")) {
-                result.setString(1, reportId);
-                result.setString(2, r.get("id").asText());
-                List<String> verifies = new java.util.ArrayList<>();
-                r.path("verifies").forEach(v -> verifies.add(v.asText()));
-                result.setArray(3, connection.createArrayOf("text", verifies.toArray()));
-                result.setString(4, r.get("status").asText());
-                result.setString(5, text(r, "observed"));
-                result.setString(6, text(r, "expected"));
-                result.setString(7, text(r, "explanation"));
-                result.addBatch();
-            }
-            result.executeBatch();
-        }
-        // last seen is shown to the second: an agent reporting many times a second rewrites its host row once a second
-        try (PreparedStatement host = connection.prepareStatement("""
-                UPDATE fleet_host h SET last_seen_at = now(), agent_version = v.agent_version, vantage = v.vantage,
-                    runtime = v.runtime, hostname = v.hostname, kernel = v.kernel, os_release = v.os_release
-                FROM (VALUES (?, ?, ?, ?, ?, ?)) AS v (agent_version, vantage, runtime, hostname, kernel, os_release)
-                WHERE h.id = ? AND (h.last_seen_at IS NULL OR h.last_seen_at < now() - interval '1 second'
-                    OR (h.agent_version, h.vantage, h.runtime, h.hostname, h.kernel, h.os_release)
-                       IS DISTINCT FROM (v.agent_version, v.vantage, v.runtime, v.hostname, v.kernel, v.os_release))""")) {
-            host.setString(1, report.get("agentVersion").asText());
-            host.setString(2, text(environment, "vantage"));
-            host.setString(3, text(environment, "runtime"));
-            host.setString(4, text(system, "hostname"));
-            host.setString(5, text(system, "kernel"));
-            host.setString(6, text(system, "osRelease"));
-            host.setLong(7, hostId);
-            host.executeUpdate();
-        }
-        return Outcome.STORED;
     }
 
     private static Outcome duplicate(Connection connection, long hostId, String reportId, String payloadHash) throws SQLException {
