@@ -21,10 +21,14 @@ import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
 import org.cakb.assessment.AccessPolicy.Operation;
 import org.cakb.common.ApiException;
+import org.cakb.common.Conditional;
+import org.cakb.common.QueryParams;
 import org.cakb.common.PageOf;
 import org.cakb.common.StableUuid;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
@@ -165,8 +169,21 @@ public class AssessmentResource {
     @GET
     @Path("/{id}/items")
     @Policy(Operation.LIST_ITEMS)
-    public List<AssessmentViews.Item> items(@PathParam("id") long id, @QueryParam("result") String result, @QueryParam("area") String area) {
-        return service.items(id, result, area);
+    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "The checklist items of an assessment, in checklist order",
+            description = "Filters: area (area id, e.g. nistir8176:area/host-os-kernel), result, updated-since (ISO 8601 instant). "
+                    + "Responses carry an ETag; send If-None-Match to get 304 when nothing changed.")
+    @APIResponse(responseCode = "200", description = "The items", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = AssessmentViews.Item.class, type = SchemaType.ARRAY), example = ITEMS_EXAMPLE))
+    @APIResponse(responseCode = "304", description = "Not modified since the ETag sent in If-None-Match")
+    @APIResponse(responseCode = "400", description = "Bad result or updated-since")
+    public Response items(@PathParam("id") long id,
+                          @Parameter(description = "satisfied | partially-satisfied | not-satisfied | not-applicable | not-assessed")
+                          @QueryParam("result") String result,
+                          @Parameter(description = "area id, e.g. nistir8176:area/host-os-kernel") @QueryParam("area") String area,
+                          @Parameter(description = "ISO 8601 instant with offset; items changed at or after it")
+                          @QueryParam("updated-since") String updatedSince,
+                          @Context Request request) {
+        return Conditional.ok(request, json, service.items(id, result, area, QueryParams.instant("updated-since", updatedSince)));
     }
 
     @GET
@@ -241,16 +258,65 @@ public class AssessmentResource {
     @GET
     @Path("/{id}/items/{itemId}/history")
     @Policy(Operation.VIEW_HISTORY)
-    public List<AssessmentViews.History> itemHistory(@PathParam("id") long id, @PathParam("itemId") long itemId) {
-        return service.itemHistory(id, itemId);
+    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "The recorded changes of one item, one page at a time, oldest first",
+            description = HISTORY_PAGING)
+    @APIResponse(responseCode = "200", description = "A page of history entries", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = PageOf.class), example = HISTORY_EXAMPLE))
+    @APIResponse(responseCode = "304", description = "Not modified since the ETag sent in If-None-Match")
+    @APIResponse(responseCode = "400", description = "Bad page, size or since")
+    public Response itemHistory(@PathParam("id") long id, @PathParam("itemId") long itemId,
+                                @Parameter(description = "ISO 8601 instant with offset; entries at or after it") @QueryParam("since") String since,
+                                @Parameter(description = "same as since") @QueryParam("updated-since") String updatedSince,
+                                @Parameter(description = "1-based page number") @QueryParam("page") @DefaultValue("1") String page,
+                                @Parameter(description = "page size, 1-200") @QueryParam("size") @DefaultValue("50") String size,
+                                @Context Request request) {
+        return Conditional.ok(request, json, service.itemHistoryPage(id, itemId, since(since, updatedSince),
+                QueryParams.page(page), QueryParams.size(size)));
     }
 
     @GET
     @Path("/{id}/history")
     @Policy(Operation.VIEW_HISTORY)
-    public List<AssessmentViews.History> history(@PathParam("id") long id) {
-        return service.history(id);
+    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "The recorded changes of an assessment and its items, one page at a time, oldest first",
+            description = HISTORY_PAGING)
+    @APIResponse(responseCode = "200", description = "A page of history entries", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = PageOf.class), example = HISTORY_EXAMPLE))
+    @APIResponse(responseCode = "304", description = "Not modified since the ETag sent in If-None-Match")
+    @APIResponse(responseCode = "400", description = "Bad page, size or since")
+    public Response history(@PathParam("id") long id,
+                            @Parameter(description = "ISO 8601 instant with offset; entries at or after it") @QueryParam("since") String since,
+                            @Parameter(description = "same as since") @QueryParam("updated-since") String updatedSince,
+                            @Parameter(description = "1-based page number") @QueryParam("page") @DefaultValue("1") String page,
+                            @Parameter(description = "page size, 1-200") @QueryParam("size") @DefaultValue("50") String size,
+                            @Context Request request) {
+        return Conditional.ok(request, json, service.historyPage(id, since(since, updatedSince),
+                QueryParams.page(page), QueryParams.size(size)));
     }
+
+    /** History takes since and, like the other lists, updated-since; both at once would be ambiguous. */
+    private static OffsetDateTime since(String since, String updatedSince) {
+        if (since != null && !since.isBlank() && updatedSince != null && !updatedSince.isBlank()) {
+            throw QueryParams.invalid("since", "give since or updated-since, not both");
+        }
+        return since != null && !since.isBlank() ? QueryParams.instant("since", since) : QueryParams.instant("updated-since", updatedSince);
+    }
+
+    private static final String HISTORY_PAGING = "page is 1-based, size 1-200 (default 50), ordered by id. since (or updated-since): "
+            + "ISO 8601 instant, keeps entries recorded at or after it. Responses carry an ETag; send If-None-Match to get 304.";
+
+    private static final String HISTORY_EXAMPLE = """
+            {"items": [{"id": 881, "assessmentId": 12, "itemId": 340, "actor": "alice", "at": "2026-11-23T10:04:00Z",
+                        "field": "result", "oldValue": "not-assessed", "newValue": "satisfied"}],
+             "page": 1, "size": 50, "total": 1, "pages": 1}""";
+
+    static final String ITEMS_EXAMPLE = """
+            [{"id": 340, "assessmentId": 12, "position": 1, "requirementId": "nistir8176:req/4.1-1",
+              "requirementTitle": "Host OS kernel is hardened", "requirementHash": "9f2c...", "areaId": "nistir8176:area/host-os-kernel",
+              "areaTitle": "Host OS and kernel", "result": "satisfied", "justification": "Kernel 6.1 with lockdown=integrity",
+              "evidenceText": "Reviewed sysctl output", "evidenceLinks": ["https://wiki.example/kernel"], "evidenceMethod": "EXAMINE",
+              "updatedBy": "alice", "updatedAt": "2026-11-23T10:04:00Z", "version": 3,
+              "attachments": [{"id": 7, "filename": "sysctl.txt", "contentType": "text/plain", "sizeBytes": 2048, "sha256": "3a7b...",
+                               "uploadedBy": "alice", "uploadedAt": "2026-11-23T10:03:00Z"}]}]""";
 
     /** Reads a raw body, refusing it as soon as it passes the limit. */
     static byte[] read(InputStream body) {

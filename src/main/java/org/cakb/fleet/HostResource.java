@@ -1,9 +1,14 @@
 package org.cakb.fleet;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -12,13 +17,17 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.cakb.common.ApiException;
+import org.cakb.common.Conditional;
+import org.cakb.common.PageOf;
+import org.cakb.common.QueryParams;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 
 /** Hosts for people: admins register hosts, issue enrollment tokens and revoke credentials; everyone signed in reads. */
@@ -33,6 +42,8 @@ public class HostResource {
     FleetQueries queries;
     @Inject
     SecurityIdentity identity;
+    @Inject
+    ObjectMapper json;
 
     public record HostRequest(String name, String description, Map<String, String> labels) {
     }
@@ -54,17 +65,46 @@ public class HostResource {
 
     @GET
     @RolesAllowed({"viewer", "assessor", "admin", "api-read"})
-    @Operation(summary = "Every host with last seen, agent version, vantage and pass/fail counts of its latest report")
-    public List<FleetQueries.HostSummary> list() {
-        return queries.hosts();
+    @Operation(summary = "Hosts, one page at a time, by id, with last seen, agent version, vantage and counts of their latest report",
+            description = "page is 1-based, size 1-200 (default 50), ordered by id so pages stay put when hosts are added. "
+                    + "updated-since (ISO 8601 instant) keeps hosts registered, or whose latest report was received, at or after it. "
+                    + "Responses carry an ETag; send If-None-Match to get 304 when nothing changed.")
+    @APIResponse(responseCode = "200", description = "A page of hosts", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = PageOf.class), example = """
+            {"items": [{"id": 3, "name": "node-eu-1", "description": "worker", "labels": {"env": "prod"},
+                        "lastSeenAt": "2026-11-23T10:00:02Z", "agentVersion": "0.1.0", "vantage": "host", "runtime": "docker",
+                        "kernel": "6.1.0-27-amd64", "latestReport": "0b7e3c9e-5d1f-4f43-9a0e-8c1d2e3f4a5b",
+                        "passed": 41, "failed": 3, "notApplicable": 5, "errors": 0, "enrolled": true}],
+             "page": 1, "size": 50, "total": 1, "pages": 1}"""))
+    @APIResponse(responseCode = "304", description = "Not modified since the ETag sent in If-None-Match")
+    @APIResponse(responseCode = "400", description = "Bad page, size or updated-since (the message names the parameter)")
+    public Response list(@Parameter(description = "ISO 8601 instant with offset, e.g. 2026-11-01T00:00:00Z")
+                         @QueryParam("updated-since") String updatedSince,
+                         @Parameter(description = "1-based page number") @QueryParam("page") @DefaultValue("1") String page,
+                         @Parameter(description = "page size, 1-200") @QueryParam("size") @DefaultValue("50") String size,
+                         @Context Request request) {
+        PageOf<FleetQueries.HostSummary> hosts = queries.page(QueryParams.instant("updated-since", updatedSince),
+                QueryParams.page(page), QueryParams.size(size));
+        return Conditional.ok(request, json, hosts);
     }
 
     @GET
     @Path("/{id}")
     @RolesAllowed({"viewer", "assessor", "admin", "api-read"})
-    @Operation(summary = "One host with the results of its latest report")
-    public FleetQueries.HostDetail get(@PathParam("id") long id) {
-        return queries.host(id);
+    @Operation(summary = "One host with the results of its latest report",
+            description = "Responses carry an ETag; send If-None-Match to get 304 when nothing changed.")
+    @APIResponse(responseCode = "200", description = "The host and its latest results", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = FleetQueries.HostDetail.class), example = """
+            {"host": {"id": 3, "name": "node-eu-1", "description": "worker", "labels": {"env": "prod"},
+                      "lastSeenAt": "2026-11-23T10:00:02Z", "agentVersion": "0.1.0", "vantage": "host", "runtime": "docker",
+                      "kernel": "6.1.0-27-amd64", "latestReport": "0b7e3c9e-5d1f-4f43-9a0e-8c1d2e3f4a5b",
+                      "passed": 41, "failed": 3, "notApplicable": 5, "errors": 0, "enrolled": true},
+             "results": [{"checkId": "probe:caps/no-cap-sys-admin", "countermeasures": ["cm:no-cap-sys-admin"], "status": "pass",
+                          "observed": "CapEff without CAP_SYS_ADMIN", "expected": "no CAP_SYS_ADMIN", "explanation": "..."}]}"""))
+    @APIResponse(responseCode = "304", description = "Not modified since the ETag sent in If-None-Match")
+    @APIResponse(responseCode = "404", description = "No such host")
+    public Response get(@Parameter(description = "host id") @PathParam("id") long id, @Context Request request) {
+        return Conditional.ok(request, json, queries.host(id));
     }
 
     @GET
