@@ -343,7 +343,7 @@ public class AssessmentService {
         return items(id, result, area, null);
     }
 
-    /** The checklist items in order; updatedSince keeps items changed at or after that instant. */
+    /** The checklist items in order; updatedSince keeps items changed at or after that instant (never-edited items have no time). */
     @Transactional
     public List<AssessmentViews.Item> items(long id, String result, String area, OffsetDateTime updatedSince) {
         find(id);
@@ -356,7 +356,7 @@ public class AssessmentService {
         return items.stream()
                 .filter(i -> result == null || result.isBlank() || i.result.equals(result))
                 .filter(i -> area == null || area.isBlank() || area.equals(areaKey(i)))
-                .filter(i -> updatedSince == null || !i.updatedAt.isBefore(updatedSince))
+                .filter(i -> updatedSince == null || (i.updatedAt != null && !i.updatedAt.isBefore(updatedSince)))
                 .map(i -> view(i, attachments.getOrDefault(i.id, List.of()), today)).toList();
     }
 

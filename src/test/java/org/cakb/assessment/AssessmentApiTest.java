@@ -174,15 +174,15 @@ class AssessmentApiTest {
         Fixtures.as(Fixtures.ADMIN).contentType(ContentType.JSON).body(Map.of("version", a.version(), "reason", "new evidence arrived"))
                 .post("/api/v1/assessments/" + a.id() + "/reopen").then().statusCode(200).body("status", equalTo("in-progress"));
         Fixtures.as(Fixtures.VIEWER).get("/api/v1/assessments/" + a.id() + "/history").then().statusCode(200)
-                .body("findAll { it.field == 'status' }.newValue", hasItem("completed"))
-                .body("find { it.newValue != null && it.newValue.contains('reopened') }.actor", equalTo(Fixtures.ADMIN))
-                .body("find { it.newValue != null && it.newValue.contains('reopened') }.newValue", containsString("new evidence arrived"));
+                .body("items.findAll { it.field == 'status' }.newValue", hasItem("completed"))
+                .body("items.find { it.newValue != null && it.newValue.contains('reopened') }.actor", equalTo(Fixtures.ADMIN))
+                .body("items.find { it.newValue != null && it.newValue.contains('reopened') }.newValue", containsString("new evidence arrived"));
         item = fixtures.items(a.id()).get(0);
         Fixtures.as(Fixtures.ASSESSOR).contentType(ContentType.JSON)
                 .body(Map.of("version", item.version(), "result", "not-satisfied"))
                 .put(itemPath(a.id(), item.id())).then().statusCode(200);
         Fixtures.as(Fixtures.VIEWER).get(itemPath(a.id(), item.id()) + "/history").then().statusCode(200)
-                .body("find { it.field == 'result' && it.newValue == 'not-satisfied' }.oldValue", equalTo("satisfied"));
+                .body("items.find { it.field == 'result' && it.newValue == 'not-satisfied' }.oldValue", equalTo("satisfied"));
     }
 
     @Test
