@@ -111,6 +111,8 @@ public class AssessmentResource {
 
     @POST
     @Policy(Operation.CREATE_ASSESSMENT)
+    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Create an assessment over a scope of requirements (admin)")
+    @APIResponse(responseCode = "201", description = "The new assessment; Location points to it", content = @Content(example = ApiExamples.DETAIL))
     public Response create(AssessmentViews.NewAssessment body) {
         AssessmentViews.Detail created = service.create(body, access.username());
         return Response.status(201).header("Location", "/api/v1/assessments/" + created.id()).entity(created).build();
@@ -119,6 +121,8 @@ public class AssessmentResource {
     @GET
     @Path("/{id}")
     @Policy(Operation.VIEW_ASSESSMENT)
+    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "One assessment with scope, assessors, progress overall and per area")
+    @APIResponse(responseCode = "200", description = "The assessment", content = @Content(example = ApiExamples.DETAIL))
     public AssessmentViews.Detail get(@PathParam("id") long id) {
         return service.detail(id);
     }
@@ -126,6 +130,8 @@ public class AssessmentResource {
     @PUT
     @Path("/{id}")
     @Policy(Operation.EDIT_ASSESSMENT)
+    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Change name, target, labels or dates; send the version you saw (409 when stale)")
+    @APIResponse(responseCode = "200", description = "The updated assessment", content = @Content(example = ApiExamples.DETAIL))
     public AssessmentViews.Detail update(@PathParam("id") long id, AssessmentViews.AssessmentUpdate body) {
         return service.update(id, body, access.username());
     }
@@ -133,6 +139,8 @@ public class AssessmentResource {
     @POST
     @Path("/{id}/status")
     @Policy(Operation.CHANGE_STATUS)
+    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Move the assessment to in-progress or completed")
+    @APIResponse(responseCode = "200", description = "The assessment with its new status", content = @Content(example = ApiExamples.DETAIL))
     public AssessmentViews.Detail status(@PathParam("id") long id, AssessmentViews.StatusChange body) {
         return service.changeStatus(id, body, access.username());
     }
@@ -140,6 +148,8 @@ public class AssessmentResource {
     @POST
     @Path("/{id}/reopen")
     @Policy(Operation.REOPEN_ASSESSMENT)
+    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Reopen a completed assessment with a reason (admin)")
+    @APIResponse(responseCode = "200", description = "The reopened assessment", content = @Content(example = ApiExamples.DETAIL))
     public AssessmentViews.Detail reopen(@PathParam("id") long id, AssessmentViews.Reopen body) {
         return service.reopen(id, body, access.username());
     }
@@ -147,6 +157,8 @@ public class AssessmentResource {
     @PUT
     @Path("/{id}/assessors")
     @Policy(Operation.ASSIGN_ASSESSORS)
+    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Replace the assigned assessors (admin)")
+    @APIResponse(responseCode = "200", description = "The assessment with its assessors", content = @Content(example = ApiExamples.DETAIL))
     public AssessmentViews.Detail assign(@PathParam("id") long id, AssessmentViews.Assignment body) {
         return service.assign(id, body, access.username());
     }
@@ -154,6 +166,8 @@ public class AssessmentResource {
     @GET
     @Path("/{id}/hosts")
     @Policy(Operation.VIEW_LINKED_HOSTS)
+    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Fleet hosts linked to the assessment, with their latest report")
+    @APIResponse(responseCode = "200", description = "The linked hosts", content = @Content(example = ApiExamples.LINKED_HOSTS))
     public List<EvidenceViews.LinkedHost> hosts(@PathParam("id") long id) {
         return linkedHosts.list(id);
     }
@@ -162,6 +176,8 @@ public class AssessmentResource {
     @PUT
     @Path("/{id}/hosts")
     @Policy(Operation.LINK_HOSTS)
+    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Replace the linked fleet hosts (admin; 409 once completed)")
+    @APIResponse(responseCode = "200", description = "The linked hosts now", content = @Content(example = ApiExamples.LINKED_HOSTS))
     public List<EvidenceViews.LinkedHost> linkHosts(@PathParam("id") long id, EvidenceViews.HostLinks body) {
         return linkedHosts.replace(id, body, access.username());
     }
@@ -189,6 +205,8 @@ public class AssessmentResource {
     @GET
     @Path("/{id}/items/{itemId}")
     @Policy(Operation.VIEW_ITEM)
+    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "One checklist item with its requirement as it is now and whether it changed since")
+    @APIResponse(responseCode = "200", description = "The item", content = @Content(example = ApiExamples.ITEM_DETAIL))
     public AssessmentViews.ItemDetail item(@PathParam("id") long id, @PathParam("itemId") long itemId) {
         return service.item(id, itemId);
     }
@@ -196,6 +214,8 @@ public class AssessmentResource {
     @PUT
     @Path("/{id}/items/{itemId}")
     @Policy(Operation.EDIT_ITEM)
+    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Record result, justification, evidence and evidence method (EXAMINE or INTERVIEW); send the version you saw")
+    @APIResponse(responseCode = "200", description = "The updated item", content = @Content(example = ApiExamples.ITEM))
     public AssessmentViews.Item updateItem(@PathParam("id") long id, @PathParam("itemId") long itemId, AssessmentViews.ItemUpdate body) {
         return service.updateItem(id, itemId, body, access.username());
     }
@@ -203,6 +223,8 @@ public class AssessmentResource {
     @PUT
     @Path("/{id}/items/{itemId}/waiver")
     @Policy(Operation.SET_WAIVER)
+    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Set a waiver (reason, approver, expiry) on an item (admin)")
+    @APIResponse(responseCode = "200", description = "The item with its waiver", content = @Content(example = ApiExamples.ITEM))
     public AssessmentViews.Item setWaiver(@PathParam("id") long id, @PathParam("itemId") long itemId, AssessmentViews.WaiverUpdate body) {
         return service.setWaiver(id, itemId, body, access.username());
     }
@@ -210,6 +232,8 @@ public class AssessmentResource {
     @DELETE
     @Path("/{id}/items/{itemId}/waiver")
     @Policy(Operation.SET_WAIVER)
+    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Remove the waiver of an item (admin); ?version= is required")
+    @APIResponse(responseCode = "200", description = "The item without waiver", content = @Content(example = ApiExamples.ITEM))
     public AssessmentViews.Item clearWaiver(@PathParam("id") long id, @PathParam("itemId") long itemId, @QueryParam("version") Long version) {
         if (version == null) {
             throw Validation.field("version", "query parameter version is required");
@@ -226,6 +250,8 @@ public class AssessmentResource {
     @Path("/{id}/items/{itemId}/attachments")
     @Consumes(MediaType.WILDCARD)
     @Policy(Operation.UPLOAD_ATTACHMENT)
+    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Upload one evidence file as the raw request body (?filename=...)")
+    @APIResponse(responseCode = "201", description = "The stored file's metadata", content = @Content(mediaType = MediaType.APPLICATION_JSON, example = ApiExamples.ATTACHMENT))
     public Response upload(@PathParam("id") long id, @PathParam("itemId") long itemId, @QueryParam("filename") String filename,
                            @HeaderParam("Content-Type") String contentType, InputStream body) {
         AssessmentViews.AttachmentInfo info = service.attach(id, itemId, filename, contentType, read(body), access.username());
@@ -236,6 +262,7 @@ public class AssessmentResource {
     @Path("/{id}/items/{itemId}/attachments/{attachmentId}")
     @Produces(MediaType.WILDCARD)
     @Policy(Operation.DOWNLOAD_ATTACHMENT)
+    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Download an evidence file (signed-in people only, not API tokens)")
     public Response download(@PathParam("id") long id, @PathParam("itemId") long itemId, @PathParam("attachmentId") long attachmentId) {
         return file(service.attachment(id, itemId, attachmentId));
     }
@@ -243,6 +270,8 @@ public class AssessmentResource {
     @GET
     @Path("/{id}/items/{itemId}/probe-evidence")
     @Policy(Operation.VIEW_PROBE_EVIDENCE)
+    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Latest probe results on the linked hosts for the item's countermeasures, with a suggested result")
+    @APIResponse(responseCode = "200", description = "The probe evidence", content = @Content(example = ApiExamples.PROBE_EVIDENCE))
     public EvidenceViews.ProbeEvidence probeEvidence(@PathParam("id") long id, @PathParam("itemId") long itemId) {
         return evidence.evidence(id, itemId);
     }
@@ -251,6 +280,8 @@ public class AssessmentResource {
     @POST
     @Path("/{id}/items/{itemId}/probe-evidence")
     @Policy(Operation.DECIDE_PROBE_EVIDENCE)
+    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Accept or override the suggested result (assigned assessor)")
+    @APIResponse(responseCode = "200", description = "The probe evidence with the decision", content = @Content(example = ApiExamples.PROBE_EVIDENCE))
     public EvidenceViews.ProbeEvidence decide(@PathParam("id") long id, @PathParam("itemId") long itemId, EvidenceViews.Decision body) {
         return evidence.decide(id, itemId, body, access.username());
     }

@@ -55,7 +55,12 @@ public class CatalogResource {
                     + "Responses carry an ETag; send If-None-Match to get 304 when nothing changed. "
                     + "Unknown parameters or values are rejected with 400.")
     @APIResponse(responseCode = "200", description = "A page of records with their links in both directions",
-            content = @Content(schema = @Schema(implementation = PageOf.class)))
+            content = @Content(schema = @Schema(implementation = PageOf.class), example = """
+            {"items": [{"id": "threat:container-to-host-escape", "kind": "threat", "title": "Container escape to the host",
+                        "provenance": "derived", "status": "active", "attributes": {"category": "runtime"},
+                        "links": {"outgoing": [{"relation": "mitigated-by", "id": "cm:no-cap-sys-admin", "kind": "countermeasure",
+                                                "title": "Drop CAP_SYS_ADMIN", "status": "active"}], "incoming": []}}],
+             "page": 1, "size": 50, "total": 1, "pages": 1}"""))
     @APIResponse(responseCode = "304", description = "Not modified since the ETag sent in If-None-Match")
     @APIResponse(responseCode = "400", description = "Bad query parameter",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
@@ -91,7 +96,17 @@ public class CatalogResource {
     @Path("/{kind: " + KINDS + "}/{id: .+}")
     @Operation(summary = "One record with its citations, links in both directions and traceability neighbourhood")
     @APIResponse(responseCode = "200", description = "The record",
-            content = @Content(schema = @Schema(implementation = RecordViews.Detail.class)))
+            content = @Content(schema = @Schema(implementation = RecordViews.Detail.class), example = """
+            {"id": "threat:container-to-host-escape", "kind": "threat", "title": "Container escape to the host",
+             "body": "A process in a container gains control of the host...", "provenance": "derived", "status": "active",
+             "attributes": {"category": "runtime"},
+             "citations": [{"source": "src:nist-sp-800-190", "sourceTitle": "NIST SP 800-190", "url": "https://doi.org/10.6028/NIST.SP.800-190",
+                            "locator": "3.4.4", "note": "container breakout"}],
+             "links": {"outgoing": [{"relation": "mitigated-by", "id": "cm:no-cap-sys-admin", "kind": "countermeasure",
+                                     "title": "Drop CAP_SYS_ADMIN", "status": "active"}], "incoming": []},
+             "trace": {"countermeasures": [{"id": "cm:no-cap-sys-admin", "kind": "countermeasure", "title": "Drop CAP_SYS_ADMIN",
+                                            "status": "active", "provenance": "derived"}]},
+             "sourceFile": "threats/container-to-host-escape.yaml", "updatedAt": "2026-11-20T09:00:00Z"}"""))
     @APIResponse(responseCode = "404", description = "No record of that kind with that id",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
     public Response get(@PathParam("kind") String kind, @PathParam("id") String id, @Context UriInfo uri, @Context Request request) {

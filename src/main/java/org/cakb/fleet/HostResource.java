@@ -55,6 +55,8 @@ public class HostResource {
     @RolesAllowed("admin")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Register a host or host group")
+    @APIResponse(responseCode = "201", description = "The new host", content = @Content(example = """
+            {"host": {"id": 3, "name": "node-eu-1", "description": "worker", "labels": {"env": "prod"}, "enrolled": false}, "results": []}"""))
     public Response register(HostRequest request) {
         if (request == null) {
             throw ApiException.badRequest("body must be {\"name\": \"...\", \"description\": \"...\", \"labels\": {}}");
@@ -126,6 +128,8 @@ public class HostResource {
     @RolesAllowed("admin")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Issue a one-time enrollment token (shown once; default lifetime 24 h, at most 7 days)")
+    @APIResponse(responseCode = "201", description = "The token (shown once)", content = @Content(example = """
+            {"hostId": 3, "hostName": "node-eu-1", "token": "cakb_enroll_...", "expiresAt": "2026-11-24T10:00:00Z"}"""))
     public Response issueToken(@PathParam("id") long id, TokenRequest request) {
         int hours = request == null || request.lifetimeHours() == null ? 24 : request.lifetimeHours();
         EnrollmentService.IssuedToken token = enrollment.issueToken(id, Duration.ofHours(hours), user());
@@ -136,6 +140,8 @@ public class HostResource {
     @Path("/{id}/revoke")
     @RolesAllowed("admin")
     @Operation(summary = "Revoke every credential of the host; its agent's reports are refused with 401 from then on")
+    @APIResponse(responseCode = "200", description = "How many credentials were revoked", content = @Content(example = """
+            {"revoked": 1}"""))
     public Map<String, Integer> revoke(@PathParam("id") long id) {
         return Map.of("revoked", enrollment.revokeCredentials(id, user()));
     }

@@ -42,7 +42,9 @@ class OpenApiContractTest {
 
     @BeforeEach
     void fetch() throws IOException {
-        document = json.readTree(given().get("/q/openapi?format=json").then().statusCode(200).extract().asString());
+        String body = given().get("/q/openapi?format=json").then().statusCode(200).extract().asString();
+        document = json.readTree(body);
+        Files.writeString(Path.of("target/openapi.json"), body); // the document the assertions saw, for reading failures
     }
 
     @Test
