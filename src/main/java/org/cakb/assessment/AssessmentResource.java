@@ -112,7 +112,7 @@ public class AssessmentResource {
     @POST
     @Policy(Operation.CREATE_ASSESSMENT)
     @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Create an assessment over a scope of requirements (admin)")
-    @APIResponse(responseCode = "201", description = "The new assessment; Location points to it", content = @Content(example = ApiExamples.DETAIL))
+    @APIResponse(responseCode = "201", description = "The new assessment; Location points to it", content = @Content(schema = @Schema(implementation = AssessmentViews.Detail.class), example = ApiExamples.DETAIL))
     public Response create(AssessmentViews.NewAssessment body) {
         AssessmentViews.Detail created = service.create(body, access.username());
         return Response.status(201).header("Location", "/api/v1/assessments/" + created.id()).entity(created).build();
@@ -122,7 +122,7 @@ public class AssessmentResource {
     @Path("/{id}")
     @Policy(Operation.VIEW_ASSESSMENT)
     @org.eclipse.microprofile.openapi.annotations.Operation(summary = "One assessment with scope, assessors, progress overall and per area")
-    @APIResponse(responseCode = "200", description = "The assessment", content = @Content(example = ApiExamples.DETAIL))
+    @APIResponse(responseCode = "200", description = "The assessment", content = @Content(schema = @Schema(implementation = AssessmentViews.Detail.class), example = ApiExamples.DETAIL))
     public AssessmentViews.Detail get(@PathParam("id") long id) {
         return service.detail(id);
     }
@@ -131,7 +131,7 @@ public class AssessmentResource {
     @Path("/{id}")
     @Policy(Operation.EDIT_ASSESSMENT)
     @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Change name, target, labels or dates; send the version you saw (409 when stale)")
-    @APIResponse(responseCode = "200", description = "The updated assessment", content = @Content(example = ApiExamples.DETAIL))
+    @APIResponse(responseCode = "200", description = "The updated assessment", content = @Content(schema = @Schema(implementation = AssessmentViews.Detail.class), example = ApiExamples.DETAIL))
     public AssessmentViews.Detail update(@PathParam("id") long id, AssessmentViews.AssessmentUpdate body) {
         return service.update(id, body, access.username());
     }
@@ -140,7 +140,7 @@ public class AssessmentResource {
     @Path("/{id}/status")
     @Policy(Operation.CHANGE_STATUS)
     @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Move the assessment to in-progress or completed")
-    @APIResponse(responseCode = "200", description = "The assessment with its new status", content = @Content(example = ApiExamples.DETAIL))
+    @APIResponse(responseCode = "200", description = "The assessment with its new status", content = @Content(schema = @Schema(implementation = AssessmentViews.Detail.class), example = ApiExamples.DETAIL))
     public AssessmentViews.Detail status(@PathParam("id") long id, AssessmentViews.StatusChange body) {
         return service.changeStatus(id, body, access.username());
     }
@@ -149,7 +149,7 @@ public class AssessmentResource {
     @Path("/{id}/reopen")
     @Policy(Operation.REOPEN_ASSESSMENT)
     @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Reopen a completed assessment with a reason (admin)")
-    @APIResponse(responseCode = "200", description = "The reopened assessment", content = @Content(example = ApiExamples.DETAIL))
+    @APIResponse(responseCode = "200", description = "The reopened assessment", content = @Content(schema = @Schema(implementation = AssessmentViews.Detail.class), example = ApiExamples.DETAIL))
     public AssessmentViews.Detail reopen(@PathParam("id") long id, AssessmentViews.Reopen body) {
         return service.reopen(id, body, access.username());
     }
@@ -158,7 +158,7 @@ public class AssessmentResource {
     @Path("/{id}/assessors")
     @Policy(Operation.ASSIGN_ASSESSORS)
     @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Replace the assigned assessors (admin)")
-    @APIResponse(responseCode = "200", description = "The assessment with its assessors", content = @Content(example = ApiExamples.DETAIL))
+    @APIResponse(responseCode = "200", description = "The assessment with its assessors", content = @Content(schema = @Schema(implementation = AssessmentViews.Detail.class), example = ApiExamples.DETAIL))
     public AssessmentViews.Detail assign(@PathParam("id") long id, AssessmentViews.Assignment body) {
         return service.assign(id, body, access.username());
     }
@@ -167,7 +167,7 @@ public class AssessmentResource {
     @Path("/{id}/hosts")
     @Policy(Operation.VIEW_LINKED_HOSTS)
     @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Fleet hosts linked to the assessment, with their latest report")
-    @APIResponse(responseCode = "200", description = "The linked hosts", content = @Content(example = ApiExamples.LINKED_HOSTS))
+    @APIResponse(responseCode = "200", description = "The linked hosts", content = @Content(schema = @Schema(implementation = EvidenceViews.LinkedHost.class, type = SchemaType.ARRAY), example = ApiExamples.LINKED_HOSTS))
     public List<EvidenceViews.LinkedHost> hosts(@PathParam("id") long id) {
         return linkedHosts.list(id);
     }
@@ -177,7 +177,7 @@ public class AssessmentResource {
     @Path("/{id}/hosts")
     @Policy(Operation.LINK_HOSTS)
     @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Replace the linked fleet hosts (admin; 409 once completed)")
-    @APIResponse(responseCode = "200", description = "The linked hosts now", content = @Content(example = ApiExamples.LINKED_HOSTS))
+    @APIResponse(responseCode = "200", description = "The linked hosts now", content = @Content(schema = @Schema(implementation = EvidenceViews.LinkedHost.class, type = SchemaType.ARRAY), example = ApiExamples.LINKED_HOSTS))
     public List<EvidenceViews.LinkedHost> linkHosts(@PathParam("id") long id, EvidenceViews.HostLinks body) {
         return linkedHosts.replace(id, body, access.username());
     }
@@ -206,7 +206,7 @@ public class AssessmentResource {
     @Path("/{id}/items/{itemId}")
     @Policy(Operation.VIEW_ITEM)
     @org.eclipse.microprofile.openapi.annotations.Operation(summary = "One checklist item with its requirement as it is now and whether it changed since")
-    @APIResponse(responseCode = "200", description = "The item", content = @Content(example = ApiExamples.ITEM_DETAIL))
+    @APIResponse(responseCode = "200", description = "The item", content = @Content(schema = @Schema(implementation = AssessmentViews.ItemDetail.class), example = ApiExamples.ITEM_DETAIL))
     public AssessmentViews.ItemDetail item(@PathParam("id") long id, @PathParam("itemId") long itemId) {
         return service.item(id, itemId);
     }
@@ -215,7 +215,7 @@ public class AssessmentResource {
     @Path("/{id}/items/{itemId}")
     @Policy(Operation.EDIT_ITEM)
     @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Record result, justification, evidence and evidence method (EXAMINE or INTERVIEW); send the version you saw")
-    @APIResponse(responseCode = "200", description = "The updated item", content = @Content(example = ApiExamples.ITEM))
+    @APIResponse(responseCode = "200", description = "The updated item", content = @Content(schema = @Schema(implementation = AssessmentViews.Item.class), example = ApiExamples.ITEM))
     public AssessmentViews.Item updateItem(@PathParam("id") long id, @PathParam("itemId") long itemId, AssessmentViews.ItemUpdate body) {
         return service.updateItem(id, itemId, body, access.username());
     }
@@ -224,7 +224,7 @@ public class AssessmentResource {
     @Path("/{id}/items/{itemId}/waiver")
     @Policy(Operation.SET_WAIVER)
     @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Set a waiver (reason, approver, expiry) on an item (admin)")
-    @APIResponse(responseCode = "200", description = "The item with its waiver", content = @Content(example = ApiExamples.ITEM))
+    @APIResponse(responseCode = "200", description = "The item with its waiver", content = @Content(schema = @Schema(implementation = AssessmentViews.Item.class), example = ApiExamples.ITEM))
     public AssessmentViews.Item setWaiver(@PathParam("id") long id, @PathParam("itemId") long itemId, AssessmentViews.WaiverUpdate body) {
         return service.setWaiver(id, itemId, body, access.username());
     }
@@ -233,7 +233,7 @@ public class AssessmentResource {
     @Path("/{id}/items/{itemId}/waiver")
     @Policy(Operation.SET_WAIVER)
     @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Remove the waiver of an item (admin); ?version= is required")
-    @APIResponse(responseCode = "200", description = "The item without waiver", content = @Content(example = ApiExamples.ITEM))
+    @APIResponse(responseCode = "200", description = "The item without waiver", content = @Content(schema = @Schema(implementation = AssessmentViews.Item.class), example = ApiExamples.ITEM))
     public AssessmentViews.Item clearWaiver(@PathParam("id") long id, @PathParam("itemId") long itemId, @QueryParam("version") Long version) {
         if (version == null) {
             throw Validation.field("version", "query parameter version is required");
@@ -251,7 +251,7 @@ public class AssessmentResource {
     @Consumes(MediaType.WILDCARD)
     @Policy(Operation.UPLOAD_ATTACHMENT)
     @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Upload one evidence file as the raw request body (?filename=...)")
-    @APIResponse(responseCode = "201", description = "The stored file's metadata", content = @Content(mediaType = MediaType.APPLICATION_JSON, example = ApiExamples.ATTACHMENT))
+    @APIResponse(responseCode = "201", description = "The stored file's metadata", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AssessmentViews.AttachmentInfo.class), example = ApiExamples.ATTACHMENT))
     public Response upload(@PathParam("id") long id, @PathParam("itemId") long itemId, @QueryParam("filename") String filename,
                            @HeaderParam("Content-Type") String contentType, InputStream body) {
         AssessmentViews.AttachmentInfo info = service.attach(id, itemId, filename, contentType, read(body), access.username());
@@ -271,7 +271,7 @@ public class AssessmentResource {
     @Path("/{id}/items/{itemId}/probe-evidence")
     @Policy(Operation.VIEW_PROBE_EVIDENCE)
     @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Latest probe results on the linked hosts for the item's countermeasures, with a suggested result")
-    @APIResponse(responseCode = "200", description = "The probe evidence", content = @Content(example = ApiExamples.PROBE_EVIDENCE))
+    @APIResponse(responseCode = "200", description = "The probe evidence", content = @Content(schema = @Schema(implementation = EvidenceViews.ProbeEvidence.class), example = ApiExamples.PROBE_EVIDENCE))
     public EvidenceViews.ProbeEvidence probeEvidence(@PathParam("id") long id, @PathParam("itemId") long itemId) {
         return evidence.evidence(id, itemId);
     }
@@ -281,7 +281,7 @@ public class AssessmentResource {
     @Path("/{id}/items/{itemId}/probe-evidence")
     @Policy(Operation.DECIDE_PROBE_EVIDENCE)
     @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Accept or override the suggested result (assigned assessor)")
-    @APIResponse(responseCode = "200", description = "The probe evidence with the decision", content = @Content(example = ApiExamples.PROBE_EVIDENCE))
+    @APIResponse(responseCode = "200", description = "The probe evidence with the decision", content = @Content(schema = @Schema(implementation = EvidenceViews.ProbeEvidence.class), example = ApiExamples.PROBE_EVIDENCE))
     public EvidenceViews.ProbeEvidence decide(@PathParam("id") long id, @PathParam("itemId") long itemId, EvidenceViews.Decision body) {
         return evidence.decide(id, itemId, body, access.username());
     }

@@ -217,6 +217,28 @@ class AssessmentApiTest {
     }
 
     @Test
+    void itemFormSetsTheEvidenceMethod() {
+        AssessmentViews.Detail a = fixtures.assessment("evidence method form");
+        AssessmentViews.Item item = fixtures.items(a.id()).get(0);
+        assertEquals("EXAMINE", item.evidenceMethod());
+        Session s = Session.login(Fixtures.ASSESSOR, Fixtures.PASSWORD);
+        String path = "/assessments/" + a.id() + "/items/" + item.id();
+        String page = s.get(path).then().statusCode(200).body(containsString("<option value=\"EXAMINE\" selected>"))
+                .extract().asString();
+        s.form(path, Map.of("version", String.valueOf(item.version()), "result", "satisfied", "justification", "asked the team",
+                "evidenceMethod", "INTERVIEW"), Session.token(page)).then().statusCode(303);
+        AssessmentViews.Item saved = fixtures.items(a.id()).get(0);
+        assertEquals("INTERVIEW", saved.evidenceMethod());
+        page = s.get(path).then().statusCode(200).body(containsString("<option value=\"INTERVIEW\" selected>")).extract().asString();
+        Fixtures.as(Fixtures.VIEWER).get(itemPath(a.id(), item.id()) + "/history").then().statusCode(200)
+                .body("items.find { it.field == 'evidenceMethod' }.newValue", equalTo("INTERVIEW"));
+
+        s.form(path, Map.of("version", String.valueOf(saved.version()), "result", "satisfied", "evidenceMethod", "GUESS"),
+                Session.token(page)).then().statusCode(400).body(containsString("must be EXAMINE or INTERVIEW"));
+        assertEquals("INTERVIEW", fixtures.items(a.id()).get(0).evidenceMethod());
+    }
+
+    @Test
     void pagesNeedALoginAndAViewerCannotEdit() {
         AssessmentViews.Detail a = fixtures.assessment("pages");
         AssessmentViews.Item item = fixtures.items(a.id()).get(0);
