@@ -75,8 +75,11 @@ public class AssessmentResource {
              "page": 1, "size": 50, "total": 1, "pages": 1}"""))
     @APIResponse(responseCode = "304", description = "Not modified since the ETag sent in If-None-Match")
     @APIResponse(responseCode = "400", description = "Bad page, size, status or updated-since")
-    public Response list(@QueryParam("status") String status, @QueryParam("updated-since") String updatedSince,
-                         @QueryParam("page") @DefaultValue("1") String page, @QueryParam("size") @DefaultValue("50") String size,
+    public Response list(@Parameter(description = "draft | in-progress | completed") @QueryParam("status") String status,
+                         @Parameter(description = "ISO 8601 instant with offset; assessments changed (items included) at or after it")
+                         @QueryParam("updated-since") String updatedSince,
+                         @Parameter(description = "1-based page number") @QueryParam("page") @DefaultValue("1") String page,
+                         @Parameter(description = "page size, 1-200") @QueryParam("size") @DefaultValue("50") String size,
                          @Context Request request) {
         PageOf<AssessmentViews.Summary> result = service.page(status, instant("updated-since", updatedSince),
                 integer("page", page), integer("size", size));
@@ -123,7 +126,7 @@ public class AssessmentResource {
     @Policy(Operation.VIEW_ASSESSMENT)
     @org.eclipse.microprofile.openapi.annotations.Operation(summary = "One assessment with scope, assessors, progress overall and per area")
     @APIResponse(responseCode = "200", description = "The assessment", content = @Content(schema = @Schema(implementation = AssessmentViews.Detail.class), example = ApiExamples.DETAIL))
-    public AssessmentViews.Detail get(@PathParam("id") long id) {
+    public AssessmentViews.Detail get(@Parameter(description = "assessment id") @PathParam("id") long id) {
         return service.detail(id);
     }
 
@@ -132,7 +135,7 @@ public class AssessmentResource {
     @Policy(Operation.EDIT_ASSESSMENT)
     @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Change name, target, labels or dates; send the version you saw (409 when stale)")
     @APIResponse(responseCode = "200", description = "The updated assessment", content = @Content(schema = @Schema(implementation = AssessmentViews.Detail.class), example = ApiExamples.DETAIL))
-    public AssessmentViews.Detail update(@PathParam("id") long id, AssessmentViews.AssessmentUpdate body) {
+    public AssessmentViews.Detail update(@Parameter(description = "assessment id") @PathParam("id") long id, AssessmentViews.AssessmentUpdate body) {
         return service.update(id, body, access.username());
     }
 
@@ -141,7 +144,7 @@ public class AssessmentResource {
     @Policy(Operation.CHANGE_STATUS)
     @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Move the assessment to in-progress or completed")
     @APIResponse(responseCode = "200", description = "The assessment with its new status", content = @Content(schema = @Schema(implementation = AssessmentViews.Detail.class), example = ApiExamples.DETAIL))
-    public AssessmentViews.Detail status(@PathParam("id") long id, AssessmentViews.StatusChange body) {
+    public AssessmentViews.Detail status(@Parameter(description = "assessment id") @PathParam("id") long id, AssessmentViews.StatusChange body) {
         return service.changeStatus(id, body, access.username());
     }
 
@@ -150,7 +153,7 @@ public class AssessmentResource {
     @Policy(Operation.REOPEN_ASSESSMENT)
     @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Reopen a completed assessment with a reason (admin)")
     @APIResponse(responseCode = "200", description = "The reopened assessment", content = @Content(schema = @Schema(implementation = AssessmentViews.Detail.class), example = ApiExamples.DETAIL))
-    public AssessmentViews.Detail reopen(@PathParam("id") long id, AssessmentViews.Reopen body) {
+    public AssessmentViews.Detail reopen(@Parameter(description = "assessment id") @PathParam("id") long id, AssessmentViews.Reopen body) {
         return service.reopen(id, body, access.username());
     }
 
@@ -159,7 +162,7 @@ public class AssessmentResource {
     @Policy(Operation.ASSIGN_ASSESSORS)
     @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Replace the assigned assessors (admin)")
     @APIResponse(responseCode = "200", description = "The assessment with its assessors", content = @Content(schema = @Schema(implementation = AssessmentViews.Detail.class), example = ApiExamples.DETAIL))
-    public AssessmentViews.Detail assign(@PathParam("id") long id, AssessmentViews.Assignment body) {
+    public AssessmentViews.Detail assign(@Parameter(description = "assessment id") @PathParam("id") long id, AssessmentViews.Assignment body) {
         return service.assign(id, body, access.username());
     }
 
@@ -168,7 +171,7 @@ public class AssessmentResource {
     @Policy(Operation.VIEW_LINKED_HOSTS)
     @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Fleet hosts linked to the assessment, with their latest report")
     @APIResponse(responseCode = "200", description = "The linked hosts", content = @Content(schema = @Schema(implementation = EvidenceViews.LinkedHost.class, type = SchemaType.ARRAY), example = ApiExamples.LINKED_HOSTS))
-    public List<EvidenceViews.LinkedHost> hosts(@PathParam("id") long id) {
+    public List<EvidenceViews.LinkedHost> hosts(@Parameter(description = "assessment id") @PathParam("id") long id) {
         return linkedHosts.list(id);
     }
 
@@ -178,7 +181,7 @@ public class AssessmentResource {
     @Policy(Operation.LINK_HOSTS)
     @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Replace the linked fleet hosts (admin; 409 once completed)")
     @APIResponse(responseCode = "200", description = "The linked hosts now", content = @Content(schema = @Schema(implementation = EvidenceViews.LinkedHost.class, type = SchemaType.ARRAY), example = ApiExamples.LINKED_HOSTS))
-    public List<EvidenceViews.LinkedHost> linkHosts(@PathParam("id") long id, EvidenceViews.HostLinks body) {
+    public List<EvidenceViews.LinkedHost> linkHosts(@Parameter(description = "assessment id") @PathParam("id") long id, EvidenceViews.HostLinks body) {
         return linkedHosts.replace(id, body, access.username());
     }
 
@@ -192,7 +195,7 @@ public class AssessmentResource {
             schema = @Schema(implementation = AssessmentViews.Item.class, type = SchemaType.ARRAY), example = ITEMS_EXAMPLE))
     @APIResponse(responseCode = "304", description = "Not modified since the ETag sent in If-None-Match")
     @APIResponse(responseCode = "400", description = "Bad result or updated-since")
-    public Response items(@PathParam("id") long id,
+    public Response items(@Parameter(description = "assessment id") @PathParam("id") long id,
                           @Parameter(description = "satisfied | partially-satisfied | not-satisfied | not-applicable | not-assessed")
                           @QueryParam("result") String result,
                           @Parameter(description = "area id, e.g. nistir8176:area/host-os-kernel") @QueryParam("area") String area,
@@ -207,7 +210,7 @@ public class AssessmentResource {
     @Policy(Operation.VIEW_ITEM)
     @org.eclipse.microprofile.openapi.annotations.Operation(summary = "One checklist item with its requirement as it is now and whether it changed since")
     @APIResponse(responseCode = "200", description = "The item", content = @Content(schema = @Schema(implementation = AssessmentViews.ItemDetail.class), example = ApiExamples.ITEM_DETAIL))
-    public AssessmentViews.ItemDetail item(@PathParam("id") long id, @PathParam("itemId") long itemId) {
+    public AssessmentViews.ItemDetail item(@Parameter(description = "assessment id") @PathParam("id") long id, @Parameter(description = "checklist item id") @PathParam("itemId") long itemId) {
         return service.item(id, itemId);
     }
 
@@ -216,7 +219,7 @@ public class AssessmentResource {
     @Policy(Operation.EDIT_ITEM)
     @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Record result, justification, evidence and evidence method (EXAMINE or INTERVIEW); send the version you saw")
     @APIResponse(responseCode = "200", description = "The updated item", content = @Content(schema = @Schema(implementation = AssessmentViews.Item.class), example = ApiExamples.ITEM))
-    public AssessmentViews.Item updateItem(@PathParam("id") long id, @PathParam("itemId") long itemId, AssessmentViews.ItemUpdate body) {
+    public AssessmentViews.Item updateItem(@Parameter(description = "assessment id") @PathParam("id") long id, @Parameter(description = "checklist item id") @PathParam("itemId") long itemId, AssessmentViews.ItemUpdate body) {
         return service.updateItem(id, itemId, body, access.username());
     }
 
@@ -225,7 +228,7 @@ public class AssessmentResource {
     @Policy(Operation.SET_WAIVER)
     @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Set a waiver (reason, approver, expiry) on an item (admin)")
     @APIResponse(responseCode = "200", description = "The item with its waiver", content = @Content(schema = @Schema(implementation = AssessmentViews.Item.class), example = ApiExamples.ITEM))
-    public AssessmentViews.Item setWaiver(@PathParam("id") long id, @PathParam("itemId") long itemId, AssessmentViews.WaiverUpdate body) {
+    public AssessmentViews.Item setWaiver(@Parameter(description = "assessment id") @PathParam("id") long id, @Parameter(description = "checklist item id") @PathParam("itemId") long itemId, AssessmentViews.WaiverUpdate body) {
         return service.setWaiver(id, itemId, body, access.username());
     }
 
@@ -234,7 +237,7 @@ public class AssessmentResource {
     @Policy(Operation.SET_WAIVER)
     @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Remove the waiver of an item (admin); ?version= is required")
     @APIResponse(responseCode = "200", description = "The item without waiver", content = @Content(schema = @Schema(implementation = AssessmentViews.Item.class), example = ApiExamples.ITEM))
-    public AssessmentViews.Item clearWaiver(@PathParam("id") long id, @PathParam("itemId") long itemId, @QueryParam("version") Long version) {
+    public AssessmentViews.Item clearWaiver(@Parameter(description = "assessment id") @PathParam("id") long id, @Parameter(description = "checklist item id") @PathParam("itemId") long itemId, @Parameter(description = "the item version you saw (409 when stale)") @QueryParam("version") Long version) {
         if (version == null) {
             throw Validation.field("version", "query parameter version is required");
         }
@@ -252,7 +255,7 @@ public class AssessmentResource {
     @Policy(Operation.UPLOAD_ATTACHMENT)
     @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Upload one evidence file as the raw request body (?filename=...)")
     @APIResponse(responseCode = "201", description = "The stored file's metadata", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AssessmentViews.AttachmentInfo.class), example = ApiExamples.ATTACHMENT))
-    public Response upload(@PathParam("id") long id, @PathParam("itemId") long itemId, @QueryParam("filename") String filename,
+    public Response upload(@Parameter(description = "assessment id") @PathParam("id") long id, @Parameter(description = "checklist item id") @PathParam("itemId") long itemId, @Parameter(description = "the file's name") @QueryParam("filename") String filename,
                            @HeaderParam("Content-Type") String contentType, InputStream body) {
         AssessmentViews.AttachmentInfo info = service.attach(id, itemId, filename, contentType, read(body), access.username());
         return Response.status(201).entity(info).build();
@@ -263,7 +266,7 @@ public class AssessmentResource {
     @Produces(MediaType.WILDCARD)
     @Policy(Operation.DOWNLOAD_ATTACHMENT)
     @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Download an evidence file (signed-in people only, not API tokens)")
-    public Response download(@PathParam("id") long id, @PathParam("itemId") long itemId, @PathParam("attachmentId") long attachmentId) {
+    public Response download(@Parameter(description = "assessment id") @PathParam("id") long id, @Parameter(description = "checklist item id") @PathParam("itemId") long itemId, @Parameter(description = "attachment id") @PathParam("attachmentId") long attachmentId) {
         return file(service.attachment(id, itemId, attachmentId));
     }
 
@@ -272,7 +275,7 @@ public class AssessmentResource {
     @Policy(Operation.VIEW_PROBE_EVIDENCE)
     @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Latest probe results on the linked hosts for the item's countermeasures, with a suggested result")
     @APIResponse(responseCode = "200", description = "The probe evidence", content = @Content(schema = @Schema(implementation = EvidenceViews.ProbeEvidence.class), example = ApiExamples.PROBE_EVIDENCE))
-    public EvidenceViews.ProbeEvidence probeEvidence(@PathParam("id") long id, @PathParam("itemId") long itemId) {
+    public EvidenceViews.ProbeEvidence probeEvidence(@Parameter(description = "assessment id") @PathParam("id") long id, @Parameter(description = "checklist item id") @PathParam("itemId") long itemId) {
         return evidence.evidence(id, itemId);
     }
 
@@ -282,7 +285,7 @@ public class AssessmentResource {
     @Policy(Operation.DECIDE_PROBE_EVIDENCE)
     @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Accept or override the suggested result (assigned assessor)")
     @APIResponse(responseCode = "200", description = "The probe evidence with the decision", content = @Content(schema = @Schema(implementation = EvidenceViews.ProbeEvidence.class), example = ApiExamples.PROBE_EVIDENCE))
-    public EvidenceViews.ProbeEvidence decide(@PathParam("id") long id, @PathParam("itemId") long itemId, EvidenceViews.Decision body) {
+    public EvidenceViews.ProbeEvidence decide(@Parameter(description = "assessment id") @PathParam("id") long id, @Parameter(description = "checklist item id") @PathParam("itemId") long itemId, EvidenceViews.Decision body) {
         return evidence.decide(id, itemId, body, access.username());
     }
 
@@ -295,7 +298,7 @@ public class AssessmentResource {
             schema = @Schema(implementation = PageOf.class), example = HISTORY_EXAMPLE))
     @APIResponse(responseCode = "304", description = "Not modified since the ETag sent in If-None-Match")
     @APIResponse(responseCode = "400", description = "Bad page, size or since")
-    public Response itemHistory(@PathParam("id") long id, @PathParam("itemId") long itemId,
+    public Response itemHistory(@Parameter(description = "assessment id") @PathParam("id") long id, @Parameter(description = "checklist item id") @PathParam("itemId") long itemId,
                                 @Parameter(description = "ISO 8601 instant with offset; entries at or after it") @QueryParam("since") String since,
                                 @Parameter(description = "same as since") @QueryParam("updated-since") String updatedSince,
                                 @Parameter(description = "1-based page number") @QueryParam("page") @DefaultValue("1") String page,
@@ -314,7 +317,7 @@ public class AssessmentResource {
             schema = @Schema(implementation = PageOf.class), example = HISTORY_EXAMPLE))
     @APIResponse(responseCode = "304", description = "Not modified since the ETag sent in If-None-Match")
     @APIResponse(responseCode = "400", description = "Bad page, size or since")
-    public Response history(@PathParam("id") long id,
+    public Response history(@Parameter(description = "assessment id") @PathParam("id") long id,
                             @Parameter(description = "ISO 8601 instant with offset; entries at or after it") @QueryParam("since") String since,
                             @Parameter(description = "same as since") @QueryParam("updated-since") String updatedSince,
                             @Parameter(description = "1-based page number") @QueryParam("page") @DefaultValue("1") String page,

@@ -69,10 +69,10 @@ public class CatalogResource {
                     enumeration = {"sources", "requirements", "threats", "countermeasures", "recommendations", "platforms",
                             "platform-defaults", "probes"}))
             @PathParam("kind") String kind,
-            @QueryParam("page") @DefaultValue("1") String page,
-            @QueryParam("size") @DefaultValue("50") String size,
-            @QueryParam("status") @DefaultValue("active") String status,
-            @QueryParam("provenance") String provenance,
+            @Parameter(description = "1-based page number") @QueryParam("page") @DefaultValue("1") String page,
+            @Parameter(description = "page size, 1-200") @QueryParam("size") @DefaultValue("50") String size,
+            @Parameter(description = "active (default) | withdrawn | all") @QueryParam("status") @DefaultValue("active") String status,
+            @Parameter(description = "quoted | paraphrased | derived") @QueryParam("provenance") String provenance,
             @Context UriInfo uri, @Context Request request) {
         EntityTag etag = etag(uri);
         Response.ResponseBuilder notModified = request.evaluatePreconditions(etag);
@@ -109,7 +109,9 @@ public class CatalogResource {
              "sourceFile": "threats/container-to-host-escape.yaml", "updatedAt": "2026-11-20T09:00:00Z"}"""))
     @APIResponse(responseCode = "404", description = "No record of that kind with that id",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
-    public Response get(@PathParam("kind") String kind, @PathParam("id") String id, @Context UriInfo uri, @Context Request request) {
+    public Response get(@Parameter(description = "record kind, e.g. threats") @PathParam("kind") String kind,
+                        @Parameter(description = "record id, e.g. threat:container-to-host-escape") @PathParam("id") String id,
+                        @Context UriInfo uri, @Context Request request) {
         EntityTag etag = etag(uri);
         Response.ResponseBuilder notModified = request.evaluatePreconditions(etag);
         if (notModified != null) {

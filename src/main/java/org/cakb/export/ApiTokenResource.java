@@ -3,6 +3,7 @@ package org.cakb.export;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
@@ -62,7 +63,7 @@ public class ApiTokenResource {
     @APIResponse(responseCode = "200", description = "The revoked token", content = @Content(schema = @Schema(implementation = ApiTokens.View.class), example = """
             {"id": 4, "name": "grc-export", "scope": "api-read", "createdAt": "2026-11-23T09:00:00Z", "createdBy": "admin",
              "expiresAt": "2027-06-30T00:00:00Z", "lastUsedAt": "2026-11-23T10:00:00Z", "revokedAt": "2026-11-24T08:00:00Z", "usable": false}"""))
-    public ApiTokens.View revoke(@PathParam("id") long id) {
+    public ApiTokens.View revoke(@Parameter(description = "token id") @PathParam("id") long id) {
         return tokens.revoke(id, identity.getPrincipal().getName());
     }
 }

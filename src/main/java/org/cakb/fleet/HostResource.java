@@ -119,7 +119,7 @@ public class HostResource {
                      "startedAt": "2026-11-23T10:00:00Z", "finishedAt": "2026-11-23T10:00:02Z",
                      "results": [{"id": "probe:caps/no-cap-sys-admin", "verifies": ["cm:no-cap-sys-admin"], "status": "pass"}]}"""))
     @APIResponse(responseCode = "404", description = "No such report for this host")
-    public Response report(@PathParam("id") long id, @PathParam("reportId") String reportId) {
+    public Response report(@Parameter(description = "host id") @PathParam("id") long id, @Parameter(description = "report UUID") @PathParam("reportId") String reportId) {
         return Response.ok(queries.rawReport(id, reportId), MediaType.APPLICATION_JSON).build();
     }
 
@@ -130,7 +130,7 @@ public class HostResource {
     @Operation(summary = "Issue a one-time enrollment token (shown once; default lifetime 24 h, at most 7 days)")
     @APIResponse(responseCode = "201", description = "The token (shown once)", content = @Content(example = """
             {"hostId": 3, "hostName": "node-eu-1", "token": "cakb_enroll_...", "expiresAt": "2026-11-24T10:00:00Z"}"""))
-    public Response issueToken(@PathParam("id") long id, TokenRequest request) {
+    public Response issueToken(@Parameter(description = "host id") @PathParam("id") long id, TokenRequest request) {
         int hours = request == null || request.lifetimeHours() == null ? 24 : request.lifetimeHours();
         EnrollmentService.IssuedToken token = enrollment.issueToken(id, Duration.ofHours(hours), user());
         return Response.status(Response.Status.CREATED).entity(token).build();
@@ -142,7 +142,7 @@ public class HostResource {
     @Operation(summary = "Revoke every credential of the host; its agent's reports are refused with 401 from then on")
     @APIResponse(responseCode = "200", description = "How many credentials were revoked", content = @Content(example = """
             {"revoked": 1}"""))
-    public Map<String, Integer> revoke(@PathParam("id") long id) {
+    public Map<String, Integer> revoke(@Parameter(description = "host id") @PathParam("id") long id) {
         return Map.of("revoked", enrollment.revokeCredentials(id, user()));
     }
 

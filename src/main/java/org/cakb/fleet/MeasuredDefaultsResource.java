@@ -1,6 +1,7 @@
 package org.cakb.fleet;
 
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
@@ -50,7 +51,7 @@ public class MeasuredDefaultsResource {
               "kernel": "6.1.0-27-amd64", "measuredAt": "2026-11-23T08:00:00Z", "status": "ok", "agentVersion": "0.1.0",
               "importedAt": "2026-11-23T09:00:00Z", "importedBy": "admin",
               "defaults": [{"countermeasure": "cm:seccomp-filter", "state": "enabled", "checks": [{"id": "probe:seccomp/filter-mode", "status": "pass"}]}]}]"""))
-    public List<MeasuredDefaults.MeasuredRun> list(@QueryParam("runtime") String runtime, @QueryParam("latest") boolean latest) {
+    public List<MeasuredDefaults.MeasuredRun> list(@Parameter(description = "only this runtime, e.g. docker") @QueryParam("runtime") String runtime, @Parameter(description = "true: only the newest measurement per runtime") @QueryParam("latest") boolean latest) {
         return latest ? measured.latestPerRuntime() : measured.list(runtime);
     }
 }

@@ -18,13 +18,14 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Guards the v1 API contract. Every /api/v1 operation must have a summary and, for a JSON 2xx response, an example.
  * The committed snapshot {@code src/test/resources/openapi/v1-contract.json} lists, per path and method, the
- * parameter names and, per response code, the response property names (dotted, {@code []} for array elements, two
+ * parameter names ({@code in:name}) and, per response code, the response property names (dotted, {@code []} for array elements, two
  * levels deep). Anything in the snapshot that is gone from the live document is a breaking change and fails the
  * test: it belongs in /api/v2. Additions pass. After an additive change, regenerate the snapshot and commit it:
  * <pre>./mvnw test -Dtest=OpenApiContractTest -Dopenapi.contract.write=true</pre>
@@ -48,12 +49,17 @@ class OpenApiContractTest {
     }
 
     @Test
-    void everyV1OperationHasASummaryAndAnExampleForItsJsonResponse() {
+    void everyV1OperationHasASummaryDescribedParametersAndAnExampleForItsJsonResponse() {
         List<String> missing = new ArrayList<>();
         v1Operations((path, method, op) -> {
             if (op.path("summary").asText("").isBlank()) {
                 missing.add(method.toUpperCase() + " " + path + ": no summary");
             }
+            op.path("parameters").forEach(p -> {
+                if (p.path("description").asText("").isBlank()) {
+                    missing.add(method.toUpperCase() + " " + path + ": parameter " + p.path("name").asText() + " not described");
+                }
+            });
             op.path("responses").fields().forEachRemaining(response -> {
                 JsonNode content = response.getValue().path("content").path("application/json");
                 if (response.getKey().startsWith("2") && !content.isMissingNode() && !hasExample(content)) {
@@ -86,6 +92,19 @@ class OpenApiContractTest {
                     + String.join("\n  ", removed)
                     + "\nv1 only takes additive changes: keep these in v1 and put the new shape under /api/v2.");
         }
+    }
+
+    /** The comparison itself: a name dropped from the live contract is reported, an added one is not. */
+    @Test
+    void aRemovedNameIsReportedAndAnAddedOneIsNot() {
+        ObjectNode snapshot = json.valueToTree(contract());
+        ObjectNode live = snapshot.deepCopy();
+        ObjectNode hostsGet = (ObjectNode) live.path("paths").path("/api/v1/hosts").path("get");
+        hostsGet.putArray("parameters").add("query:page").add("query:size").add("query:new-filter");
+        ((ObjectNode) live.path("paths")).putObject("/api/v1/new-thing");
+        List<String> removed = new ArrayList<>();
+        compare("", snapshot, live, removed);
+        assertEquals(List.of(" paths /api/v1/hosts get parameters query:updated-since"), removed);
     }
 
     /** Every name in the snapshot must still be in the live contract (objects by key, arrays of names as sets). */
