@@ -51,9 +51,11 @@ public class AssessmentPages {
     Template stylesheet;
 
     /** Values typed into the item form (kept on conflict or error). */
-    public record ItemForm(long version, String result, String justification, String evidenceText, String evidenceLinks) {
+    public record ItemForm(long version, String result, String justification, String evidenceText, String evidenceLinks,
+                           String evidenceMethod) {
         static ItemForm of(AssessmentViews.Item i) {
-            return new ItemForm(i.version(), i.result(), i.justification(), i.evidenceText(), String.join("\n", i.evidenceLinks()));
+            return new ItemForm(i.version(), i.result(), i.justification(), i.evidenceText(), String.join("\n", i.evidenceLinks()),
+                    i.evidenceMethod());
         }
     }
 
@@ -218,16 +220,19 @@ public class AssessmentPages {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Policy(Operation.EDIT_ITEM)
     public Response saveItem(@PathParam("id") long id, @PathParam("itemId") long itemId, @RestForm long version, @RestForm String result,
-                             @RestForm String justification, @RestForm String evidenceText, @RestForm String evidenceLinks) {
-        ItemForm typed = new ItemForm(version, result, nz(justification), nz(evidenceText), nz(evidenceLinks));
+                             @RestForm String justification, @RestForm String evidenceText, @RestForm String evidenceLinks,
+                             @RestForm String evidenceMethod) {
+        ItemForm typed = new ItemForm(version, result, nz(justification), nz(evidenceText), nz(evidenceLinks), blank(evidenceMethod));
         List<String> links = Arrays.stream(nz(evidenceLinks).split("\\R")).map(String::strip).filter(s -> !s.isEmpty()).toList();
         try {
-            service.updateItem(id, itemId, new AssessmentViews.ItemUpdate(version, result, typed.justification(), typed.evidenceText(), links),
+            service.updateItem(id, itemId, new AssessmentViews.ItemUpdate(version, result, typed.justification(), typed.evidenceText(), links,
+                    typed.evidenceMethod()),
                     access.username());
         } catch (ConflictException e) {
             AssessmentViews.ItemDetail d = service.item(id, itemId);
             // keep what was typed; the next save is made against the version now stored, deliberately
-            ItemForm kept = new ItemForm(e.current.version(), typed.result(), typed.justification(), typed.evidenceText(), typed.evidenceLinks());
+            ItemForm kept = new ItemForm(e.current.version(), typed.result(), typed.justification(), typed.evidenceText(), typed.evidenceLinks(),
+                    typed.evidenceMethod());
             return Response.status(409).entity(itemPage(id, d, kept, e.current, e.getMessage(), null, null)).build();
         } catch (ApiException e) {
             AssessmentViews.ItemDetail d = service.item(id, itemId);

@@ -21,10 +21,14 @@ import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
 import org.cakb.assessment.AccessPolicy.Operation;
 import org.cakb.common.ApiException;
+import org.cakb.common.Conditional;
+import org.cakb.common.QueryParams;
 import org.cakb.common.PageOf;
 import org.cakb.common.StableUuid;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
@@ -71,8 +75,11 @@ public class AssessmentResource {
              "page": 1, "size": 50, "total": 1, "pages": 1}"""))
     @APIResponse(responseCode = "304", description = "Not modified since the ETag sent in If-None-Match")
     @APIResponse(responseCode = "400", description = "Bad page, size, status or updated-since")
-    public Response list(@QueryParam("status") String status, @QueryParam("updated-since") String updatedSince,
-                         @QueryParam("page") @DefaultValue("1") String page, @QueryParam("size") @DefaultValue("50") String size,
+    public Response list(@Parameter(description = "draft | in-progress | completed") @QueryParam("status") String status,
+                         @Parameter(description = "ISO 8601 instant with offset; assessments changed (items included) at or after it")
+                         @QueryParam("updated-since") String updatedSince,
+                         @Parameter(description = "1-based page number") @QueryParam("page") @DefaultValue("1") String page,
+                         @Parameter(description = "page size, 1-200") @QueryParam("size") @DefaultValue("50") String size,
                          @Context Request request) {
         PageOf<AssessmentViews.Summary> result = service.page(status, instant("updated-since", updatedSince),
                 integer("page", page), integer("size", size));
@@ -107,6 +114,8 @@ public class AssessmentResource {
 
     @POST
     @Policy(Operation.CREATE_ASSESSMENT)
+    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Create an assessment over a scope of requirements (admin)")
+    @APIResponse(responseCode = "201", description = "The new assessment; Location points to it", content = @Content(schema = @Schema(implementation = AssessmentViews.Detail.class), example = ApiExamples.DETAIL))
     public Response create(AssessmentViews.NewAssessment body) {
         AssessmentViews.Detail created = service.create(body, access.username());
         return Response.status(201).header("Location", "/api/v1/assessments/" + created.id()).entity(created).build();
@@ -115,42 +124,54 @@ public class AssessmentResource {
     @GET
     @Path("/{id}")
     @Policy(Operation.VIEW_ASSESSMENT)
-    public AssessmentViews.Detail get(@PathParam("id") long id) {
+    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "One assessment with scope, assessors, progress overall and per area")
+    @APIResponse(responseCode = "200", description = "The assessment", content = @Content(schema = @Schema(implementation = AssessmentViews.Detail.class), example = ApiExamples.DETAIL))
+    public AssessmentViews.Detail get(@Parameter(description = "assessment id") @PathParam("id") long id) {
         return service.detail(id);
     }
 
     @PUT
     @Path("/{id}")
     @Policy(Operation.EDIT_ASSESSMENT)
-    public AssessmentViews.Detail update(@PathParam("id") long id, AssessmentViews.AssessmentUpdate body) {
+    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Change name, target, labels or dates; send the version you saw (409 when stale)")
+    @APIResponse(responseCode = "200", description = "The updated assessment", content = @Content(schema = @Schema(implementation = AssessmentViews.Detail.class), example = ApiExamples.DETAIL))
+    public AssessmentViews.Detail update(@Parameter(description = "assessment id") @PathParam("id") long id, AssessmentViews.AssessmentUpdate body) {
         return service.update(id, body, access.username());
     }
 
     @POST
     @Path("/{id}/status")
     @Policy(Operation.CHANGE_STATUS)
-    public AssessmentViews.Detail status(@PathParam("id") long id, AssessmentViews.StatusChange body) {
+    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Move the assessment to in-progress or completed")
+    @APIResponse(responseCode = "200", description = "The assessment with its new status", content = @Content(schema = @Schema(implementation = AssessmentViews.Detail.class), example = ApiExamples.DETAIL))
+    public AssessmentViews.Detail status(@Parameter(description = "assessment id") @PathParam("id") long id, AssessmentViews.StatusChange body) {
         return service.changeStatus(id, body, access.username());
     }
 
     @POST
     @Path("/{id}/reopen")
     @Policy(Operation.REOPEN_ASSESSMENT)
-    public AssessmentViews.Detail reopen(@PathParam("id") long id, AssessmentViews.Reopen body) {
+    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Reopen a completed assessment with a reason (admin)")
+    @APIResponse(responseCode = "200", description = "The reopened assessment", content = @Content(schema = @Schema(implementation = AssessmentViews.Detail.class), example = ApiExamples.DETAIL))
+    public AssessmentViews.Detail reopen(@Parameter(description = "assessment id") @PathParam("id") long id, AssessmentViews.Reopen body) {
         return service.reopen(id, body, access.username());
     }
 
     @PUT
     @Path("/{id}/assessors")
     @Policy(Operation.ASSIGN_ASSESSORS)
-    public AssessmentViews.Detail assign(@PathParam("id") long id, AssessmentViews.Assignment body) {
+    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Replace the assigned assessors (admin)")
+    @APIResponse(responseCode = "200", description = "The assessment with its assessors", content = @Content(schema = @Schema(implementation = AssessmentViews.Detail.class), example = ApiExamples.DETAIL))
+    public AssessmentViews.Detail assign(@Parameter(description = "assessment id") @PathParam("id") long id, AssessmentViews.Assignment body) {
         return service.assign(id, body, access.username());
     }
 
     @GET
     @Path("/{id}/hosts")
     @Policy(Operation.VIEW_LINKED_HOSTS)
-    public List<EvidenceViews.LinkedHost> hosts(@PathParam("id") long id) {
+    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Fleet hosts linked to the assessment, with their latest report")
+    @APIResponse(responseCode = "200", description = "The linked hosts", content = @Content(schema = @Schema(implementation = EvidenceViews.LinkedHost.class, type = SchemaType.ARRAY), example = ApiExamples.LINKED_HOSTS))
+    public List<EvidenceViews.LinkedHost> hosts(@Parameter(description = "assessment id") @PathParam("id") long id) {
         return linkedHosts.list(id);
     }
 
@@ -158,42 +179,65 @@ public class AssessmentResource {
     @PUT
     @Path("/{id}/hosts")
     @Policy(Operation.LINK_HOSTS)
-    public List<EvidenceViews.LinkedHost> linkHosts(@PathParam("id") long id, EvidenceViews.HostLinks body) {
+    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Replace the linked fleet hosts (admin; 409 once completed)")
+    @APIResponse(responseCode = "200", description = "The linked hosts now", content = @Content(schema = @Schema(implementation = EvidenceViews.LinkedHost.class, type = SchemaType.ARRAY), example = ApiExamples.LINKED_HOSTS))
+    public List<EvidenceViews.LinkedHost> linkHosts(@Parameter(description = "assessment id") @PathParam("id") long id, EvidenceViews.HostLinks body) {
         return linkedHosts.replace(id, body, access.username());
     }
 
     @GET
     @Path("/{id}/items")
     @Policy(Operation.LIST_ITEMS)
-    public List<AssessmentViews.Item> items(@PathParam("id") long id, @QueryParam("result") String result, @QueryParam("area") String area) {
-        return service.items(id, result, area);
+    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "The checklist items of an assessment, in checklist order",
+            description = "Filters: area (area id, e.g. nistir8176:area/host-os-kernel), result, updated-since (ISO 8601 instant). "
+                    + "Responses carry an ETag; send If-None-Match to get 304 when nothing changed.")
+    @APIResponse(responseCode = "200", description = "The items", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = AssessmentViews.Item.class, type = SchemaType.ARRAY), example = ITEMS_EXAMPLE))
+    @APIResponse(responseCode = "304", description = "Not modified since the ETag sent in If-None-Match")
+    @APIResponse(responseCode = "400", description = "Bad result or updated-since")
+    public Response items(@Parameter(description = "assessment id") @PathParam("id") long id,
+                          @Parameter(description = "satisfied | partially-satisfied | not-satisfied | not-applicable | not-assessed")
+                          @QueryParam("result") String result,
+                          @Parameter(description = "area id, e.g. nistir8176:area/host-os-kernel") @QueryParam("area") String area,
+                          @Parameter(description = "ISO 8601 instant with offset; items changed at or after it")
+                          @QueryParam("updated-since") String updatedSince,
+                          @Context Request request) {
+        return Conditional.ok(request, json, service.items(id, result, area, QueryParams.instant("updated-since", updatedSince)));
     }
 
     @GET
     @Path("/{id}/items/{itemId}")
     @Policy(Operation.VIEW_ITEM)
-    public AssessmentViews.ItemDetail item(@PathParam("id") long id, @PathParam("itemId") long itemId) {
+    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "One checklist item with its requirement as it is now and whether it changed since")
+    @APIResponse(responseCode = "200", description = "The item", content = @Content(schema = @Schema(implementation = AssessmentViews.ItemDetail.class), example = ApiExamples.ITEM_DETAIL))
+    public AssessmentViews.ItemDetail item(@Parameter(description = "assessment id") @PathParam("id") long id, @Parameter(description = "checklist item id") @PathParam("itemId") long itemId) {
         return service.item(id, itemId);
     }
 
     @PUT
     @Path("/{id}/items/{itemId}")
     @Policy(Operation.EDIT_ITEM)
-    public AssessmentViews.Item updateItem(@PathParam("id") long id, @PathParam("itemId") long itemId, AssessmentViews.ItemUpdate body) {
+    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Record result, justification, evidence and evidence method (EXAMINE or INTERVIEW); send the version you saw")
+    @APIResponse(responseCode = "200", description = "The updated item", content = @Content(schema = @Schema(implementation = AssessmentViews.Item.class), example = ApiExamples.ITEM))
+    public AssessmentViews.Item updateItem(@Parameter(description = "assessment id") @PathParam("id") long id, @Parameter(description = "checklist item id") @PathParam("itemId") long itemId, AssessmentViews.ItemUpdate body) {
         return service.updateItem(id, itemId, body, access.username());
     }
 
     @PUT
     @Path("/{id}/items/{itemId}/waiver")
     @Policy(Operation.SET_WAIVER)
-    public AssessmentViews.Item setWaiver(@PathParam("id") long id, @PathParam("itemId") long itemId, AssessmentViews.WaiverUpdate body) {
+    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Set a waiver (reason, approver, expiry) on an item (admin)")
+    @APIResponse(responseCode = "200", description = "The item with its waiver", content = @Content(schema = @Schema(implementation = AssessmentViews.Item.class), example = ApiExamples.ITEM))
+    public AssessmentViews.Item setWaiver(@Parameter(description = "assessment id") @PathParam("id") long id, @Parameter(description = "checklist item id") @PathParam("itemId") long itemId, AssessmentViews.WaiverUpdate body) {
         return service.setWaiver(id, itemId, body, access.username());
     }
 
     @DELETE
     @Path("/{id}/items/{itemId}/waiver")
     @Policy(Operation.SET_WAIVER)
-    public AssessmentViews.Item clearWaiver(@PathParam("id") long id, @PathParam("itemId") long itemId, @QueryParam("version") Long version) {
+    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Remove the waiver of an item (admin); ?version= is required")
+    @APIResponse(responseCode = "200", description = "The item without waiver", content = @Content(schema = @Schema(implementation = AssessmentViews.Item.class), example = ApiExamples.ITEM))
+    public AssessmentViews.Item clearWaiver(@Parameter(description = "assessment id") @PathParam("id") long id, @Parameter(description = "checklist item id") @PathParam("itemId") long itemId, @Parameter(description = "the item version you saw (409 when stale)") @QueryParam("version") Long version) {
         if (version == null) {
             throw Validation.field("version", "query parameter version is required");
         }
@@ -209,7 +253,9 @@ public class AssessmentResource {
     @Path("/{id}/items/{itemId}/attachments")
     @Consumes(MediaType.WILDCARD)
     @Policy(Operation.UPLOAD_ATTACHMENT)
-    public Response upload(@PathParam("id") long id, @PathParam("itemId") long itemId, @QueryParam("filename") String filename,
+    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Upload one evidence file as the raw request body (?filename=...)")
+    @APIResponse(responseCode = "201", description = "The stored file's metadata", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AssessmentViews.AttachmentInfo.class), example = ApiExamples.ATTACHMENT))
+    public Response upload(@Parameter(description = "assessment id") @PathParam("id") long id, @Parameter(description = "checklist item id") @PathParam("itemId") long itemId, @Parameter(description = "the file's name") @QueryParam("filename") String filename,
                            @HeaderParam("Content-Type") String contentType, InputStream body) {
         AssessmentViews.AttachmentInfo info = service.attach(id, itemId, filename, contentType, read(body), access.username());
         return Response.status(201).entity(info).build();
@@ -219,14 +265,17 @@ public class AssessmentResource {
     @Path("/{id}/items/{itemId}/attachments/{attachmentId}")
     @Produces(MediaType.WILDCARD)
     @Policy(Operation.DOWNLOAD_ATTACHMENT)
-    public Response download(@PathParam("id") long id, @PathParam("itemId") long itemId, @PathParam("attachmentId") long attachmentId) {
+    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Download an evidence file (signed-in people only, not API tokens)")
+    public Response download(@Parameter(description = "assessment id") @PathParam("id") long id, @Parameter(description = "checklist item id") @PathParam("itemId") long itemId, @Parameter(description = "attachment id") @PathParam("attachmentId") long attachmentId) {
         return file(service.attachment(id, itemId, attachmentId));
     }
 
     @GET
     @Path("/{id}/items/{itemId}/probe-evidence")
     @Policy(Operation.VIEW_PROBE_EVIDENCE)
-    public EvidenceViews.ProbeEvidence probeEvidence(@PathParam("id") long id, @PathParam("itemId") long itemId) {
+    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Latest probe results on the linked hosts for the item's countermeasures, with a suggested result")
+    @APIResponse(responseCode = "200", description = "The probe evidence", content = @Content(schema = @Schema(implementation = EvidenceViews.ProbeEvidence.class), example = ApiExamples.PROBE_EVIDENCE))
+    public EvidenceViews.ProbeEvidence probeEvidence(@Parameter(description = "assessment id") @PathParam("id") long id, @Parameter(description = "checklist item id") @PathParam("itemId") long itemId) {
         return evidence.evidence(id, itemId);
     }
 
@@ -234,23 +283,74 @@ public class AssessmentResource {
     @POST
     @Path("/{id}/items/{itemId}/probe-evidence")
     @Policy(Operation.DECIDE_PROBE_EVIDENCE)
-    public EvidenceViews.ProbeEvidence decide(@PathParam("id") long id, @PathParam("itemId") long itemId, EvidenceViews.Decision body) {
+    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Accept or override the suggested result (assigned assessor)")
+    @APIResponse(responseCode = "200", description = "The probe evidence with the decision", content = @Content(schema = @Schema(implementation = EvidenceViews.ProbeEvidence.class), example = ApiExamples.PROBE_EVIDENCE))
+    public EvidenceViews.ProbeEvidence decide(@Parameter(description = "assessment id") @PathParam("id") long id, @Parameter(description = "checklist item id") @PathParam("itemId") long itemId, EvidenceViews.Decision body) {
         return evidence.decide(id, itemId, body, access.username());
     }
 
     @GET
     @Path("/{id}/items/{itemId}/history")
     @Policy(Operation.VIEW_HISTORY)
-    public List<AssessmentViews.History> itemHistory(@PathParam("id") long id, @PathParam("itemId") long itemId) {
-        return service.itemHistory(id, itemId);
+    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "The recorded changes of one item, one page at a time, oldest first",
+            description = HISTORY_PAGING)
+    @APIResponse(responseCode = "200", description = "A page of history entries", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = PageOf.class), example = HISTORY_EXAMPLE))
+    @APIResponse(responseCode = "304", description = "Not modified since the ETag sent in If-None-Match")
+    @APIResponse(responseCode = "400", description = "Bad page, size or since")
+    public Response itemHistory(@Parameter(description = "assessment id") @PathParam("id") long id, @Parameter(description = "checklist item id") @PathParam("itemId") long itemId,
+                                @Parameter(description = "ISO 8601 instant with offset; entries at or after it") @QueryParam("since") String since,
+                                @Parameter(description = "same as since") @QueryParam("updated-since") String updatedSince,
+                                @Parameter(description = "1-based page number") @QueryParam("page") @DefaultValue("1") String page,
+                                @Parameter(description = "page size, 1-200") @QueryParam("size") @DefaultValue("50") String size,
+                                @Context Request request) {
+        return Conditional.ok(request, json, service.itemHistoryPage(id, itemId, since(since, updatedSince),
+                QueryParams.page(page), QueryParams.size(size)));
     }
 
     @GET
     @Path("/{id}/history")
     @Policy(Operation.VIEW_HISTORY)
-    public List<AssessmentViews.History> history(@PathParam("id") long id) {
-        return service.history(id);
+    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "The recorded changes of an assessment and its items, one page at a time, oldest first",
+            description = HISTORY_PAGING)
+    @APIResponse(responseCode = "200", description = "A page of history entries", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = PageOf.class), example = HISTORY_EXAMPLE))
+    @APIResponse(responseCode = "304", description = "Not modified since the ETag sent in If-None-Match")
+    @APIResponse(responseCode = "400", description = "Bad page, size or since")
+    public Response history(@Parameter(description = "assessment id") @PathParam("id") long id,
+                            @Parameter(description = "ISO 8601 instant with offset; entries at or after it") @QueryParam("since") String since,
+                            @Parameter(description = "same as since") @QueryParam("updated-since") String updatedSince,
+                            @Parameter(description = "1-based page number") @QueryParam("page") @DefaultValue("1") String page,
+                            @Parameter(description = "page size, 1-200") @QueryParam("size") @DefaultValue("50") String size,
+                            @Context Request request) {
+        return Conditional.ok(request, json, service.historyPage(id, since(since, updatedSince),
+                QueryParams.page(page), QueryParams.size(size)));
     }
+
+    /** History takes since and, like the other lists, updated-since; both at once would be ambiguous. */
+    private static OffsetDateTime since(String since, String updatedSince) {
+        if (since != null && !since.isBlank() && updatedSince != null && !updatedSince.isBlank()) {
+            throw QueryParams.invalid("since", "give since or updated-since, not both");
+        }
+        return since != null && !since.isBlank() ? QueryParams.instant("since", since) : QueryParams.instant("updated-since", updatedSince);
+    }
+
+    private static final String HISTORY_PAGING = "page is 1-based, size 1-200 (default 50), ordered by id. since (or updated-since): "
+            + "ISO 8601 instant, keeps entries recorded at or after it. Responses carry an ETag; send If-None-Match to get 304.";
+
+    private static final String HISTORY_EXAMPLE = """
+            {"items": [{"id": 881, "assessmentId": 12, "itemId": 340, "actor": "alice", "at": "2026-11-23T10:04:00Z",
+                        "field": "result", "oldValue": "not-assessed", "newValue": "satisfied"}],
+             "page": 1, "size": 50, "total": 1, "pages": 1}""";
+
+    static final String ITEMS_EXAMPLE = """
+            [{"id": 340, "assessmentId": 12, "position": 1, "requirementId": "nistir8176:req/4.1-1",
+              "requirementTitle": "Host OS kernel is hardened", "requirementHash": "9f2c...", "areaId": "nistir8176:area/host-os-kernel",
+              "areaTitle": "Host OS and kernel", "result": "satisfied", "justification": "Kernel 6.1 with lockdown=integrity",
+              "evidenceText": "Reviewed sysctl output", "evidenceLinks": ["https://wiki.example/kernel"], "evidenceMethod": "EXAMINE",
+              "updatedBy": "alice", "updatedAt": "2026-11-23T10:04:00Z", "version": 3,
+              "attachments": [{"id": 7, "filename": "sysctl.txt", "contentType": "text/plain", "sizeBytes": 2048, "sha256": "3a7b...",
+                               "uploadedBy": "alice", "uploadedAt": "2026-11-23T10:03:00Z"}]}]""";
 
     /** Reads a raw body, refusing it as soon as it passes the limit. */
     static byte[] read(InputStream body) {

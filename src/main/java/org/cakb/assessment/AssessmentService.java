@@ -340,6 +340,12 @@ public class AssessmentService {
 
     @Transactional
     public List<AssessmentViews.Item> items(long id, String result, String area) {
+        return items(id, result, area, null);
+    }
+
+    /** The checklist items in order; updatedSince keeps items changed at or after that instant (never-edited items have no time). */
+    @Transactional
+    public List<AssessmentViews.Item> items(long id, String result, String area, OffsetDateTime updatedSince) {
         find(id);
         if (result != null && !result.isBlank() && !ChecklistItem.RESULTS.contains(result)) {
             throw Validation.field("result", "must be one of " + String.join(", ", ChecklistItem.RESULTS));
@@ -350,6 +356,7 @@ public class AssessmentService {
         return items.stream()
                 .filter(i -> result == null || result.isBlank() || i.result.equals(result))
                 .filter(i -> area == null || area.isBlank() || area.equals(areaKey(i)))
+                .filter(i -> updatedSince == null || (i.updatedAt != null && !i.updatedAt.isBefore(updatedSince)))
                 .map(i -> view(i, attachments.getOrDefault(i.id, List.of()), today)).toList();
     }
 
@@ -483,6 +490,32 @@ public class AssessmentService {
     public List<AssessmentViews.History> itemHistory(long id, long itemId) {
         ChecklistItem i = findItem(id, itemId);
         return HistoryEntry.<HistoryEntry>list("itemId = ?1 order by id", i.id).stream().map(AssessmentViews.History::of).toList();
+    }
+
+    /** One page of the assessment's history (its items' changes included), by id; since keeps entries at or after it. */
+    @Transactional
+    public PageOf<AssessmentViews.History> historyPage(long id, OffsetDateTime since, int page, int size) {
+        find(id);
+        return historyPage("assessmentId", id, since, page, size);
+    }
+
+    @Transactional
+    public PageOf<AssessmentViews.History> itemHistoryPage(long id, long itemId, OffsetDateTime since, int page, int size) {
+        ChecklistItem i = findItem(id, itemId);
+        return historyPage("itemId", i.id, since, page, size);
+    }
+
+    private PageOf<AssessmentViews.History> historyPage(String owner, long ownerId, OffsetDateTime since, int page, int size) {
+        String where = owner + " = :owner" + (since == null ? "" : " AND at >= :since");
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        parameters.put("owner", ownerId);
+        if (since != null) {
+            parameters.put("since", since);
+        }
+        long total = HistoryEntry.count(where, parameters);
+        List<AssessmentViews.History> entries = HistoryEntry.<HistoryEntry>find(where + " order by id", parameters)
+                .page(page - 1, size).list().stream().map(AssessmentViews.History::of).toList();
+        return PageOf.of(entries, page, size, total);
     }
 
     // ------------------------------------------------------------------ users

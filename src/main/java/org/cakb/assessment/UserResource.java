@@ -1,5 +1,9 @@
 package org.cakb.assessment;
 
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -26,12 +30,16 @@ public class UserResource {
 
     @GET
     @Policy(Operation.LIST_USERS)
+    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Every user with their roles (admin)")
+    @APIResponse(responseCode = "200", description = "The users", content = @Content(schema = @Schema(implementation = AssessmentViews.UserView.class, type = SchemaType.ARRAY), example = ApiExamples.USERS))
     public List<AssessmentViews.UserView> list() {
         return service.users();
     }
 
     @POST
     @Policy(Operation.CREATE_USER)
+    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Create a user (admin)")
+    @APIResponse(responseCode = "201", description = "The new user", content = @Content(schema = @Schema(implementation = AssessmentViews.UserView.class), example = ApiExamples.USER))
     public Response create(AssessmentViews.NewUser body) {
         return Response.status(201).entity(service.createUser(body)).build();
     }

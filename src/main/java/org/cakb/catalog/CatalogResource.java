@@ -55,7 +55,12 @@ public class CatalogResource {
                     + "Responses carry an ETag; send If-None-Match to get 304 when nothing changed. "
                     + "Unknown parameters or values are rejected with 400.")
     @APIResponse(responseCode = "200", description = "A page of records with their links in both directions",
-            content = @Content(schema = @Schema(implementation = PageOf.class)))
+            content = @Content(schema = @Schema(implementation = PageOf.class), example = """
+            {"items": [{"id": "threat:container-to-host-escape", "kind": "threat", "title": "Container escape to the host",
+                        "provenance": "derived", "status": "active", "attributes": {"category": "runtime"},
+                        "links": {"outgoing": [{"relation": "mitigated-by", "id": "cm:no-cap-sys-admin", "kind": "countermeasure",
+                                                "title": "Drop CAP_SYS_ADMIN", "status": "active"}], "incoming": []}}],
+             "page": 1, "size": 50, "total": 1, "pages": 1}"""))
     @APIResponse(responseCode = "304", description = "Not modified since the ETag sent in If-None-Match")
     @APIResponse(responseCode = "400", description = "Bad query parameter",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
@@ -64,10 +69,10 @@ public class CatalogResource {
                     enumeration = {"sources", "requirements", "threats", "countermeasures", "recommendations", "platforms",
                             "platform-defaults", "probes"}))
             @PathParam("kind") String kind,
-            @QueryParam("page") @DefaultValue("1") String page,
-            @QueryParam("size") @DefaultValue("50") String size,
-            @QueryParam("status") @DefaultValue("active") String status,
-            @QueryParam("provenance") String provenance,
+            @Parameter(description = "1-based page number") @QueryParam("page") @DefaultValue("1") String page,
+            @Parameter(description = "page size, 1-200") @QueryParam("size") @DefaultValue("50") String size,
+            @Parameter(description = "active (default) | withdrawn | all") @QueryParam("status") @DefaultValue("active") String status,
+            @Parameter(description = "quoted | paraphrased | derived") @QueryParam("provenance") String provenance,
             @Context UriInfo uri, @Context Request request) {
         EntityTag etag = etag(uri);
         Response.ResponseBuilder notModified = request.evaluatePreconditions(etag);
@@ -91,10 +96,22 @@ public class CatalogResource {
     @Path("/{kind: " + KINDS + "}/{id: .+}")
     @Operation(summary = "One record with its citations, links in both directions and traceability neighbourhood")
     @APIResponse(responseCode = "200", description = "The record",
-            content = @Content(schema = @Schema(implementation = RecordViews.Detail.class)))
+            content = @Content(schema = @Schema(implementation = RecordViews.Detail.class), example = """
+            {"id": "threat:container-to-host-escape", "kind": "threat", "title": "Container escape to the host",
+             "body": "A process in a container gains control of the host...", "provenance": "derived", "status": "active",
+             "attributes": {"category": "runtime"},
+             "citations": [{"source": "src:nist-sp-800-190", "sourceTitle": "NIST SP 800-190", "url": "https://doi.org/10.6028/NIST.SP.800-190",
+                            "locator": "3.4.4", "note": "container breakout"}],
+             "links": {"outgoing": [{"relation": "mitigated-by", "id": "cm:no-cap-sys-admin", "kind": "countermeasure",
+                                     "title": "Drop CAP_SYS_ADMIN", "status": "active"}], "incoming": []},
+             "trace": {"countermeasures": [{"id": "cm:no-cap-sys-admin", "kind": "countermeasure", "title": "Drop CAP_SYS_ADMIN",
+                                            "status": "active", "provenance": "derived"}]},
+             "sourceFile": "threats/container-to-host-escape.yaml", "updatedAt": "2026-11-20T09:00:00Z"}"""))
     @APIResponse(responseCode = "404", description = "No record of that kind with that id",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
-    public Response get(@PathParam("kind") String kind, @PathParam("id") String id, @Context UriInfo uri, @Context Request request) {
+    public Response get(@Parameter(description = "record kind, e.g. threats") @PathParam("kind") String kind,
+                        @Parameter(description = "record id, e.g. threat:container-to-host-escape") @PathParam("id") String id,
+                        @Context UriInfo uri, @Context Request request) {
         EntityTag etag = etag(uri);
         Response.ResponseBuilder notModified = request.evaluatePreconditions(etag);
         if (notModified != null) {

@@ -1,5 +1,10 @@
 package org.cakb.export;
 
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -35,6 +40,8 @@ public class ApiTokenResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Create a read-only API token; the secret is in this response only")
+    @APIResponse(responseCode = "201", description = "The token with its secret (shown once)", content = @Content(schema = @Schema(implementation = ApiTokens.Created.class), example = """
+            {"id": 4, "name": "grc-export", "scope": "api-read", "token": "cakb_api_...", "expiresAt": "2027-06-30T00:00:00Z"}"""))
     public Response create(CreateRequest request) {
         ApiTokens.Created created = tokens.create(request == null ? null : request.name(), request == null ? null : request.expiresAt(),
                 identity.getPrincipal().getName());
@@ -43,6 +50,9 @@ public class ApiTokenResource {
 
     @GET
     @Operation(summary = "Every API token with its last use; never the secret")
+    @APIResponse(responseCode = "200", description = "The tokens", content = @Content(schema = @Schema(implementation = ApiTokens.View.class, type = SchemaType.ARRAY), example = """
+            [{"id": 4, "name": "grc-export", "scope": "api-read", "createdAt": "2026-11-23T09:00:00Z", "createdBy": "admin",
+             "expiresAt": "2027-06-30T00:00:00Z", "lastUsedAt": "2026-11-23T10:00:00Z", "revokedAt": null, "usable": true}]"""))
     public List<ApiTokens.View> list() {
         return tokens.list();
     }
@@ -50,7 +60,10 @@ public class ApiTokenResource {
     @POST
     @Path("/{id}/revoke")
     @Operation(summary = "Revoke a token; requests with it get 401 from then on")
-    public ApiTokens.View revoke(@PathParam("id") long id) {
+    @APIResponse(responseCode = "200", description = "The revoked token", content = @Content(schema = @Schema(implementation = ApiTokens.View.class), example = """
+            {"id": 4, "name": "grc-export", "scope": "api-read", "createdAt": "2026-11-23T09:00:00Z", "createdBy": "admin",
+             "expiresAt": "2027-06-30T00:00:00Z", "lastUsedAt": "2026-11-23T10:00:00Z", "revokedAt": "2026-11-24T08:00:00Z", "usable": false}"""))
+    public ApiTokens.View revoke(@Parameter(description = "token id") @PathParam("id") long id) {
         return tokens.revoke(id, identity.getPrincipal().getName());
     }
 }

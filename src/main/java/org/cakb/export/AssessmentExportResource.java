@@ -11,6 +11,7 @@ import org.cakb.assessment.AccessPolicy.Operation;
 import org.cakb.assessment.Guarded;
 import org.cakb.assessment.Policy;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -49,7 +50,7 @@ public class AssessmentExportResource {
                 "findings": [{"uuid": "...", "title": "No new privileges", "description": "...",
                   "target": {"type": "statement-id", "target-id": "nistir8176-req-a2-no-new-privs_smt", "status": {"state": "satisfied"}}}]}]}}"""))
     @APIResponse(responseCode = "404", description = "No such assessment")
-    public Response assessmentResults(@PathParam("id") long id) {
+    public Response assessmentResults(@Parameter(description = "assessment id") @PathParam("id") long id) {
         StreamingOutput body = out -> assessmentResults.write(id, out);
         return Response.ok(body, OSCAL_AR)
                 .header("Content-Disposition", "attachment; filename=\"assessment-" + id + "-results.json\"").build();
@@ -67,7 +68,7 @@ public class AssessmentExportResource {
             "nistir8176:req/a2-no-new-privs","No new privileges","Host OS and kernel","satisfied","Set in the pod template","EXAMINE: values.yaml reviewed [1 link, 0 attachments]","","alice","2026-11-23T10:00:00Z"\r
             """))
     @APIResponse(responseCode = "404", description = "No such assessment")
-    public Response checklist(@PathParam("id") long id) {
+    public Response checklist(@Parameter(description = "assessment id") @PathParam("id") long id) {
         StreamingOutput body = out -> checklistCsv.write(id, out);
         return Response.ok(body, "text/csv; charset=UTF-8")
                 .header("Content-Disposition", "attachment; filename=\"assessment-" + id + "-checklist.csv\"").build();

@@ -1,5 +1,7 @@
 package org.cakb.fleet;
 
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
@@ -40,6 +42,8 @@ public class AgentResource {
     @PermitAll
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Exchange a one-time enrollment token for this host's credential (shown once)")
+    @APIResponse(responseCode = "201", description = "The host's credential (shown once)", content = @Content(mediaType = MediaType.APPLICATION_JSON, example = """
+            {"hostId": 3, "hostName": "node-eu-1", "credential": "cakb_agent_..."}"""))
     public Response enroll(EnrollRequest request) {
         if (request == null || request.token() == null || request.token().isBlank()) {
             throw ApiException.badRequest("body must be {\"token\": \"cakb_enroll_...\"}");
@@ -52,6 +56,8 @@ public class AgentResource {
     @Path("/probes")
     @RolesAllowed(AgentCredentials.ROLE)
     @Operation(summary = "The current probe definitions, in the agent's bundle format (the same set the agent jar ships with)")
+    @APIResponse(responseCode = "200", description = "The probe bundle", content = @Content(mediaType = MediaType.APPLICATION_JSON, example = """
+            {"version": "2026-11-23", "probes": [{"id": "probe:seccomp/filter-mode", "verifies": ["cm:seccomp-filter"], "vantage": "container"}]}"""))
     public Response probes() {
         return Response.ok(bundles.current(), MediaType.APPLICATION_JSON).build();
     }
@@ -61,6 +67,8 @@ public class AgentResource {
     @RolesAllowed(AgentCredentials.ROLE)
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Submit a report about this agent's own host; idempotent by report id")
+    @APIResponse(responseCode = "201", description = "Stored (200 with outcome duplicate for a resent report)", content = @Content(mediaType = MediaType.APPLICATION_JSON, example = """
+            {"outcome": "stored"}"""))
     public Response submit(byte[] body) {
         long hostId = identity.<Long>getAttribute(AgentCredentials.HOST_ID);
         long credentialId = identity.<Long>getAttribute(AgentCredentials.CREDENTIAL_ID);

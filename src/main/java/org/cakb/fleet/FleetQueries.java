@@ -5,8 +5,10 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import org.cakb.common.ApiException;
+import org.cakb.common.PageOf;
 
 import java.time.OffsetDateTime;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -17,6 +19,9 @@ public class FleetQueries {
 
     @Inject
     EntityManager em;
+
+    private static final String LATEST_REPORT = """
+            LEFT JOIN LATERAL (SELECT * FROM fleet_report r WHERE r.host_id = h.id ORDER BY r.finished_at DESC, r.received_at DESC LIMIT 1) r ON TRUE""";
 
     public record HostSummary(long id, String name, String description, Map<String, String> labels, OffsetDateTime lastSeenAt,
                               String agentVersion, String vantage, String runtime, String kernel, String latestReport,
@@ -31,11 +36,30 @@ public class FleetQueries {
     }
 
     public List<HostSummary> hosts() {
-        return summaries("TRUE", Map.of());
+        return summaries("TRUE", Map.of(), "h.name");
+    }
+
+    /**
+     * One page of hosts for the API, ordered by id so pages stay put when hosts are added. updatedSince keeps hosts
+     * registered, or whose latest report was received, at or after that instant.
+     */
+    public PageOf<HostSummary> page(OffsetDateTime updatedSince, int page, int size) {
+        String where = "TRUE";
+        Map<String, Object> params = new HashMap<>();
+        if (updatedSince != null) {
+            where = "(h.created_at >= :since OR r.received_at >= :since)";
+            params.put("since", updatedSince);
+        }
+        var count = em.createNativeQuery("SELECT count(*) FROM fleet_host h " + LATEST_REPORT + " WHERE " + where);
+        params.forEach(count::setParameter);
+        long total = ((Number) count.getSingleResult()).longValue();
+        params.put("limit", size);
+        params.put("offset", (page - 1) * size);
+        return PageOf.of(summaries(where, params, "h.id LIMIT :limit OFFSET :offset"), page, size, total);
     }
 
     public HostDetail host(long id) {
-        List<HostSummary> found = summaries("h.id = :id", Map.of("id", id));
+        List<HostSummary> found = summaries("h.id = :id", Map.of("id", id), "h.id");
         if (found.isEmpty()) {
             throw ApiException.notFound("no host with id " + id);
         }
@@ -45,14 +69,12 @@ public class FleetQueries {
     }
 
     @SuppressWarnings("unchecked")
-    private List<HostSummary> summaries(String where, Map<String, Object> params) {
+    private List<HostSummary> summaries(String where, Map<String, Object> params, String orderBy) {
         var query = em.createNativeQuery("""
                 SELECT h.id, h.name, h.description, h.labels::text, h.last_seen_at, h.agent_version, h.vantage, h.runtime, h.kernel,
                        r.id::text, r.passed, r.failed, r.not_applicable, r.errors,
                        EXISTS (SELECT 1 FROM fleet_credential c WHERE c.host_id = h.id AND c.revoked_at IS NULL)
-                FROM fleet_host h
-                LEFT JOIN LATERAL (SELECT * FROM fleet_report r WHERE r.host_id = h.id ORDER BY r.finished_at DESC, r.received_at DESC LIMIT 1) r ON TRUE
-                WHERE\s""" + where + " ORDER BY h.name");
+                FROM fleet_host h\s""" + LATEST_REPORT + " WHERE " + where + " ORDER BY " + orderBy);
         params.forEach(query::setParameter);
         return ((List<Object[]>) query.getResultList()).stream().map(row -> new HostSummary(
                 ((Number) row[0]).longValue(), (String) row[1], (String) row[2], labels((String) row[3]),

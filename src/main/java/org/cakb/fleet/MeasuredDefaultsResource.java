@@ -1,5 +1,8 @@
 package org.cakb.fleet;
 
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -32,6 +35,8 @@ public class MeasuredDefaultsResource {
     @RolesAllowed("admin")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Import measured defaults (one bin/measure-defaults record or an array); idempotent by measurementId")
+    @APIResponse(responseCode = "201", description = "Imported (200 when every measurement was a duplicate)", content = @Content(mediaType = MediaType.APPLICATION_JSON, example = """
+            {"imported": 1, "duplicates": 0, "ids": ["m-2026-11-23-docker"]}"""))
     public Response importMeasurements(byte[] body) {
         MeasuredDefaults.ImportResult result = measured.importMeasurements(body, identity.getPrincipal().getName());
         return Response.status(result.imported() > 0 ? Response.Status.CREATED : Response.Status.OK).entity(result).build();
@@ -41,7 +46,12 @@ public class MeasuredDefaultsResource {
     @Path("/measured-defaults")
     @RolesAllowed({"viewer", "assessor", "admin"})
     @Operation(summary = "Every imported measurement (newest first), with per-countermeasure states; ?latest=true: newest per runtime")
-    public List<MeasuredDefaults.MeasuredRun> list(@QueryParam("runtime") String runtime, @QueryParam("latest") boolean latest) {
+    @APIResponse(responseCode = "200", description = "The measurements", content = @Content(example = """
+            [{"id": "m-2026-11-23-docker", "runtime": "docker", "platform": "platform:docker", "runtimeVersion": "27.3.1",
+              "kernel": "6.1.0-27-amd64", "measuredAt": "2026-11-23T08:00:00Z", "status": "ok", "agentVersion": "0.1.0",
+              "importedAt": "2026-11-23T09:00:00Z", "importedBy": "admin",
+              "defaults": [{"countermeasure": "cm:seccomp-filter", "state": "enabled", "checks": [{"id": "probe:seccomp/filter-mode", "status": "pass"}]}]}]"""))
+    public List<MeasuredDefaults.MeasuredRun> list(@Parameter(description = "only this runtime, e.g. docker") @QueryParam("runtime") String runtime, @Parameter(description = "true: only the newest measurement per runtime") @QueryParam("latest") boolean latest) {
         return latest ? measured.latestPerRuntime() : measured.list(runtime);
     }
 }

@@ -174,15 +174,15 @@ class AssessmentApiTest {
         Fixtures.as(Fixtures.ADMIN).contentType(ContentType.JSON).body(Map.of("version", a.version(), "reason", "new evidence arrived"))
                 .post("/api/v1/assessments/" + a.id() + "/reopen").then().statusCode(200).body("status", equalTo("in-progress"));
         Fixtures.as(Fixtures.VIEWER).get("/api/v1/assessments/" + a.id() + "/history").then().statusCode(200)
-                .body("findAll { it.field == 'status' }.newValue", hasItem("completed"))
-                .body("find { it.newValue != null && it.newValue.contains('reopened') }.actor", equalTo(Fixtures.ADMIN))
-                .body("find { it.newValue != null && it.newValue.contains('reopened') }.newValue", containsString("new evidence arrived"));
+                .body("items.findAll { it.field == 'status' }.newValue", hasItem("completed"))
+                .body("items.find { it.newValue != null && it.newValue.contains('reopened') }.actor", equalTo(Fixtures.ADMIN))
+                .body("items.find { it.newValue != null && it.newValue.contains('reopened') }.newValue", containsString("new evidence arrived"));
         item = fixtures.items(a.id()).get(0);
         Fixtures.as(Fixtures.ASSESSOR).contentType(ContentType.JSON)
                 .body(Map.of("version", item.version(), "result", "not-satisfied"))
                 .put(itemPath(a.id(), item.id())).then().statusCode(200);
         Fixtures.as(Fixtures.VIEWER).get(itemPath(a.id(), item.id()) + "/history").then().statusCode(200)
-                .body("find { it.field == 'result' && it.newValue == 'not-satisfied' }.oldValue", equalTo("satisfied"));
+                .body("items.find { it.field == 'result' && it.newValue == 'not-satisfied' }.oldValue", equalTo("satisfied"));
     }
 
     @Test
@@ -214,6 +214,28 @@ class AssessmentApiTest {
 
         s.form(path, form, Session.token(page)).then().statusCode(303);
         assertEquals("satisfied", fixtures.items(a.id()).get(0).result());
+    }
+
+    @Test
+    void itemFormSetsTheEvidenceMethod() {
+        AssessmentViews.Detail a = fixtures.assessment("evidence method form");
+        AssessmentViews.Item item = fixtures.items(a.id()).get(0);
+        assertEquals("EXAMINE", item.evidenceMethod());
+        Session s = Session.login(Fixtures.ASSESSOR, Fixtures.PASSWORD);
+        String path = "/assessments/" + a.id() + "/items/" + item.id();
+        String page = s.get(path).then().statusCode(200).body(containsString("<option value=\"EXAMINE\" selected>"))
+                .extract().asString();
+        s.form(path, Map.of("version", String.valueOf(item.version()), "result", "satisfied", "justification", "asked the team",
+                "evidenceMethod", "INTERVIEW"), Session.token(page)).then().statusCode(303);
+        AssessmentViews.Item saved = fixtures.items(a.id()).get(0);
+        assertEquals("INTERVIEW", saved.evidenceMethod());
+        page = s.get(path).then().statusCode(200).body(containsString("<option value=\"INTERVIEW\" selected>")).extract().asString();
+        Fixtures.as(Fixtures.VIEWER).get(itemPath(a.id(), item.id()) + "/history").then().statusCode(200)
+                .body("items.find { it.field == 'evidenceMethod' }.newValue", equalTo("INTERVIEW"));
+
+        s.form(path, Map.of("version", String.valueOf(saved.version()), "result", "satisfied", "evidenceMethod", "GUESS"),
+                Session.token(page)).then().statusCode(400).body(containsString("must be EXAMINE or INTERVIEW"));
+        assertEquals("INTERVIEW", fixtures.items(a.id()).get(0).evidenceMethod());
     }
 
     @Test
