@@ -17,8 +17,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Load generator for bench/resilience.sh (run with `java ResilienceAgents.java`):
- *   agents BASE ADMIN_PASSWORD AGENTS SECONDS PREFIX  - enrolls AGENTS simulated agents through the API, then each posts
- *                                                      reports back to back for SECONDS; prints sent/acknowledged/p50/p99
+ *   enroll BASE ADMIN_PASSWORD AGENTS PREFIX FILE      - enrolls AGENTS simulated agents through the API (hosts PREFIXn),
+ *                                                      writes their credentials to FILE
+ *   post BASE FILE SECONDS                            - each agent posts reports back to back for SECONDS; prints
+ *                                                      sent/acknowledged/failed, reports/s, p50/p99
  *   saves BASE USER PASSWORD ASSESSMENT SECONDS       - saves checklist items as fast as it can (the kill -9 target)
  */
 public class ResilienceAgents {
@@ -26,24 +28,41 @@ public class ResilienceAgents {
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
     public static void main(String[] a) throws Exception {
-        if (a[0].equals("agents")) {
-            agents(a[1], a[2], Integer.parseInt(a[3]), Integer.parseInt(a[4]), a[5]);
+        if (a[0].equals("enroll")) {
+            enroll(a[1], a[2], Integer.parseInt(a[3]), a[4], a[5]);
+        } else if (a[0].equals("post")) {
+            post(a[1], java.nio.file.Files.readAllLines(java.nio.file.Path.of(a[2])), Integer.parseInt(a[3]));
         } else {
             saves(a[1], a[2], a[3], a[4], Integer.parseInt(a[5]));
         }
     }
 
-    static void agents(String base, String adminPassword, int agents, int seconds, String prefix) throws Exception {
+    static void enroll(String base, String adminPassword, int agents, String prefix, String file) throws Exception {
         String admin = basic("admin", adminPassword);
-        List<String> credentials = new ArrayList<>();
+        List<String> credentials = java.util.Collections.synchronizedList(new ArrayList<>());
+        ExecutorService enrollers = Executors.newFixedThreadPool(8);
+        List<Future<?>> done = new ArrayList<>();
         for (int i = 0; i < agents; i++) {
-            String host = send("POST", base + "/api/v1/hosts", admin, "{\"name\": \"" + prefix + i + "\"}").body();
-            String id = host.replaceAll("(?s).*?\"id\":(\\d+).*", "$1");
-            String token = send("POST", base + "/api/v1/hosts/" + id + "/enrollment-tokens", admin, "{\"lifetimeHours\": 1}").body()
-                    .replaceAll("(?s).*\"token\":\"([^\"]+)\".*", "$1");
-            credentials.add(send("POST", base + "/api/v1/agent/enroll", null, "{\"token\": \"" + token + "\"}").body()
-                    .replaceAll("(?s).*\"credential\":\"([^\"]+)\".*", "$1"));
+            final int n = i;
+            done.add(enrollers.submit(() -> {
+                String host = send("POST", base + "/api/v1/hosts", admin, "{\"name\": \"" + prefix + n + "\"}").body();
+                String id = host.replaceAll("(?s).*?\"id\":(\\d+).*", "$1");
+                String token = send("POST", base + "/api/v1/hosts/" + id + "/enrollment-tokens", admin, "{\"lifetimeHours\": 1}").body()
+                        .replaceAll("(?s).*\"token\":\"([^\"]+)\".*", "$1");
+                credentials.add(send("POST", base + "/api/v1/agent/enroll", null, "{\"token\": \"" + token + "\"}").body()
+                        .replaceAll("(?s).*\"credential\":\"([^\"]+)\".*", "$1"));
+                return null;
+            }));
         }
+        for (Future<?> f : done) {
+            f.get();
+        }
+        enrollers.shutdown();
+        java.nio.file.Files.write(java.nio.file.Path.of(file), credentials);
+    }
+
+    static void post(String base, List<String> credentials, int seconds) throws Exception {
+        int agents = credentials.size();
         AtomicLong sent = new AtomicLong(), acked = new AtomicLong(), failed = new AtomicLong();
         ConcurrentLinkedQueue<long[]> latencies = new ConcurrentLinkedQueue<>();
         long end = System.nanoTime() + seconds * 1_000_000_000L;

@@ -15,13 +15,13 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${DURATION:-60} BROWSERS=${BROWSERS:-200} AGENTS=${AGENTS:-50} PORT=${PORT:-18095} PGPORT=${PGPORT:-55432}
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
-APP=$PWD/target/quarkus-app/quarkus-run.jar JAR=$PWD/target/cakb-agent.jar
+APP=${APP:-$PWD/target/quarkus-app/quarkus-run.jar} JAR=${JAR:-$PWD/target/cakb-agent.jar}
 URL=http://127.0.0.1:$PORT ADMIN_PW=bench-admin-password
 [ -f "$APP" ] && [ -f "$JAR" ] || { echo "build first: ./mvnw -B -ntp package -DskipTests" >&2; exit 2; }
 for t in wrk curl psql python3 java; do command -v $t >/dev/null || { echo "$t is required" >&2; exit 2; }; done
 [ -x "$PGBIN/initdb" ] || { echo "PostgreSQL binaries not found in $PGBIN" >&2; exit 2; }
 
-work=$(mktemp -d /tmp/cakb-resilience.XXXXXX); chmod 755 "$work"
+work=$(mktemp -d /tmp/cakb-resilience.XXXXXX); chmod 755 "$work"; chown postgres "$work"   # pg_ctl (as postgres) writes its log and socket here
 app_pid="" sampler_pid="" proxy_pid=""
 pg() { su postgres -c "$PGBIN/pg_ctl -D $work/pg -l $work/pg.log -w -t 60 $*" >/dev/null; }
 cleanup() {
@@ -48,8 +48,8 @@ mkdir -p "$work/home" && cp -r content migrations "$work/home/"
 
 start_app() {
   DB_URL=jdbc:postgresql://127.0.0.1:$PGPORT/cakb DB_USER=cakb DB_PASSWORD=cakb CAKB_HOME=$work/home \
-    CAKB_BOOTSTRAP_ADMIN_PASSWORD=$ADMIN_PW CAKB_SESSION_KEY=bench-session-key-0123456789abcdef \
-    CAKB_CSRF_KEY=bench-csrf-key-0123456789abcdef CAKB_PUBLIC_BROWSING=true \
+    CAKB_BOOTSTRAP_ADMIN_PASSWORD=$ADMIN_PW CAKB_SESSION_KEY=bench-session-encryption-key-0123456789abcdef \
+    CAKB_CSRF_KEY=bench-csrf-signature-key-0123456789abcdef CAKB_PUBLIC_BROWSING=true \
     QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT=$PORT QUARKUS_LOG_CATEGORY__ORG_CAKB__LEVEL=WARN \
     java ${BENCH_APP_JAVA_OPTS:-} -jar "$APP" >> "$work/app.log" 2>&1 &
   app_pid=$!
@@ -76,6 +76,8 @@ cookie=$(curl -s -o /dev/null -D - -d 'j_username=bench-assessor&j_password=benc
 [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" "$URL/assessments/$AID")" = 200 ] || { echo "assessor page not reachable" >&2; exit 1; }
 
 # ---------------------------------------------------------------------------------------------------------------- load
+echo "== enrolling $AGENTS agents through the API"
+java "$PWD/bench/ResilienceAgents.java" enroll "$URL" "$ADMIN_PW" "$AGENTS" "bench-agent-" "$work/credentials" || exit 1
 echo "== load: $BROWSERS browsing connections + $AGENTS agents for $DURATION s"
 ( max_c=0 max_r=0
   while true; do
@@ -91,7 +93,7 @@ for p in home detail matrix search assessment; do
   hdr=(); [ $p = assessment ] && hdr=(-H "Cookie: $cookie")
   wrk -t1 -c"$per" -d"${DURATION}s" --timeout 10s --latency "${hdr[@]}" "$URL${PAGES[$p]}" > "$work/wrk-$p.txt" 2>&1 &
 done
-java "$PWD/bench/ResilienceAgents.java" agents "$URL" "$ADMIN_PW" "$AGENTS" "$DURATION" "bench-agent-" > "$work/agents.txt" 2>&1
+java "$PWD/bench/ResilienceAgents.java" post "$URL" "$work/credentials" "$DURATION" > "$work/agents.txt" 2>&1
 wait $(jobs -p | grep -v "^$sampler_pid$") 2>/dev/null
 kill "$sampler_pid" 2>/dev/null; sampler_pid=""
 read -r max_conn max_rss < "$work/samples"

@@ -42,9 +42,37 @@ public class DatabaseUnavailable {
         return false;
     }
 
+    /**
+     * Text PostgreSQL cannot store (the NUL character; SQL states 22021, 22P05) or a value out of its range (22001,
+     * 22003): the statement failed, the transaction rolled back, the request gets 400 with the reason.
+     */
+    static String invalidValue(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                switch (sql.getSQLState()) {
+                    case "22021", "22P05":
+                        return "Text must not contain the NUL character (\\u0000) or bytes that are not UTF-8";
+                    case "22001", "22003":
+                        return "A value is too long or out of range";
+                    default:
+                        break;
+                }
+            }
+        }
+        return null;
+    }
+
     @ServerExceptionMapper(priority = 5000)
     public Response unexpected(RuntimeException e, HttpServerRequest request) {
         boolean page = request != null && !request.path().startsWith("/api/") && !request.path().startsWith("/q/");
+        String invalid = invalidValue(e);
+        if (invalid == null && e instanceof IllegalArgumentException && (String.valueOf(e.getMessage()).startsWith("Failed to decode URL")
+                || e.getStackTrace().length > 0 && e.getStackTrace()[0].getClassName().startsWith("java.util.Base64"))) {
+            invalid = "The form data or a parameter is malformed (bad percent-encoding or an invalid token)";
+        }
+        if (invalid != null) {
+            return respond(400, invalid, page).build();
+        }
         if (causedBy(e)) {
             LOG.warnf("database unavailable: %s", e.toString());
             return respond(503, MESSAGE, page).header("Retry-After", RETRY_AFTER_SECONDS).build();

@@ -22,8 +22,12 @@ public class HttpFailures {
     @ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10M")
     MemorySize maxBodyBytes;
 
+    /** Longer request lines are refused by the HTTP codec itself, with a bare 414 (quarkus.http.limits.max-initial-line-length). */
+    static final int MAX_URI_LENGTH = 8192;
+
     void routes(@Observes Router router) {
         router.route().order(Integer.MIN_VALUE).handler(this::declaredLength);
+        router.route().order(Integer.MIN_VALUE).handler(this::uriLength);
         router.route().order(Integer.MIN_VALUE).failureHandler(this::explain);
     }
 
@@ -44,6 +48,24 @@ public class HttpFailures {
         ctx.next();
     }
 
+    private void uriLength(RoutingContext ctx) {
+        if (ctx.request().uri().length() > MAX_URI_LENGTH) {
+            answer(ctx, 414, "URI Too Long", "The address is longer than " + MAX_URI_LENGTH + " characters");
+            return;
+        }
+        ctx.next();
+    }
+
+    /** A multipart body that ends early or breaks its own format is the client's error, not the server's. */
+    static boolean malformedBody(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.io.IOException && String.valueOf(t.getMessage()).contains("multipart")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private String tooLarge() {
         return "The request body is larger than the limit of " + maxBodySize + "B";
     }
@@ -56,6 +78,8 @@ public class HttpFailures {
         if (ctx.statusCode() == 413) {
             ctx.response().putHeader("Connection", "close");
             answer(ctx, 413, "Request Entity Too Large", tooLarge());
+        } else if (ctx.failure() != null && malformedBody(ctx.failure())) {
+            answer(ctx, 400, "Bad Request", "The multipart form data could not be read: it is malformed or cut short");
         } else if (ctx.failure() != null && DatabaseUnavailable.causedBy(ctx.failure())) {
             ctx.response().putHeader("Retry-After", DatabaseUnavailable.RETRY_AFTER_SECONDS);
             answer(ctx, 503, "Service Unavailable", DatabaseUnavailable.MESSAGE);

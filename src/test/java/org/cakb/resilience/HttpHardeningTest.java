@@ -99,11 +99,11 @@ class HttpHardeningTest {
         long before = db.count("SELECT count(*) FROM fleet_report");
         byte[] big = new byte[11 * 1024 * 1024];
         Arrays.fill(big, (byte) ' ');
-        RawHttp.Answer api = RawHttp.post("/api/v1/agent/reports", "application/json", big, "Authorization", "Bearer " + agent);
+        RawHttp.Answer api = RawHttp.announce("/api/v1/agent/reports", "application/json", big.length, "Authorization", "Bearer " + agent);
         assertEquals(413, api.status(), api.body());
         assertTrue(api.contentType().startsWith("application/json"), api.contentType());
         assertTrue(api.body().contains("larger than the limit"), api.body());
-        RawHttp.Answer page = RawHttp.post("/j_security_check", "application/x-www-form-urlencoded", big);
+        RawHttp.Answer page = RawHttp.announce("/j_security_check", "application/x-www-form-urlencoded", big.length);
         assertEquals(413, page.status(), page.body());
         assertTrue(page.contentType().startsWith("text/html"), page.contentType());
         assertTrue(page.body().contains("larger than the limit"), page.body());
