@@ -81,20 +81,21 @@ java "$PWD/bench/ResilienceAgents.java" enroll "$URL" "$ADMIN_PW" "$AGENTS" "ben
 echo "== load: $BROWSERS browsing connections + $AGENTS agents for $DURATION s"
 ( max_c=0 max_r=0
   while true; do
-    c=$(sql "SELECT count(*) FROM pg_stat_activity WHERE datname = 'cakb'" 2>/dev/null || echo 0)
+    c=$(sql "SELECT count(*) FROM pg_stat_activity WHERE datname = 'cakb' AND pid <> pg_backend_pid()" 2>/dev/null || echo 0)
     r=$(awk '/VmRSS/ {print $2}' /proc/"$app_pid"/status 2>/dev/null || echo 0)
     [ "${c:-0}" -gt "$max_c" ] && max_c=$c; [ "${r:-0}" -gt "$max_r" ] && max_r=$r
     echo "$max_c $max_r" > "$work/samples"; sleep 1
   done ) & sampler_pid=$!
-per=$(( BROWSERS / 5 ))
+per=$(( BROWSERS / 5 )) wrk_pids=()
 declare -A PAGES=([home]="/" [detail]="/threats/threat:container-to-host-escape" [matrix]="/matrix" [search]="/search?q=seccomp"
                   [assessment]="/assessments/$AID")
 for p in home detail matrix search assessment; do
   hdr=(); [ $p = assessment ] && hdr=(-H "Cookie: $cookie")
   wrk -t1 -c"$per" -d"${DURATION}s" --timeout 10s --latency "${hdr[@]}" "$URL${PAGES[$p]}" > "$work/wrk-$p.txt" 2>&1 &
+  wrk_pids+=($!)
 done
 java "$PWD/bench/ResilienceAgents.java" post "$URL" "$work/credentials" "$DURATION" > "$work/agents.txt" 2>&1
-wait $(jobs -p | grep -v "^$sampler_pid$") 2>/dev/null
+wait "${wrk_pids[@]}"
 kill "$sampler_pid" 2>/dev/null; sampler_pid=""
 read -r max_conn max_rss < "$work/samples"
 stored=$(sql "SELECT count(*) FROM fleet_report r JOIN fleet_host h ON h.id = r.host_id WHERE h.name LIKE 'bench-agent-%'")
@@ -103,7 +104,8 @@ printf '\n%-12s %10s %10s %10s %8s\n' page req/s p50 p99 errors
 for p in home detail matrix search assessment; do
   f=$work/wrk-$p.txt
   rps=$(awk '/Requests\/sec/ {print $2}' "$f")
-  errs=$(( $(awk '/Non-2xx/ {print $NF}' "$f" || echo 0) + $(awk '/Socket errors/ {gsub(",",""); print $4+$6+$8+$10}' "$f" || echo 0) ))
+  non2xx=$(awk '/Non-2xx/ {print $NF}' "$f"); sock=$(awk '/Socket errors/ {gsub(",",""); print $4+$6+$8+$10}' "$f")
+  errs=$(( ${non2xx:-0} + ${sock:-0} ))
   printf '%-12s %10s %10s %10s %8s\n' "$p" "${rps:-?}" "$(lat $p 50%)" "$(lat $p 99%)" "$errs"
 done
 read -r _ _ sent _ acked _ failed _ arps _ ap50 _ ap99 < <(grep '^AGENTS' "$work/agents.txt")
@@ -139,27 +141,36 @@ n=$(sql "SELECT count(*) FROM fleet_report WHERE host_id = $hid"); d=$(sql "SELE
 echo "   flush exit $fx; spooled $spooled -> stored $n (distinct $d), spool left $(ls "$work/agent/spool"/*.json 2>/dev/null | wc -l)"
 
 echo; echo "== fault 2: SIGKILL during a content reload"
-files=$(grep -l '^title: [A-Za-z0-9]' "$work"/home/content/*/*.yaml | wc -l)
 for round in 1 2; do
   prev=$([ $round = 1 ] && echo '' || echo " rev$((round - 1))")
   for f in $(grep -l '^title: [A-Za-z0-9]' "$work"/home/content/*/*.yaml); do sed -i -E "s/^(title: .*[^ ])( rev[0-9]+)?\$/\1 rev$round/" "$f"; done
-  delay=$([ $round = 1 ] && echo 0.4 || echo 1.2)
-  curl -s -o /dev/null -u "admin:$ADMIN_PW" -X POST "$URL/api/v1/admin/content/reload" & sleep "$delay"; kill_app
+  # round 1: kill as soon as the loader's write transaction is seen in PostgreSQL; round 2: a fixed 1.2 s in
+  t0=$(ms); curl -s -o /dev/null -u "admin:$ADMIN_PW" -X POST "$URL/api/v1/admin/content/reload" &
+  if [ $round = 1 ]; then
+    for _ in $(seq 1 600); do
+      [ "$(sql "SELECT count(*) FROM pg_stat_activity WHERE datname = 'cakb' AND backend_xid IS NOT NULL AND pid <> pg_backend_pid()")" != 0 ] && break
+      sleep 0.02
+    done
+  else sleep 1.2; fi
+  kill_app; when=$(( $(ms) - t0 ))
   new=$(sql "SELECT count(*) FROM kb_record WHERE title LIKE '% rev$round'")
-  echo "   round $round: killed ${delay}s into the reload: $new of $files edited records new -> $([ "$new" = 0 ] && echo 'old state' || ([ "$new" = "$files" ] && echo 'new state' || echo 'MIXED'))"
   start_app
-  echo "   after restart (the start-up load applies the files): $(sql "SELECT count(*) FROM kb_record WHERE title LIKE '% rev$round'") of $files new"
+  total=$(sql "SELECT count(*) FROM kb_record WHERE title LIKE '% rev$round'")
+  echo "   round $round: killed ${when} ms into the reload: $new records new; after restart (the start-up load applies the files): $total new -> killed state was $([ "$new" = 0 ] && echo 'OLD' || ([ "$new" = "$total" ] && echo 'NEW' || echo 'MIXED'))"
 done
 cookie=$(curl -s -o /dev/null -D - -d 'j_username=bench-assessor&j_password=bench-assessor-password' "$URL/j_security_check" \
   | sed -nE 's/^[Ss]et-[Cc]ookie: (quarkus-credential=[^;]*).*/\1/p' | tr -d '\r')
 
 echo; echo "== fault 3: SIGKILL during checklist saves"
 java "$PWD/bench/ResilienceAgents.java" saves "$URL" bench-assessor bench-assessor-password "$AID" 20 > "$work/saves.txt" 2>&1 &
-saver=$!; sleep 6; kill_app; wait $saver 2>/dev/null
+saver=$!
+hist() { sql "SELECT count(*) FROM assessment_history h JOIN checklist_item i ON i.id = h.item_id WHERE i.assessment_id = $AID AND h.field = 'justification'"; }
+for _ in $(seq 1 600); do [ "$(hist)" -gt 5 ] && break; sleep 0.1; done
+sleep 0.5; kill_app; wait $saver 2>/dev/null
 mixed=$(sql "SELECT count(*) FROM checklist_item i WHERE i.assessment_id = $AID AND (i.justification <> i.evidence_text
   OR i.justification <> coalesce((SELECT h.new_value FROM assessment_history h WHERE h.item_id = i.id AND h.field = 'justification' ORDER BY h.id DESC LIMIT 1), ''))")
 saves=$(sql "SELECT count(*) FROM assessment_history h JOIN checklist_item i ON i.id = h.item_id WHERE i.assessment_id = $AID AND h.field = 'justification'")
-echo "   killed 6 s into the saves: $saves saves committed; items whose fields or history disagree: $mixed"
+echo "   killed while saves were committing: $saves saves committed; items whose fields or history disagree: $mixed"
 start_app
 
 echo; echo "== fault 4: the agent loses the server's answer mid-upload"
