@@ -24,18 +24,29 @@ public class ApiExceptionMappers {
     }
 
     @ServerExceptionMapper
-    public Response notAllowed(NotAllowedException e) {
-        return json(405, "This method is not allowed here", null);
+    public Response notAllowed(NotAllowedException e, io.vertx.core.http.HttpServerRequest request) {
+        boolean page = request != null && !request.path().startsWith("/api/") && !request.path().startsWith("/q/");
+        return DatabaseUnavailable.respond(405, "This method is not allowed here", page).build();
     }
 
     @ServerExceptionMapper
-    public Response webApplication(WebApplicationException e) {
+    public Response webApplication(WebApplicationException e, io.vertx.core.http.HttpServerRequest request) {
         int status = e.getResponse().getStatus();
+        boolean page = request != null && !request.path().startsWith("/api/") && !request.path().startsWith("/q/");
         if (status >= 500) {
             LOG.error("request failed", e);
-            return json(status, "The server could not complete the request", null);
+            return DatabaseUnavailable.respond(status, "The server could not complete the request", page).build();
         }
-        return json(status, e.getMessage() == null ? Response.Status.fromStatusCode(status).getReasonPhrase() : e.getMessage(), null);
+        String message = e.getMessage() == null ? Response.Status.fromStatusCode(status).getReasonPhrase() : e.getMessage();
+        if (message.startsWith("HTTP " + status)) {
+            // the framework's own text ("HTTP 400 Bad Request"): say what it usually means
+            message = switch (status) {
+                case 400 -> "A parameter or form field has the wrong type or format (numbers must be whole numbers)";
+                case 413 -> "The request body or a form field is too large";
+                default -> message.substring(9);
+            };
+        }
+        return DatabaseUnavailable.respond(status, message, page).build();
     }
 
     public static Response json(int status, String message, java.util.List<String> details) {

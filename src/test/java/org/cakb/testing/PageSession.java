@@ -1,0 +1,49 @@
+package org.cakb.testing;
+
+import io.restassured.response.Response;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static io.restassured.RestAssured.given;
+
+/** A browser-like session: the form-login cookie, the CSRF cookie and a CSRF token taken from a page. */
+public final class PageSession {
+
+    private static final Pattern TOKEN = Pattern.compile("name=\"csrf-token\" value=\"([^\"]+)\"");
+
+    public final Map<String, String> cookies;
+    public String csrfToken;
+
+    private PageSession(Map<String, String> cookies) {
+        this.cookies = cookies;
+    }
+
+    public static PageSession login(String user, String password) {
+        Response r = given().redirects().follow(false).formParam("j_username", user).formParam("j_password", password)
+                .post("/j_security_check");
+        if (r.statusCode() != 302 || String.valueOf(r.header("Location")).contains("error")) {
+            throw new IllegalStateException("login of " + user + " failed: " + r.statusCode() + " " + r.header("Location"));
+        }
+        return new PageSession(new HashMap<>(r.getCookies()));
+    }
+
+    /** Loads a page with a form and keeps its CSRF token (and the CSRF cookie that comes with it). */
+    public PageSession tokenFrom(String path) {
+        Response r = get(path);
+        Matcher m = TOKEN.matcher(r.asString());
+        if (!m.find()) {
+            throw new IllegalStateException(path + " has no CSRF token field (status " + r.statusCode() + ")");
+        }
+        csrfToken = m.group(1);
+        return this;
+    }
+
+    public Response get(String path) {
+        Response r = given().redirects().follow(false).cookies(cookies).get(path);
+        cookies.putAll(r.getCookies());
+        return r;
+    }
+}
