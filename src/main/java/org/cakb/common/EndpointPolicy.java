@@ -10,7 +10,8 @@ import java.util.Set;
 /**
  * Who may call each endpoint: one row per HTTP method and path template (as in the OpenAPI document), naming the
  * kinds of caller that get past authorization. Assessment and account endpoints take their rows from
- * {@link AccessPolicy} (its grants per role; "if assigned" counts as allowed for an assigned assessor).
+ * {@link AccessPolicy} (its grants per role, the api-read column for API tokens on /api; "if assigned" counts as
+ * allowed for an assigned assessor).
  * The grants are enforced where they always were (application.properties permissions, {@code @RolesAllowed},
  * {@code @Policy}); this table states them in one place, and AuthorizationMatrixTest checks every endpoint the
  * application serves against it, so an endpoint without a row, or a row the code does not honour, fails the build.
@@ -63,6 +64,7 @@ public final class EndpointPolicy {
             rule("GET", "/api/v1/hosts/{id}", PEOPLE_AND_TOKENS),
             rule("POST", "/api/v1/hosts/{id}/enrollment-tokens", ADMIN),
             rule("POST", "/api/v1/hosts/{id}/revoke", ADMIN),
+            rule("GET", "/api/v1/hosts/{id}/reports/{reportId}", PEOPLE_AND_TOKENS),
             rule("GET", "/api/v1/hosts.csv", PEOPLE_AND_TOKENS),
             rule("POST", "/api/v1/agent/enroll", EVERYONE),
             rule("GET", "/api/v1/agent/probes", AGENT),
@@ -86,6 +88,13 @@ public final class EndpointPolicy {
             assessment("GET", "/api/v1/assessments/{id}/items/{itemId}/attachments/{attachmentId}", Operation.DOWNLOAD_ATTACHMENT),
             assessment("GET", "/api/v1/assessments/{id}/items/{itemId}/history", Operation.VIEW_HISTORY),
             assessment("GET", "/api/v1/assessments/{id}/history", Operation.VIEW_HISTORY),
+            assessment("GET", "/api/v1/assessments/{id}/hosts", Operation.VIEW_LINKED_HOSTS),
+            assessment("PUT", "/api/v1/assessments/{id}/hosts", Operation.LINK_HOSTS),
+            assessment("GET", "/api/v1/assessments/{id}/items/{itemId}/probe-evidence", Operation.VIEW_PROBE_EVIDENCE),
+            assessment("POST", "/api/v1/assessments/{id}/items/{itemId}/probe-evidence", Operation.DECIDE_PROBE_EVIDENCE),
+            // exports of one assessment: whoever may list its items may export them
+            assessment("GET", "/api/v1/assessments/{id}/oscal/assessment-results", Operation.LIST_ITEMS),
+            assessment("GET", "/api/v1/assessments/{id}/checklist.csv", Operation.LIST_ITEMS),
             assessment("GET", "/api/v1/users", Operation.LIST_USERS),
             assessment("POST", "/api/v1/users", Operation.CREATE_USER),
             // assessments (pages)
@@ -98,6 +107,8 @@ public final class EndpointPolicy {
             assessment("POST", "/assessments/{id}/items/{itemId}", Operation.EDIT_ITEM),
             assessment("POST", "/assessments/{id}/items/{itemId}/waiver", Operation.SET_WAIVER),
             assessment("POST", "/assessments/{id}/items/{itemId}/attachments", Operation.UPLOAD_ATTACHMENT),
+            assessment("POST", "/assessments/{id}/hosts", Operation.LINK_HOSTS),
+            assessment("POST", "/assessments/{id}/items/{itemId}/probe-evidence", Operation.DECIDE_PROBE_EVIDENCE),
             assessment("GET", "/assessments/{id}/items/{itemId}/attachments/{attachmentId}", Operation.DOWNLOAD_ATTACHMENT),
             assessment("GET", "/assessments/{id}/history", Operation.VIEW_HISTORY),
             assessment("GET", "/assessments/{id}/items/{itemId}/history", Operation.VIEW_HISTORY),
@@ -137,6 +148,9 @@ public final class EndpointPolicy {
         }
         if (row.admin() != AccessPolicy.Grant.DENY) {
             allowed.add(Caller.ADMIN);
+        }
+        if (row.apiRead() != AccessPolicy.Grant.DENY && path.startsWith("/api/")) { // pages ignore bearer tokens
+            allowed.add(Caller.API_TOKEN);
         }
         return new Rule(method, path, Set.copyOf(allowed), operation);
     }
