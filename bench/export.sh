@@ -40,7 +40,7 @@ export PGPASSWORD=$PW
 psql_b() { psql -h 127.0.0.1 -U "$ROLE" -d "$DB" -X -qAt -v ON_ERROR_STOP=1 "$@"; }
 
 echo "starting the packaged app on 127.0.0.1:$PORT (heap options: ${BENCH_APP_JAVA_OPTS:-JVM defaults}) ..." >&2
-CAKB_HOME=$ROOT DB_URL=jdbc:postgresql://127.0.0.1:5432/$DB DB_USER=$ROLE DB_PASSWORD=$PW \
+CAKB_SESSION_KEY=bench-session-encryption-key-0123456789abcdef CAKB_CSRF_KEY=bench-csrf-signature-key-0123456789abcdef CAKB_HOME=$ROOT DB_URL=jdbc:postgresql://127.0.0.1:5432/$DB DB_USER=$ROLE DB_PASSWORD=$PW \
   CAKB_BOOTSTRAP_ADMIN_PASSWORD=$ADMIN_PW QUARKUS_LOG_CATEGORY__ORG_CAKB__LEVEL=WARN \
   java ${BENCH_APP_JAVA_OPTS:-} -Dquarkus.http.port=$PORT -Dquarkus.http.host=127.0.0.1 \
        -jar target/quarkus-app/quarkus-run.jar >"$WORK/app.log" 2>&1 &

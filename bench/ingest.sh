@@ -32,7 +32,7 @@ if [ "$(psql_b "SELECT to_regclass('fleet_report') IS NOT NULL")" = t ]; then
 fi
 
 echo "== starting the packaged app on 127.0.0.1:$PORT (log $work/app.log)"
-DB_URL=jdbc:postgresql://127.0.0.1:5432/$DB DB_USER=$ROLE DB_PASSWORD=$PW CAKB_HOME=$PWD \
+DB_URL=jdbc:postgresql://127.0.0.1:5432/$DB DB_USER=$ROLE DB_PASSWORD=$PW CAKB_SESSION_KEY=bench-session-encryption-key-0123456789abcdef CAKB_CSRF_KEY=bench-csrf-signature-key-0123456789abcdef CAKB_HOME=$PWD \
   CAKB_BOOTSTRAP_ADMIN_PASSWORD=bench-admin-password QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT=$PORT \
   QUARKUS_LOG_CATEGORY__ORG_CAKB__LEVEL=WARN java ${BENCH_APP_JAVA_OPTS:-} -jar "$APP" > "$work/app.log" 2>&1 &
 app_pid=$!

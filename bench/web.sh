@@ -45,7 +45,7 @@ fi
 bin/postgres-local "$DB" "$ROLE" "$PASSWORD" >&2
 
 echo "starting the app on 127.0.0.1:$APP_PORT ..." >&2
-CAKB_HOME=$ROOT DB_URL=jdbc:postgresql://127.0.0.1:5432/$DB DB_USER=$ROLE DB_PASSWORD=$PASSWORD \
+CAKB_SESSION_KEY=bench-session-encryption-key-0123456789abcdef CAKB_CSRF_KEY=bench-csrf-signature-key-0123456789abcdef CAKB_HOME=$ROOT DB_URL=jdbc:postgresql://127.0.0.1:5432/$DB DB_USER=$ROLE DB_PASSWORD=$PASSWORD \
   java -Dquarkus.http.port=$APP_PORT -Dquarkus.http.host=127.0.0.1 \
        -Dcakb.web.page-cache=${CAKB_WEB_PAGE_CACHE:-true} -Dcakb.public-browsing=true \
        -jar target/quarkus-app/quarkus-run.jar >"$WORK/app.log" 2>&1 &

@@ -125,6 +125,8 @@ class FleetAgentIT {
         e.put("DB_PASSWORD", DB_PASSWORD);
         e.put("CAKB_HOME", project.toString());
         e.put("CAKB_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
+        e.put("CAKB_SESSION_KEY", "it-session-encryption-key-0123456789abcdef");
+        e.put("CAKB_CSRF_KEY", "it-csrf-signature-key-0123456789abcdef");
         e.put("QUARKUS_HTTP_HOST", "127.0.0.1");
         e.put("QUARKUS_HTTP_PORT", Integer.toString(port));
         e.put("QUARKUS_HTTP_SSL_PORT", Integer.toString(tlsPort));

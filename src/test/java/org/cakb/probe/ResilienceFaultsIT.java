@@ -194,6 +194,8 @@ class ResilienceFaultsIT {
         e.put("DB_PASSWORD", "cakb");
         e.put("CAKB_HOME", home.toString());
         e.put("CAKB_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
+        e.put("CAKB_SESSION_KEY", "it-session-encryption-key-0123456789abcdef");
+        e.put("CAKB_CSRF_KEY", "it-csrf-signature-key-0123456789abcdef");
         e.put("CAKB_CONTENT_LOAD_AT_START", Boolean.toString(loadContentAtStart));
         e.put("QUARKUS_HTTP_HOST", "127.0.0.1");
         e.put("QUARKUS_HTTP_PORT", Integer.toString(port));
