@@ -229,7 +229,7 @@ class AssessmentBrowserTest {
                     document.body.appendChild(f);
                     f.submit();
                     """, itemUrl);
-            viewer.waiting().until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(html));
+            viewer.waitUntilReplaced(html);
             assertEquals("Not allowed", viewer.h1());
             assertFalse(viewer.text("#error").isBlank());
             viewer.screenshot("06-viewer-forbidden");

@@ -1,7 +1,10 @@
 package org.cakb.assessment.browser;
 
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
@@ -84,7 +87,29 @@ final class Person implements AutoCloseable {
     void clickAndWait(WebElement element) {
         WebElement html = driver.findElement(By.tagName("html"));
         element.click();
-        waiting().until(ExpectedConditions.stalenessOf(html));
+        waitUntilReplaced(html);
+    }
+
+    /**
+     * Waits until the page that held {@code html} has been replaced. Selenium's stalenessOf is not enough: while the
+     * old document is being torn down, chromedriver sometimes answers "Node with given id does not belong to the
+     * document" instead of a stale-element error, and Selenium 4.27 raises that as a plain WebDriverException.
+     */
+    void waitUntilReplaced(WebElement html) {
+        waiting().until(d -> {
+            try {
+                html.isEnabled();
+                return false;
+            } catch (StaleElementReferenceException e) {
+                return true;
+            } catch (WebDriverException e) {
+                if (String.valueOf(e.getMessage()).contains("does not belong to the document")) {
+                    return true;
+                }
+                throw e;
+            }
+        });
+        waiting().until(d -> "complete".equals(((JavascriptExecutor) d).executeScript("return document.readyState")));
     }
 
     void follow(String linkText) {
