@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs and starts the container runtimes the probe agent's integration tests (src/test/java/org/cakb/probe/*IT.java)
+# Installs and starts the container runtimes the probe agent's integration tests (src/test/java/org/cakb/agent/*IT.java)
 # run the built agent jar under: unshare/setpriv (util-linux), bubblewrap, runc, Docker engine (docker.io), LXC;
 # jq for bin/measure-defaults.
 # Idempotent and non-interactive; run as root on Debian 12. Safe to run again: it skips what is already in place.

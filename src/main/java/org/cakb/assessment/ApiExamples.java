@@ -49,9 +49,5 @@ final class ApiExamples {
                                "reportId": "0b7e3c9e-5d1f-4f43-9a0e-8c1d2e3f4a5b", "finishedAt": "2026-11-23T10:00:02Z", "agentVersion": "0.1.0"}],
              "suggestion": "satisfied", "rule": ["every observation passes"], "fingerprint": "5c1e...", "decisions": []}""";
 
-    static final String USER = """
-            {"id": 5, "username": "alice", "roles": ["assessor"], "createdAt": "2026-11-01T09:00:00Z"}""";
 
-    static final String USERS = """
-            [{"id": 5, "username": "alice", "roles": ["assessor"], "createdAt": "2026-11-01T09:00:00Z"}]""";
 }

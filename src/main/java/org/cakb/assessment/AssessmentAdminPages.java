@@ -1,5 +1,17 @@
 package org.cakb.assessment;
 
+import org.cakb.security.Roles;
+
+import org.cakb.common.Validation;
+
+import org.cakb.security.Accounts;
+import org.cakb.security.AccountViews;
+
+import org.cakb.security.Access;
+import org.cakb.security.AppUser;
+import org.cakb.security.Guarded;
+import org.cakb.security.Policy;
+
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.inject.Inject;
@@ -11,7 +23,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.cakb.assessment.AccessPolicy.Operation;
+import org.cakb.security.AccessPolicy.Operation;
 import org.cakb.catalog.KbRecord;
 import org.cakb.common.ApiException;
 import org.jboss.resteasy.reactive.RestForm;
@@ -34,6 +46,8 @@ public class AssessmentAdminPages {
     AssessmentService service;
     @Inject
     Access access;
+    @Inject
+    Accounts accounts;
 
     public record Choice(String id, String title) {
     }
@@ -48,22 +62,22 @@ public class AssessmentAdminPages {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance users(AssessmentPages.Nav nav, List<AssessmentViews.UserView> users, String message, String error,
+        static native TemplateInstance users(AssessmentPages.Nav nav, List<AccountViews.UserView> users, String message, String error,
                                              String username);
 
         static native TemplateInstance newAssessment(AssessmentPages.Nav nav, List<Choice> areas, List<Choice> countermeasures,
-                                                     List<AssessmentViews.UserView> assessors, NewForm form, String error);
+                                                     List<AccountViews.UserView> assessors, NewForm form, String error);
     }
 
     AssessmentPages.Nav nav() {
-        return new AssessmentPages.Nav(access.username(), access.roles().contains(AppUser.ADMIN));
+        return new AssessmentPages.Nav(access.username(), access.roles().contains(Roles.ADMIN));
     }
 
     @GET
     @Path("/users")
     @Policy(Operation.LIST_USERS)
     public TemplateInstance users() {
-        return Templates.users(nav(), service.users(), null, null, "");
+        return Templates.users(nav(), accounts.users(), null, null, "");
     }
 
     @POST
@@ -72,10 +86,10 @@ public class AssessmentAdminPages {
     @Policy(Operation.CREATE_USER)
     public Response createUser(@RestForm String username, @RestForm String password, @RestForm List<String> roles) {
         try {
-            AssessmentViews.UserView u = service.createUser(new AssessmentViews.NewUser(username, password, roles == null ? List.of() : roles));
-            return Response.ok(Templates.users(nav(), service.users(), "Created " + u.username() + ".", null, "")).build();
+            AccountViews.UserView u = accounts.createUser(new AccountViews.NewUser(username, password, roles == null ? List.of() : roles));
+            return Response.ok(Templates.users(nav(), accounts.users(), "Created " + u.username() + ".", null, "")).build();
         } catch (ApiException e) {
-            return Response.status(e.status).entity(Templates.users(nav(), service.users(), null, e.getMessage(), username == null ? "" : username))
+            return Response.status(e.status).entity(Templates.users(nav(), accounts.users(), null, e.getMessage(), username == null ? "" : username))
                     .build();
         }
     }
@@ -92,7 +106,7 @@ public class AssessmentAdminPages {
                 .stream().filter(r -> "area".equals(r.attribute("category"))).map(r -> new Choice(r.id, r.title)).toList();
         List<Choice> cms = KbRecord.<KbRecord>list("kind = ?1 and status = 'active' order by id", org.cakb.catalog.RecordKind.REQUIREMENT)
                 .stream().filter(r -> "countermeasure".equals(r.attribute("category"))).map(r -> new Choice(r.id, r.title)).toList();
-        List<AssessmentViews.UserView> assessors = service.users().stream().filter(u -> u.roles().contains(AppUser.ASSESSOR)).toList();
+        List<AccountViews.UserView> assessors = accounts.users().stream().filter(u -> u.roles().contains(Roles.ASSESSOR)).toList();
         return Templates.newAssessment(nav(), areas, cms, assessors, form, error);
     }
 

@@ -1,5 +1,15 @@
 package org.cakb.assessment;
 
+import org.cakb.security.Roles;
+
+import org.cakb.common.Validation;
+
+import org.cakb.security.Access;
+import org.cakb.security.AccessPolicy;
+import org.cakb.security.AppUser;
+import org.cakb.security.Guarded;
+import org.cakb.security.Policy;
+
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
@@ -14,7 +24,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.cakb.assessment.AccessPolicy.Operation;
+import org.cakb.security.AccessPolicy.Operation;
 import org.cakb.catalog.RecordViews;
 import org.cakb.common.ApiException;
 import org.cakb.fleet.FleetQueries;
@@ -97,7 +107,7 @@ public class AssessmentPages {
     }
 
     Nav nav() {
-        return new Nav(access.username(), access.roles().contains(AppUser.ADMIN));
+        return new Nav(access.username(), access.roles().contains(Roles.ADMIN));
     }
 
     @GET

@@ -1,5 +1,13 @@
 package org.cakb.assessment;
 
+import org.cakb.common.Validation;
+
+import org.cakb.security.Access;
+import org.cakb.security.AccessPolicy;
+import org.cakb.security.Guarded;
+import org.cakb.security.Policy;
+import org.cakb.security.PolicyInterceptor;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.inject.Inject;
@@ -19,7 +27,7 @@ import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
-import org.cakb.assessment.AccessPolicy.Operation;
+import org.cakb.security.AccessPolicy.Operation;
 import org.cakb.common.ApiException;
 import org.cakb.common.Conditional;
 import org.cakb.common.QueryParams;

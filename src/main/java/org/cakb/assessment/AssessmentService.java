@@ -1,5 +1,12 @@
 package org.cakb.assessment;
 
+import org.cakb.security.Roles;
+
+import org.cakb.common.Validation;
+
+import org.cakb.security.Access;
+import org.cakb.security.AppUser;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -328,7 +335,7 @@ public class AssessmentService {
             if (u == null) {
                 throw Validation.field("assessors", "no user '" + name + "'");
             }
-            if (!List.of(u.roles.split(",")).contains(AppUser.ASSESSOR)) {
+            if (!List.of(u.roles.split(",")).contains(Roles.ASSESSOR)) {
                 throw Validation.field("assessors", "'" + name + "' does not have the assessor role");
             }
             users.add(u);
@@ -516,23 +523,6 @@ public class AssessmentService {
         List<AssessmentViews.History> entries = HistoryEntry.<HistoryEntry>find(where + " order by id", parameters)
                 .page(page - 1, size).list().stream().map(AssessmentViews.History::of).toList();
         return PageOf.of(entries, page, size, total);
-    }
-
-    // ------------------------------------------------------------------ users
-
-    @Transactional
-    public List<AssessmentViews.UserView> users() {
-        return AppUser.<AppUser>list("order by username").stream().map(AssessmentViews.UserView::of).toList();
-    }
-
-    @Transactional
-    public AssessmentViews.UserView createUser(AssessmentViews.NewUser req) {
-        validation.check(req);
-        if (AppUser.findByUsername(req.username()) != null) {
-            throw Validation.field("username", "'" + req.username() + "' already exists");
-        }
-        String roles = String.join(",", new LinkedHashSet<>(req.roles()));
-        return AssessmentViews.UserView.of(AppUser.create(req.username(), req.password(), roles));
     }
 
     // ------------------------------------------------------------------ helpers

@@ -1,5 +1,7 @@
 package org.cakb.assessment;
 
+import org.cakb.security.AppUser;
+
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -71,11 +73,6 @@ public final class AssessmentViews {
             @NotNull LocalDate expires) {
     }
 
-    public record NewUser(
-            @NotBlank @Pattern(regexp = "[a-z0-9][a-z0-9._@-]{1,63}", message = "2-64 lower-case letters, digits, . _ @ -") String username,
-            @NotBlank @Size(min = 12, max = 200, message = "must be 12 to 200 characters") String password,
-            @NotNull @Size(min = 1) List<@Pattern(regexp = "viewer|assessor|admin", message = "must be viewer, assessor or admin") String> roles) {
-    }
 
     // ---- responses ----
 
@@ -132,9 +129,4 @@ public final class AssessmentViews {
     public record Conflict(int status, String error, String message, Object yours, StoredItem current) {
     }
 
-    public record UserView(long id, String username, List<String> roles, OffsetDateTime createdAt) {
-        static UserView of(AppUser u) {
-            return new UserView(u.id, u.username, List.of(u.roles.split(",")), u.createdAt);
-        }
-    }
 }

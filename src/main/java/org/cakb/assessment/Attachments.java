@@ -1,5 +1,7 @@
 package org.cakb.assessment;
 
+import org.cakb.common.Validation;
+
 import jakarta.ws.rs.core.Response;
 import org.cakb.common.ApiException;
 

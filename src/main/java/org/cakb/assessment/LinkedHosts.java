@@ -1,5 +1,7 @@
 package org.cakb.assessment;
 
+import org.cakb.common.Validation;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;

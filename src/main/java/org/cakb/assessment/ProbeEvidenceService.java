@@ -1,5 +1,7 @@
 package org.cakb.assessment;
 
+import org.cakb.common.Validation;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;

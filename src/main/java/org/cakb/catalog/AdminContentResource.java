@@ -1,5 +1,7 @@
 package org.cakb.catalog;
 
+import org.cakb.security.Roles;
+
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -22,7 +24,7 @@ import java.util.List;
 /** Admin operations on the knowledge base content. */
 @Path("/api/v1/admin/content")
 @Produces(MediaType.APPLICATION_JSON)
-@RolesAllowed("admin")
+@RolesAllowed(Roles.ADMIN)
 @Tag(name = "Administration")
 public class AdminContentResource {
 

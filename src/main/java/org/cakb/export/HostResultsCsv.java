@@ -1,5 +1,7 @@
 package org.cakb.export;
 
+import org.cakb.security.Roles;
+
 import io.agroal.api.AgroalDataSource;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -33,7 +35,7 @@ public class HostResultsCsv {
 
     @GET
     @Produces("text/csv")
-    @RolesAllowed({"viewer", "assessor", "admin", "api-read"})
+    @RolesAllowed({Roles.VIEWER, Roles.ASSESSOR, Roles.ADMIN, Roles.API_READ})
     @Operation(summary = "Latest probe results of every host as RFC 4180 CSV (UTF-8, header row, formula-safe cells)")
     public Response export() {
         StreamingOutput body = output -> {

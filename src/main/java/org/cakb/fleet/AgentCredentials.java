@@ -1,13 +1,15 @@
 package org.cakb.fleet;
 
+import org.cakb.security.Roles;
+
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.runtime.QuarkusPrincipal;
 import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.cakb.common.BearerTokenResolver;
-import org.cakb.common.Secrets;
+import org.cakb.security.BearerTokenResolver;
+import org.cakb.security.Secrets;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -24,7 +26,6 @@ import java.util.Optional;
 public class AgentCredentials implements BearerTokenResolver {
 
     public static final String PREFIX = "cakb_agent_";
-    public static final String ROLE = "agent";
     public static final String HOST_ID = "cakb.host-id";
     public static final String CREDENTIAL_ID = "cakb.credential-id";
 
@@ -64,7 +65,7 @@ public class AgentCredentials implements BearerTokenResolver {
             }
             return Optional.of(QuarkusSecurityIdentity.builder()
                     .setPrincipal(new QuarkusPrincipal("host:" + hostId))
-                    .addRole(ROLE)
+                    .addRole(Roles.AGENT)
                     .addAttribute(HOST_ID, hostId)
                     .addAttribute(CREDENTIAL_ID, credentialId)
                     .build());

@@ -1,5 +1,7 @@
 package org.cakb.fleet;
 
+import org.cakb.security.Roles;
+
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -54,7 +56,7 @@ public class AgentResource {
 
     @GET
     @Path("/probes")
-    @RolesAllowed(AgentCredentials.ROLE)
+    @RolesAllowed(Roles.AGENT)
     @Operation(summary = "The current probe definitions, in the agent's bundle format (the same set the agent jar ships with)")
     @APIResponse(responseCode = "200", description = "The probe bundle", content = @Content(mediaType = MediaType.APPLICATION_JSON, example = """
             {"version": "2026-11-23", "probes": [{"id": "probe:seccomp/filter-mode", "verifies": ["cm:seccomp-filter"], "vantage": "container"}]}"""))
@@ -64,7 +66,7 @@ public class AgentResource {
 
     @POST
     @Path("/reports")
-    @RolesAllowed(AgentCredentials.ROLE)
+    @RolesAllowed(Roles.AGENT)
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Submit a report about this agent's own host; idempotent by report id")
     @APIResponse(responseCode = "201", description = "Stored (200 with outcome duplicate for a resent report)", content = @Content(mediaType = MediaType.APPLICATION_JSON, example = """

@@ -4,7 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.core.Response;
 import org.cakb.common.ApiException;
-import org.cakb.common.Secrets;
+import org.cakb.security.Secrets;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;

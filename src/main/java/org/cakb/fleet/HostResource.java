@@ -1,5 +1,7 @@
 package org.cakb.fleet;
 
+import org.cakb.security.Roles;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
@@ -52,7 +54,7 @@ public class HostResource {
     }
 
     @POST
-    @RolesAllowed("admin")
+    @RolesAllowed(Roles.ADMIN)
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Register a host or host group")
     @APIResponse(responseCode = "201", description = "The new host", content = @Content(example = """
@@ -66,7 +68,7 @@ public class HostResource {
     }
 
     @GET
-    @RolesAllowed({"viewer", "assessor", "admin", "api-read"})
+    @RolesAllowed({Roles.VIEWER, Roles.ASSESSOR, Roles.ADMIN, Roles.API_READ})
     @Operation(summary = "Hosts, one page at a time, by id, with last seen, agent version, vantage and counts of their latest report",
             description = "page is 1-based, size 1-200 (default 50), ordered by id so pages stay put when hosts are added. "
                     + "updated-since (ISO 8601 instant) keeps hosts registered, or whose latest report was received, at or after it. "
@@ -92,7 +94,7 @@ public class HostResource {
 
     @GET
     @Path("/{id}")
-    @RolesAllowed({"viewer", "assessor", "admin", "api-read"})
+    @RolesAllowed({Roles.VIEWER, Roles.ASSESSOR, Roles.ADMIN, Roles.API_READ})
     @Operation(summary = "One host with the results of its latest report",
             description = "Responses carry an ETag; send If-None-Match to get 304 when nothing changed.")
     @APIResponse(responseCode = "200", description = "The host and its latest results", content = @Content(mediaType = MediaType.APPLICATION_JSON,
@@ -111,7 +113,7 @@ public class HostResource {
 
     @GET
     @Path("/{id}/reports/{reportId}")
-    @RolesAllowed({"viewer", "assessor", "admin", "api-read"})
+    @RolesAllowed({Roles.VIEWER, Roles.ASSESSOR, Roles.ADMIN, Roles.API_READ})
     @Operation(summary = "The raw report an agent submitted, as stored (the relevant evidence of OSCAL test observations)")
     @APIResponse(responseCode = "200", description = "The report payload (JSON) exactly as stored",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, example = """
@@ -125,7 +127,7 @@ public class HostResource {
 
     @POST
     @Path("/{id}/enrollment-tokens")
-    @RolesAllowed("admin")
+    @RolesAllowed(Roles.ADMIN)
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Issue a one-time enrollment token (shown once; default lifetime 24 h, at most 7 days)")
     @APIResponse(responseCode = "201", description = "The token (shown once)", content = @Content(example = """
@@ -138,7 +140,7 @@ public class HostResource {
 
     @POST
     @Path("/{id}/revoke")
-    @RolesAllowed("admin")
+    @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Revoke every credential of the host; its agent's reports are refused with 401 from then on")
     @APIResponse(responseCode = "200", description = "How many credentials were revoked", content = @Content(example = """
             {"revoked": 1}"""))

@@ -1,5 +1,7 @@
 package org.cakb.fleet;
 
+import org.cakb.security.Roles;
+
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -32,7 +34,7 @@ public class MeasuredDefaultsResource {
 
     @POST
     @Path("/admin/measured-defaults")
-    @RolesAllowed("admin")
+    @RolesAllowed(Roles.ADMIN)
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Import measured defaults (one bin/measure-defaults record or an array); idempotent by measurementId")
     @APIResponse(responseCode = "201", description = "Imported (200 when every measurement was a duplicate)", content = @Content(mediaType = MediaType.APPLICATION_JSON, example = """
@@ -44,7 +46,7 @@ public class MeasuredDefaultsResource {
 
     @GET
     @Path("/measured-defaults")
-    @RolesAllowed({"viewer", "assessor", "admin"})
+    @RolesAllowed({Roles.VIEWER, Roles.ASSESSOR, Roles.ADMIN})
     @Operation(summary = "Every imported measurement (newest first), with per-countermeasure states; ?latest=true: newest per runtime")
     @APIResponse(responseCode = "200", description = "The measurements", content = @Content(example = """
             [{"id": "m-2026-11-23-docker", "runtime": "docker", "platform": "platform:docker", "runtimeVersion": "27.3.1",

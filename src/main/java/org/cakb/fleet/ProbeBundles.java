@@ -3,7 +3,7 @@ package org.cakb.fleet;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.cakb.catalog.ContentLoaded;
-import org.cakb.probe.ProbeBundleConverter;
+import org.cakb.catalog.ProbeBundleConverter;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.io.IOException;

@@ -1,5 +1,7 @@
 package org.cakb.web;
 
+import org.cakb.security.Roles;
+
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.annotation.security.RolesAllowed;
@@ -25,7 +27,7 @@ import java.util.Map;
  */
 @Path("/hosts")
 @Produces(MediaType.TEXT_HTML)
-@RolesAllowed({"viewer", "assessor", "admin"})
+@RolesAllowed({Roles.VIEWER, Roles.ASSESSOR, Roles.ADMIN})
 public class HostPages {
 
     @CheckedTemplate

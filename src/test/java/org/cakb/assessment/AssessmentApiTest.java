@@ -1,5 +1,7 @@
 package org.cakb.assessment;
 
+import org.cakb.security.AccountViews;
+
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -256,7 +258,7 @@ class AssessmentApiTest {
 
     @Test
     void repeatedFailedLoginsLockTheUsernameForAWhile() {
-        fixtures.service().createUser(new AssessmentViews.NewUser("lockme", "lockme-password-1", List.of("viewer")));
+        fixtures.accounts().createUser(new AccountViews.NewUser("lockme", "lockme-password-1", List.of("viewer")));
         Fixtures.as(null).auth().preemptive().basic("lockme", "lockme-password-1").get("/api/v1/assessments").then().statusCode(200);
         for (int i = 0; i < 5; i++) {
             given().auth().preemptive().basic("lockme", "wrong-" + i).get("/api/v1/assessments").then().statusCode(401);

@@ -1,5 +1,9 @@
 package org.cakb.assessment;
 
+import org.cakb.security.Roles;
+
+import org.cakb.security.AppUser;
+
 import io.quarkus.elytron.security.common.BcryptUtil;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.restassured.specification.RequestSpecification;
@@ -27,13 +31,20 @@ public class Fixtures {
     @Inject
     AssessmentService service;
 
+    @Inject
+    org.cakb.security.Accounts accounts;
+
+    public org.cakb.security.Accounts accounts() {
+        return accounts;
+    }
+
     public AssessmentService service() {
         return service;
     }
 
     public void users() {
         QuarkusTransaction.requiringNew().run(() -> {
-            for (String[] u : new String[][]{{VIEWER, AppUser.VIEWER}, {ASSESSOR, AppUser.ASSESSOR}, {OTHER_ASSESSOR, AppUser.ASSESSOR}}) {
+            for (String[] u : new String[][]{{VIEWER, Roles.VIEWER}, {ASSESSOR, Roles.ASSESSOR}, {OTHER_ASSESSOR, Roles.ASSESSOR}}) {
                 if (AppUser.findByUsername(u[0]) == null) {
                     AppUser user = new AppUser();   // cost 4 keeps the many Basic-auth calls of the tests fast
                     user.username = u[0];

@@ -1,8 +1,10 @@
 package org.cakb.catalog;
 
+import org.cakb.security.Roles;
+
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
-import org.cakb.assessment.AppUser;
+import org.cakb.security.AppUser;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +19,7 @@ class AdminContentResourceTest {
     void viewerExists() {
         QuarkusTransaction.requiringNew().run(() -> {
             if (AppUser.findByUsername("viewer-1") == null) {
-                AppUser.create("viewer-1", "viewer-password-1", AppUser.VIEWER);
+                AppUser.create("viewer-1", "viewer-password-1", Roles.VIEWER);
             }
         });
     }

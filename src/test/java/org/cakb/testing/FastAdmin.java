@@ -1,8 +1,10 @@
 package org.cakb.testing;
 
+import org.cakb.security.Roles;
+
 import io.quarkus.elytron.security.common.BcryptUtil;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import org.cakb.assessment.AppUser;
+import org.cakb.security.AppUser;
 
 /**
  * A second admin account hashed with bcrypt cost 4, for tests that send hundreds of Basic-authenticated admin
@@ -22,7 +24,7 @@ public final class FastAdmin {
                 AppUser user = new AppUser();
                 user.username = USERNAME;
                 user.passwordHash = BcryptUtil.bcryptHash(PASSWORD, 4);
-                user.roles = AppUser.ADMIN;
+                user.roles = Roles.ADMIN;
                 user.persist();
             }
         });

@@ -1,0 +1,254 @@
+package org.cakb.agent;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.security.GeneralSecurityException;
+import java.util.Map;
+
+/**
+ * The agent's server commands: {@code enroll}, {@code run --server}, {@code upload FILE} and {@code flush}. Kept out
+ * of {@link AgentMain} so that an offline {@code run} does not load the HTTP client.
+ */
+final class Fleet {
+
+    private Fleet() {
+    }
+
+    static Path credentialFile(AgentMain.Options o) {
+        if (o.credentialFile != null) {
+            return Paths.get(o.credentialFile).toAbsolutePath();
+        }
+        return AgentFiles.defaultCredentialFile(System.getenv(), effectiveUidIsRoot());
+    }
+
+    static boolean effectiveUidIsRoot() {
+        try {
+            for (String line : Files.readAllLines(Paths.get("/proc/self/status"), StandardCharsets.UTF_8)) {
+                if (line.startsWith("Uid:")) {
+                    String[] f = line.substring(4).trim().split("\\s+");
+                    return f.length > 1 && f[1].equals("0");
+                }
+            }
+        } catch (IOException e) {
+            // fall through
+        }
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    private static FleetClient client(String server, String caFile, PrintStream err) throws ConfigError {
+        try {
+            FleetClient c = new FleetClient(server, caFile == null ? null : Paths.get(caFile));
+            if (c.base().getScheme().equals("http") && !FleetClient.isLoopback(c.base())) {
+                err.println("cakb-agent: warning: " + server + " is plain HTTP; the credential and reports travel unencrypted."
+                        + " Use https://");
+            }
+            return c;
+        } catch (IllegalArgumentException e) {
+            throw new ConfigError(e.getMessage());
+        } catch (IOException | GeneralSecurityException e) {
+            throw new ConfigError("--ca-file: " + e.getMessage());
+        }
+    }
+
+    static final class ConfigError extends Exception {
+        ConfigError(String m) {
+            super(m);
+        }
+    }
+
+    // ------------------------------------------------------------------ enroll
+
+    static int enroll(AgentMain.Options o, PrintStream out, PrintStream err, SystemFiles fs) {
+        String token = o.token != null ? o.token : System.getenv("CAKB_ENROLL_TOKEN");
+        if (o.server == null || token == null || token.isBlank()) {
+            err.print("cakb-agent: enroll needs --server URL and --token TOKEN (or CAKB_ENROLL_TOKEN)\n\n" + AgentMain.USAGE);
+            return AgentMain.EXIT_USAGE;
+        }
+        Path file = credentialFile(o);
+        try {
+            FleetClient c = client(o.server, o.caFile, err);
+            if (Files.exists(file) && !o.force) {
+                err.println("cakb-agent: " + file + " already holds a credential; use --force to replace it "
+                        + "(the old one keeps working until an admin revokes it)");
+                return AgentMain.EXIT_USAGE;
+            }
+            // fail before the single-use token is spent when the credential cannot be stored
+            AgentFiles.ensurePrivateDir(file.getParent());
+            if (!Files.isWritable(file.getParent())) {
+                err.println("cakb-agent: cannot write to " + file.getParent());
+                return AgentMain.EXIT_USAGE;
+            }
+            FleetClient.Answer a = c.enroll(token.strip());
+            if (!a.reached()) {
+                err.println("cakb-agent: enrollment failed: " + a.problem + " (the token was not used; try again)");
+                return AgentMain.EXIT_UNREACHABLE;
+            }
+            if (a.status != 201) {
+                err.println("cakb-agent: enrollment refused by the server (HTTP " + a.status + "): " + a.message());
+                return AgentMain.EXIT_REFUSED;
+            }
+            Map<?, ?> m = (Map<?, ?>) Json.parse(a.body);
+            Object secret = m.get("credential");
+            if (!(secret instanceof String)) {
+                err.println("cakb-agent: the server's answer has no credential");
+                return AgentMain.EXIT_REFUSED;
+            }
+            String caFile = o.caFile == null ? null : Paths.get(o.caFile).toAbsolutePath().toString();
+            AgentFiles.writeCredential(file, new AgentFiles.Credential(c.base().toString(), String.valueOf(m.get("hostId")),
+                    String.valueOf(m.get("hostName")), (String) secret, caFile));
+            out.println("cakb-agent: enrolled as host " + m.get("hostName") + " (id " + m.get("hostId") + ") at " + c.base()
+                    + "; credential stored in " + file + " (mode 0600)");
+            return 0;
+        } catch (ConfigError e) {
+            err.println("cakb-agent: " + e.getMessage());
+            return AgentMain.EXIT_USAGE;
+        } catch (IOException e) {
+            err.println("cakb-agent: cannot store the credential in " + file + ": " + e
+                    + " (the token is spent; ask an admin for a new one)");
+            return AgentMain.EXIT_USAGE;
+        }
+    }
+
+    // ------------------------------------------------------------------ run --server
+
+    static int run(AgentMain.Options o, String format, PrintStream out, PrintStream err, SystemFiles fs) {
+        Path file = credentialFile(o);
+        AgentFiles.Credential cred;
+        FleetClient c;
+        try {
+            cred = AgentFiles.readCredential(file);
+            c = client(o.server, o.caFile != null ? o.caFile : cred.caFile, err);
+        } catch (IOException e) {
+            err.println("cakb-agent: " + e.getMessage());
+            return AgentMain.EXIT_USAGE;
+        } catch (ConfigError e) {
+            err.println("cakb-agent: " + e.getMessage());
+            return AgentMain.EXIT_USAGE;
+        }
+        if (cred.server != null && !FleetClient.baseUri(cred.server).equals(c.base())) {
+            err.println("cakb-agent: warning: enrolled with " + cred.server + " but submitting to " + c.base());
+        }
+        ProbeBundle bundle;
+        if (o.probes != null) {
+            bundle = AgentMain.load(o.probes, err);
+            if (bundle == null) {
+                return AgentMain.EXIT_USAGE;
+            }
+        } else {
+            bundle = fetchBundle(c, cred.secret, err);
+        }
+        Report r = AgentMain.buildReport(bundle, fs, o.vantage);
+        if (!AgentMain.emit(r, format, o.outFile, out, err)) {
+            return AgentMain.EXIT_USAGE;
+        }
+        Path spool = AgentFiles.spoolDir(file);
+        try {
+            AgentFiles.spool(spool, r.id, r.toJson().getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            err.println("cakb-agent: cannot spool the report in " + spool + ": " + e);
+            return AgentMain.EXIT_USAGE;
+        }
+        int sent = deliver(c, cred.secret, o.retries, spool, err);
+        return sent != 0 ? sent : AgentMain.verdict(r);
+    }
+
+    static ProbeBundle fetchBundle(FleetClient c, String credential, PrintStream err) {
+        FleetClient.Answer a = c.probes(credential);
+        if (a.status == 200) {
+            try {
+                return ProbeBundle.parse(a.body, "server " + c.base());
+            } catch (RuntimeException e) {
+                err.println("cakb-agent: the server's probe set is unusable (" + e.getMessage() + "); using the built-in one");
+            }
+        } else if (!a.reached()) {
+            err.println("cakb-agent: " + a.problem + "; using the built-in probe set");
+        } else {
+            err.println("cakb-agent: the server did not give the probe set (HTTP " + a.status + ": " + a.message()
+                    + "); using the built-in one");
+        }
+        try {
+            return ProbeBundle.builtIn();
+        } catch (IOException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    // ------------------------------------------------------------------ upload, flush
+
+    static int upload(AgentMain.Options o, Path report, PrintStream out, PrintStream err, SystemFiles fs) {
+        Path file = credentialFile(o);
+        AgentFiles.Credential cred;
+        FleetClient c;
+        try {
+            cred = AgentFiles.readCredential(file);
+            String server = o.server != null ? o.server : cred.server;
+            if (server == null) {
+                err.println("cakb-agent: no server: give --server URL");
+                return AgentMain.EXIT_USAGE;
+            }
+            c = client(server, o.caFile != null ? o.caFile : cred.caFile, err);
+        } catch (IOException | ConfigError e) {
+            err.println("cakb-agent: " + e.getMessage());
+            return AgentMain.EXIT_USAGE;
+        }
+        Path spool = AgentFiles.spoolDir(file);
+        if (report != null) {
+            byte[] body;
+            String id;
+            try {
+                body = Files.readAllBytes(report);
+                Object root = Json.parse(new String(body, StandardCharsets.UTF_8));
+                Object rid = root instanceof Map ? ((Map<?, ?>) root).get("reportId") : null;
+                if (!(rid instanceof String) || !((String) rid).matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")) {
+                    err.println("cakb-agent: " + report + " is not an agent report (no reportId); produce one with run --format json --out FILE");
+                    return AgentMain.EXIT_USAGE;
+                }
+                id = (String) rid;
+            } catch (IOException e) {
+                err.println("cakb-agent: cannot read " + report + ": " + e.getMessage());
+                return AgentMain.EXIT_USAGE;
+            } catch (IllegalArgumentException e) {
+                err.println("cakb-agent: " + report + " is not JSON: " + e.getMessage());
+                return AgentMain.EXIT_USAGE;
+            }
+            try {
+                AgentFiles.spool(spool, id, body);
+            } catch (IOException e) {
+                err.println("cakb-agent: cannot spool " + report + " in " + spool + ": " + e);
+                return AgentMain.EXIT_USAGE;
+            }
+        }
+        return deliver(c, cred.secret, o.retries, spool, err);
+    }
+
+    /** Sends the spool; prints what happened; returns 0, 3 (refused or rejected) or 4 (kept for later). */
+    static int deliver(FleetClient c, String credential, int retries, Path spool, PrintStream err) {
+        Uploader.Result res;
+        try {
+            res = new Uploader(c, credential, retries, err).flush(spool);
+        } catch (IOException e) {
+            err.println("cakb-agent: spool " + spool + ": " + e);
+            return AgentMain.EXIT_USAGE;
+        }
+        StringBuilder b = new StringBuilder("cakb-agent: ").append(c.base()).append(": ")
+                .append(res.delivered).append(" report(s) stored");
+        if (res.duplicates > 0) {
+            b.append(", ").append(res.duplicates).append(" already stored");
+        }
+        if (res.rejected > 0) {
+            b.append(", ").append(res.rejected).append(" rejected (see ").append(spool.resolve("rejected")).append(')');
+        }
+        if (res.remaining > 0) {
+            b.append(", ").append(res.remaining).append(" kept in ").append(spool).append(" for the next run");
+        }
+        err.println(b);
+        if (res.lastProblem != null) {
+            err.println("cakb-agent: " + res.lastProblem);
+        }
+        return res.exitCode();
+    }
+}

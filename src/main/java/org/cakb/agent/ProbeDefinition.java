@@ -1,0 +1,54 @@
+package org.cakb.agent;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/** One probe record as the agent needs it: identity, what it verifies, where it applies, and the check definition. */
+public final class ProbeDefinition {
+    public final String id;
+    public final String title;
+    public final List<String> verifies;
+    public final String vantage;
+    public final String severity;
+    public final Map<String, Object> check;
+
+    public ProbeDefinition(String id, String title, List<String> verifies, String vantage, String severity,
+            Map<String, Object> check) {
+        this.id = id;
+        this.title = title;
+        this.verifies = verifies;
+        this.vantage = vantage;
+        this.severity = severity;
+        this.check = check;
+    }
+
+    public String checkType() {
+        Object t = check == null ? null : check.get("type");
+        return t instanceof String ? (String) t : null;
+    }
+
+    @SuppressWarnings("unchecked")
+    static ProbeDefinition fromMap(Map<String, Object> m) {
+        Object id = m.get("id");
+        if (!(id instanceof String)) {
+            throw new IllegalArgumentException("probe without string id: " + m);
+        }
+        List<String> verifies = new ArrayList<>();
+        Object v = m.get("verifies");
+        if (v instanceof List) {
+            for (Object o : (List<Object>) v) {
+                verifies.add(String.valueOf(o));
+            }
+        }
+        Object check = m.get("check");
+        return new ProbeDefinition((String) id, str(m.get("title"), (String) id), Collections.unmodifiableList(verifies),
+                str(m.get("vantage"), "any"), str(m.get("severity"), "medium"),
+                check instanceof Map ? (Map<String, Object>) check : null);
+    }
+
+    private static String str(Object o, String dflt) {
+        return o instanceof String ? (String) o : dflt;
+    }
+}

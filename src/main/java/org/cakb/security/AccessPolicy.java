@@ -1,0 +1,125 @@
+package org.cakb.security;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * THE authorization policy: every operation on assessments and accounts, for every role, in one table.
+ * The API and the browser pages both declare their operation with {@link Policy}; {@link PolicyInterceptor}
+ * enforces this table on the server for every call (a method without a declared operation is refused).
+ * A user holding several roles gets the most permissive grant among them.
+ */
+public final class AccessPolicy {
+
+    /** What a role may do for one operation. */
+    public enum Grant {
+        /** always */
+        ALLOW,
+        /** only on assessments the user is assigned to as an assessor */
+        IF_ASSIGNED,
+        /** never */
+        DENY
+    }
+
+    /** Whether an operation is refused (409) while the assessment is completed. */
+    public enum WhenCompleted { ALLOWED, READ_ONLY }
+
+    public enum Operation {
+        LIST_ASSESSMENTS, VIEW_ASSESSMENT, CREATE_ASSESSMENT, EDIT_ASSESSMENT, CHANGE_STATUS, REOPEN_ASSESSMENT,
+        ASSIGN_ASSESSORS, LIST_ITEMS, VIEW_ITEM, EDIT_ITEM, SET_WAIVER, UPLOAD_ATTACHMENT, DOWNLOAD_ATTACHMENT,
+        VIEW_HISTORY, LIST_USERS, CREATE_USER, VIEW_LINKED_HOSTS, LINK_HOSTS, VIEW_PROBE_EVIDENCE, DECIDE_PROBE_EVIDENCE
+    }
+
+
+    public static final List<String> ROLES = List.of(Roles.VIEWER, Roles.ASSESSOR, Roles.ADMIN, Roles.API_READ);
+
+    /** One row of the table. */
+    public record Rule(Operation operation, Grant viewer, Grant assessor, Grant admin, Grant apiRead, WhenCompleted whenCompleted) {
+        public Grant grantFor(String role) {
+            return switch (role) {
+                case Roles.VIEWER -> viewer;
+                case Roles.ASSESSOR -> assessor;
+                case Roles.ADMIN -> admin;
+                case Roles.API_READ -> apiRead;
+                default -> Grant.DENY;
+            };
+        }
+    }
+
+    private static final Grant A = Grant.ALLOW, ASSIGNED = Grant.IF_ASSIGNED, D = Grant.DENY;
+    private static final WhenCompleted OPEN = WhenCompleted.ALLOWED, RO = WhenCompleted.READ_ONLY;
+
+    // api-read: tokens read assessments, items, history and attachment metadata (in the item views), never write.
+    // Attachment bytes stay with people: a bearer secret kept in a GRC tool is a weaker credential than an
+    // account, and evidence files (screenshots, configs) are the most sensitive part of an assessment.
+    //                                                   viewer    assessor   admin  api-read  completed assessment
+    public static final List<Rule> TABLE = List.of(
+            new Rule(Operation.LIST_ASSESSMENTS,       A,        A,         A,     A,        OPEN),
+            new Rule(Operation.VIEW_ASSESSMENT,        A,        A,         A,     A,        OPEN),
+            new Rule(Operation.CREATE_ASSESSMENT,      D,        D,         A,     D,        OPEN),
+            new Rule(Operation.EDIT_ASSESSMENT,        D,        D,         A,     D,        RO),
+            new Rule(Operation.CHANGE_STATUS,          D,        ASSIGNED,  A,     D,        RO),
+            new Rule(Operation.REOPEN_ASSESSMENT,      D,        D,         A,     D,        OPEN),
+            new Rule(Operation.ASSIGN_ASSESSORS,       D,        D,         A,     D,        RO),
+            new Rule(Operation.LIST_ITEMS,             A,        A,         A,     A,        OPEN),
+            new Rule(Operation.VIEW_ITEM,              A,        A,         A,     A,        OPEN),
+            new Rule(Operation.EDIT_ITEM,              D,        ASSIGNED,  D,     D,        RO),
+            new Rule(Operation.SET_WAIVER,             D,        ASSIGNED,  A,     D,        RO),
+            new Rule(Operation.UPLOAD_ATTACHMENT,      D,        ASSIGNED,  D,     D,        RO),
+            new Rule(Operation.DOWNLOAD_ATTACHMENT,    A,        A,         A,     D,        OPEN),
+            new Rule(Operation.VIEW_HISTORY,           A,        A,         A,     A,        OPEN),
+            new Rule(Operation.LIST_USERS,             D,        D,         A,     D,        OPEN),
+            new Rule(Operation.CREATE_USER,            D,        D,         A,     D,        OPEN),
+            new Rule(Operation.VIEW_LINKED_HOSTS,      A,        A,         A,     A,        OPEN),
+            // which hosts an assessment looks at is part of its target, which only an admin sets (as EDIT_ASSESSMENT);
+            // an assessor who could pick the hosts could also pick the evidence they then judge
+            new Rule(Operation.LINK_HOSTS,             D,        D,         A,     D,        RO),
+            new Rule(Operation.VIEW_PROBE_EVIDENCE,    A,        A,         A,     A,        OPEN),
+            new Rule(Operation.DECIDE_PROBE_EVIDENCE,  D,        ASSIGNED,  D,     D,        RO));
+
+    private static final Map<Operation, Rule> BY_OPERATION = new EnumMap<>(Operation.class);
+
+    static {
+        for (Rule rule : TABLE) {
+            if (BY_OPERATION.put(rule.operation(), rule) != null) {
+                throw new IllegalStateException("two policy rows for " + rule.operation());
+            }
+        }
+        for (Operation op : Operation.values()) {
+            if (!BY_OPERATION.containsKey(op)) {
+                throw new IllegalStateException("no policy row for " + op);
+            }
+        }
+    }
+
+    private AccessPolicy() {
+    }
+
+    public static Rule rule(Operation operation) {
+        return BY_OPERATION.get(operation);
+    }
+
+    /** The strongest grant any of the roles gives. */
+    public static Grant grant(Operation operation, Set<String> roles) {
+        Rule rule = rule(operation);
+        Grant best = Grant.DENY;
+        for (String role : roles) {
+            Grant g = rule.grantFor(role);
+            if (g == Grant.ALLOW) {
+                return Grant.ALLOW;
+            }
+            if (g == Grant.IF_ASSIGNED) {
+                best = Grant.IF_ASSIGNED;
+            }
+        }
+        return best;
+    }
+
+    /** Whether a user with these roles, assigned or not, may perform the operation (ignoring the completed state). */
+    public static boolean allows(Operation operation, Set<String> roles, boolean assigned) {
+        Grant g = grant(operation, roles);
+        return g == Grant.ALLOW || (g == Grant.IF_ASSIGNED && assigned);
+    }
+}

@@ -1,0 +1,34 @@
+package org.cakb.security;
+
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+
+/** Request and response shapes of accounts. */
+public final class AccountViews {
+
+    private AccountViews() {
+    }
+
+    public record NewUser(
+            @NotBlank @Pattern(regexp = "[a-z0-9][a-z0-9._@-]{1,63}", message = "2-64 lower-case letters, digits, . _ @ -") String username,
+            @NotBlank @Size(min = 12, max = 200, message = "must be 12 to 200 characters") String password,
+            @NotNull @Size(min = 1) List<@Pattern(regexp = "viewer|assessor|admin", message = "must be viewer, assessor or admin") String> roles) {
+    }
+
+    public record UserView(long id, String username, List<String> roles, OffsetDateTime createdAt) {
+        public static UserView of(AppUser u) {
+            return new UserView(u.id, u.username, List.of(u.roles.split(",")), u.createdAt);
+        }
+    }
+
+    static final String USER_EXAMPLE = """
+            {"id": 5, "username": "alice", "roles": ["assessor"], "createdAt": "2026-11-01T09:00:00Z"}""";
+
+    static final String USERS_EXAMPLE = """
+            [{"id": 5, "username": "alice", "roles": ["assessor"], "createdAt": "2026-11-01T09:00:00Z"}]""";
+}

@@ -1,0 +1,14 @@
+package org.cakb.security;
+
+/**
+ * What the access policy needs to know about an assessment, answered by the assessment package (so security does not
+ * depend on it): whether it exists and is completed, and who is assigned to it.
+ */
+public interface AssessmentMembership {
+
+    enum State { MISSING, OPEN, COMPLETED }
+
+    State state(long assessmentId);
+
+    boolean isAssigned(long assessmentId, String username);
+}

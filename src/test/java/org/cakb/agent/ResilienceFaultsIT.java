@@ -1,0 +1,511 @@
+package org.cakb.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The fault checks of bench/resilience.sh as a CI test (issue #9): the PACKAGED app against its own throwaway
+ * PostgreSQL 15 cluster (initdb into a temp dir, a free port; the machine's main cluster is never touched):
+ * PostgreSQL stopped and started again (503 with a message, readiness DOWN, the agent spools; recovery without a
+ * restart, the spooled report stored exactly once), SIGKILL during a checklist save burst (no item disagrees with its
+ * history) and SIGKILL during a content reload (old or new titles, never a mix). Needs root and the PostgreSQL
+ * binaries; skipped without them unless CAKB_REQUIRE_RUNTIMES=1.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ResilienceFaultsIT {
+    static final String ADMIN_PASSWORD = "it-faults-admin-password";
+    static final String ASSESSOR = "it-faults-assessor";
+    static final String ASSESSOR_PASSWORD = "it-faults-assessor-password";
+    static final Path PG_BIN = Paths.get(System.getenv().getOrDefault("CAKB_PG_BIN", "/usr/lib/postgresql/15/bin"));
+
+    static Path project;
+    static Path app;
+    static Path agentJar;
+    static String java;
+    static Path work;
+    static Path home;
+    static int pgPort;
+    static int port;
+    static String dbUrl;
+    static boolean pgStarted;
+    static Process server;
+    static Path serverLog;
+    static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        Assumptions.assumeTrue(System.getProperty("cakb.agent.jar") != null,
+                "integration test: runs in failsafe (mvn verify) against the packaged agent and server");
+        boolean root;
+        try {
+            root = ((Number) Files.getAttribute(Paths.get("/proc/self"), "unix:uid")).intValue() == 0;
+        } catch (Exception e) {
+            root = false;
+        }
+        boolean postgresUser;
+        try {
+            Paths.get("/").getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("postgres");
+            postgresUser = true;
+        } catch (IOException e) {
+            postgresUser = false;
+        }
+        AgentRuntimesIT.requireRuntime(root && postgresUser && Files.isExecutable(PG_BIN.resolve("initdb"))
+                && Files.isExecutable(PG_BIN.resolve("pg_ctl")) && Files.isExecutable(Paths.get("/bin/su")),
+                "the fault checks need root, su, a postgres user and the PostgreSQL 15 binaries in " + PG_BIN);
+        project = Paths.get(System.getProperty("cakb.project.dir", ".")).toAbsolutePath();
+        agentJar = Paths.get(System.getProperty("cakb.agent.jar")).toAbsolutePath();
+        app = project.resolve("target/quarkus-app/quarkus-run.jar");
+        assertTrue(Files.isRegularFile(agentJar), "agent jar not built: " + agentJar);
+        assertTrue(Files.isRegularFile(app), "server not packaged: " + app);
+        java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+
+        // the throwaway cluster: a temp dir postgres can write its log and socket to
+        work = Files.createTempDirectory("cakb-faults-it");
+        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
+        UserPrincipal postgres = work.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("postgres");
+        Files.setOwner(work, postgres);
+        Path data = Files.createDirectory(work.resolve("pg"));
+        Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwx------"));
+        Files.setOwner(data, postgres);
+        asPostgres(PG_BIN.resolve("initdb") + " -D " + data + " -A trust -U postgres", 180);
+        pgPort = freePort();
+        Files.writeString(data.resolve("postgresql.conf"), "\nport = " + pgPort + "\nlisten_addresses = '127.0.0.1'\n"
+                + "unix_socket_directories = '" + work + "'\nmax_connections = 100\nfsync = off\n",
+                StandardOpenOption.APPEND);
+        pg("start");
+        pgStarted = true;
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + pgPort + "/postgres", "postgres", "");
+             Statement s = c.createStatement()) {
+            s.execute("CREATE ROLE cakb LOGIN PASSWORD 'cakb'");
+            s.execute("CREATE DATABASE cakb OWNER cakb");
+        }
+        dbUrl = "jdbc:postgresql://127.0.0.1:" + pgPort + "/cakb";
+
+        // the app's home (and working directory): its own copy of content/ and migrations/
+        home = Files.createDirectory(work.resolve("home"));
+        copyTree(project.resolve("content"), home.resolve("content"));
+        copyTree(project.resolve("migrations"), home.resolve("migrations"));
+        port = freePort();
+        serverLog = work.resolve("server.log");
+        startApp(true);
+    }
+
+    @AfterAll
+    static void tearDown() throws Exception {
+        try {
+            if (server != null) {
+                server.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            try {
+                if (pgStarted) {
+                    pg("stop -m immediate");
+                }
+            } catch (Throwable t) {
+                System.out.println("[ResilienceFaultsIT] stopping the throwaway cluster: " + t);
+            } finally {
+                if (work != null && System.getenv("CAKB_KEEP_FAULTS_DIR") == null) {
+                    try (Stream<Path> s = Files.walk(work)) {
+                        s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                    }
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ processes
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : s.toList()) {
+                Path t = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(t);
+                } else {
+                    Files.copy(p, t);
+                }
+            }
+        }
+    }
+
+    static void asPostgres(String command, int timeoutSeconds) throws Exception {
+        AgentRuntimesIT.Proc p = AgentRuntimesIT.run(List.of("/bin/su", "postgres", "-s", "/bin/sh", "-c", command), timeoutSeconds);
+        assertEquals(0, p.code, command + "\n" + p.out + p.err);
+    }
+
+    static void pg(String action) throws Exception {
+        asPostgres(PG_BIN.resolve("pg_ctl") + " -D " + work.resolve("pg") + " -l " + work.resolve("pg.log") + " -w -t 60 " + action, 120);
+    }
+
+    static void startApp(boolean loadContentAtStart) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-jar", app.toString())
+                // the working directory is the home: the Flyway location is fixed at build time to ./migrations
+                .directory(home.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(serverLog.toFile()));
+        Map<String, String> e = pb.environment();
+        e.put("DB_URL", dbUrl);
+        e.put("DB_USER", "cakb");
+        e.put("DB_PASSWORD", "cakb");
+        e.put("CAKB_HOME", home.toString());
+        e.put("CAKB_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
+        e.put("CAKB_SESSION_KEY", "it-session-encryption-key-0123456789abcdef");
+        e.put("CAKB_CSRF_KEY", "it-csrf-signature-key-0123456789abcdef");
+        e.put("CAKB_CONTENT_LOAD_AT_START", Boolean.toString(loadContentAtStart));
+        e.put("QUARKUS_HTTP_HOST", "127.0.0.1");
+        e.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        long t0 = System.currentTimeMillis();
+        server = pb.start();
+        while (System.currentTimeMillis() - t0 < 240_000) {
+            if (!server.isAlive()) {
+                fail("server exited with " + server.exitValue() + ":\n" + Files.readString(serverLog));
+            }
+            try {
+                if (get("/q/health/ready", null).statusCode() == 200) {
+                    System.out.printf("[ResilienceFaultsIT] app up in %.1f s (content load at start: %s)%n",
+                            (System.currentTimeMillis() - t0) / 1000.0, loadContentAtStart);
+                    return;
+                }
+            } catch (IOException ex) {
+                // not yet
+            }
+            Thread.sleep(300);
+        }
+        fail("server did not become ready in 240 s:\n" + Files.readString(serverLog));
+    }
+
+    /** SIGKILL (Process.destroyForcibly on Linux), then wait until the process is gone. */
+    static void killApp() throws Exception {
+        server.destroyForcibly();
+        assertTrue(server.waitFor(60, TimeUnit.SECONDS), "the app did not die on SIGKILL");
+        assertEquals(137, server.exitValue(), "killed by SIGKILL");
+        server = null;
+    }
+
+    static AgentRuntimesIT.Proc agent(String... args) throws Exception {
+        List<String> c = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-jar", agentJar.toString()));
+        c.addAll(List.of(args));
+        return AgentRuntimesIT.run(c, 180);
+    }
+
+    // ------------------------------------------------------------------ HTTP and SQL
+
+    static String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    static HttpResponse<String> send(String method, String path, String auth, String body) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(15))
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (auth != null) {
+            b.header("Authorization", auth);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpResponse<String> get(String path, String auth) throws IOException, InterruptedException {
+        return send("GET", path, auth, null);
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> admin(String method, String path, String body, int expect) throws Exception {
+        HttpResponse<String> r = send(method, path, basic("admin", ADMIN_PASSWORD), body);
+        assertEquals(expect, r.statusCode(), method + " " + path + ": " + r.body());
+        Object o = Json.parse(r.body());
+        return o instanceof Map ? (Map<String, Object>) o : Map.of("list", o);
+    }
+
+    static long sql(String query) throws Exception {
+        try (Connection c = DriverManager.getConnection(dbUrl, "cakb", "cakb"); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery(query)) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    static String sqlText(String query) throws Exception {
+        try (Connection c = DriverManager.getConnection(dbUrl, "cakb", "cakb"); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery(query)) {
+            r.next();
+            return r.getString(1);
+        }
+    }
+
+    static List<Path> spooled(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList();
+        }
+    }
+
+    // ------------------------------------------------------------------ faults
+
+    @Test
+    @Order(1)
+    @SuppressWarnings("unchecked")
+    void databaseStoppedGives503AndSpoolsThenRecoversWithoutRestart() throws Exception {
+        String adminAuth = basic("admin", ADMIN_PASSWORD);
+        Map<String, Object> h = admin("POST", "/api/v1/hosts", "{\"name\": \"it-faults-spool\"}", 201);
+        long host = ((Number) ((Map<String, Object>) h.get("host")).get("id")).longValue();
+        String token = (String) admin("POST", "/api/v1/hosts/" + host + "/enrollment-tokens", "{\"lifetimeHours\": 1}", 201).get("token");
+        Path dir = work.resolve("agent");
+        Path cred = dir.resolve("credential");
+        AgentRuntimesIT.Proc e = agent("enroll", "--server", url(), "--token", token, "--credential-file", cred.toString());
+        assertEquals(0, e.code, e.out + e.err);
+        assertEquals(200, get("/api/v1/threats", adminAuth).statusCode());
+
+        pg("stop -m fast");
+        long t0 = System.currentTimeMillis();
+        HttpResponse<String> down = null;
+        while (System.currentTimeMillis() - t0 < 10_000) {
+            HttpResponse<String> r;
+            try {
+                r = get("/api/v1/threats", adminAuth);
+            } catch (HttpTimeoutException ex) {
+                throw new AssertionError("the API hung beyond 15 s with PostgreSQL down", ex);
+            }
+            assertNotEquals(500, r.statusCode(), "never 500: " + r.body());
+            if (r.statusCode() == 503) {
+                down = r;
+                break;
+            }
+            Thread.sleep(100);
+        }
+        double latency = (System.currentTimeMillis() - t0) / 1000.0;
+        assertTrue(down != null, "no 503 within 10 s of stopping PostgreSQL");
+        String message = (String) ((Map<String, Object>) Json.parse(down.body())).get("message");
+        assertTrue(message != null && !message.isBlank(), "503 with a message: " + down.body());
+        System.out.printf("[ResilienceFaultsIT] PostgreSQL stopped: API 503 after %.2f s (\"%s\")%n", latency, message);
+
+        HttpResponse<String> page = get("/", null);
+        assertNotEquals(500, page.statusCode(), page.body());
+        HttpResponse<String> ready = get("/q/health/ready", null);
+        assertEquals(503, ready.statusCode(), ready.body());
+        assertTrue(ready.body().contains("DOWN"), ready.body());
+
+        Path out = dir.resolve("report.json");
+        AgentRuntimesIT.Proc run = agent("run", "--server", url(), "--credential-file", cred.toString(), "--out", out.toString(),
+                "--retries", "0");
+        assertEquals(4, run.code, "database down: exit 4\n" + run.err);
+        List<Path> spool = spooled(dir.resolve("spool"));
+        assertEquals(1, spool.size(), "the report is spooled: " + run.err);
+        String reportId = (String) ((Map<String, Object>) Json.parse(Files.readString(out))).get("reportId");
+
+        pg("start");
+        long t1 = System.currentTimeMillis();
+        double recovery = -1;
+        while (System.currentTimeMillis() - t1 < 30_000) {
+            try {
+                if (get("/q/health/ready", null).statusCode() == 200 && get("/api/v1/threats", adminAuth).statusCode() == 200) {
+                    recovery = (System.currentTimeMillis() - t1) / 1000.0;
+                    break;
+                }
+            } catch (HttpTimeoutException ex) {
+                // counted against the 5 s below
+            }
+            Thread.sleep(100);
+        }
+        System.out.printf("[ResilienceFaultsIT] PostgreSQL started: ready and answering 200 after %.2f s%n", recovery);
+        assertTrue(recovery >= 0 && recovery <= 5.0, "recovered within 5 s without a restart, took " + recovery + " s");
+
+        AgentRuntimesIT.Proc flush = agent("flush", "--credential-file", cred.toString());
+        assertEquals(0, flush.code, flush.err);
+        assertEquals(1, sql("SELECT count(*) FROM fleet_report WHERE id = '" + reportId + "'"), "stored exactly once");
+        assertEquals(1, sql("SELECT count(*) FROM fleet_report WHERE host_id = " + host));
+        assertTrue(spooled(dir.resolve("spool")).isEmpty(), "spool emptied");
+        // sent again (as after a lost answer): still once
+        AgentRuntimesIT.Proc again = agent("upload", out.toString(), "--credential-file", cred.toString());
+        assertEquals(0, again.code, again.err);
+        assertEquals(1, sql("SELECT count(*) FROM fleet_report WHERE id = '" + reportId + "'"), "stored exactly once");
+    }
+
+    static final String INCONSISTENT_ITEMS = "SELECT count(*) FROM checklist_item i WHERE i.assessment_id = %d AND "
+            + "(i.justification <> i.evidence_text OR i.justification <> coalesce((SELECT h.new_value FROM assessment_history h "
+            + "WHERE h.item_id = i.id AND h.field = 'justification' ORDER BY h.id DESC LIMIT 1), ''))";
+
+    static long saves(long assessment) throws Exception {
+        return sql("SELECT count(*) FROM assessment_history h JOIN checklist_item i ON i.id = h.item_id WHERE i.assessment_id = "
+                + assessment + " AND h.field = 'justification'");
+    }
+
+    @Test
+    @Order(2)
+    @SuppressWarnings("unchecked")
+    void sigkillDuringChecklistSavesLeavesNoItemDisagreeingWithItsHistory() throws Exception {
+        admin("POST", "/api/v1/users", "{\"username\": \"" + ASSESSOR + "\", \"password\": \"" + ASSESSOR_PASSWORD
+                + "\", \"roles\": [\"assessor\"]}", 201);
+        String reqs = sqlText("SELECT string_agg('\"' || id || '\"', ',') FROM (SELECT id FROM kb_record WHERE kind = 'requirement' "
+                + "AND status = 'active' ORDER BY id LIMIT 8) r");
+        long assessment = ((Number) admin("POST", "/api/v1/assessments", "{\"name\": \"it-faults\", \"target\": \"it cluster\", "
+                + "\"scope\": {\"requirements\": [" + reqs + "]}, \"assessors\": [\"" + ASSESSOR + "\"]}", 201).get("id")).longValue();
+        List<Object> items = (List<Object>) admin("GET", "/api/v1/assessments/" + assessment + "/items", null, 200).get("list");
+        assertTrue(items.size() >= 4, "items: " + items.size());
+        String auth = basic(ASSESSOR, ASSESSOR_PASSWORD);
+
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong ok = new AtomicLong();
+        java.util.concurrent.atomic.AtomicReference<String> lastFailure = new java.util.concurrent.atomic.AtomicReference<>();
+        List<Thread> savers = new ArrayList<>();
+        for (Object o : items) {
+            long item = ((Number) ((Map<String, Object>) o).get("id")).longValue();
+            String path = "/api/v1/assessments/" + assessment + "/items/" + item;
+            Thread t = new Thread(() -> {
+                for (int n = 1; !stop.get(); n++) {
+                    try {
+                        Map<String, Object> cur = (Map<String, Object>) Json.parse(get(path, auth).body());
+                        long version = ((Number) ((Map<String, Object>) cur.get("item")).get("version")).longValue();
+                        String mark = "save-" + item + "-" + n;
+                        HttpResponse<String> r = send("PUT", path, auth, "{\"version\": " + version + ", \"result\": \""
+                                + (n % 2 == 0 ? "satisfied" : "not-satisfied") + "\", \"justification\": \"" + mark
+                                + "\", \"evidenceText\": \"" + mark + "\"}");
+                        if (r.statusCode() == 200) {
+                            ok.incrementAndGet();
+                        } else {
+                            lastFailure.set(r.statusCode() + " " + r.body());
+                        }
+                    } catch (Exception e) {
+                        lastFailure.set(e.toString());
+                        return; // the app is gone
+                    }
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            savers.add(t);
+        }
+        try {
+            long t0 = System.currentTimeMillis();
+            while (saves(assessment) < 20 && System.currentTimeMillis() - t0 < 90_000) {
+                Thread.sleep(50);
+            }
+            assertTrue(saves(assessment) >= 20, "the save burst did not get going (" + ok.get()
+                    + " saves answered 200; last failure: " + lastFailure.get() + ")");
+            killApp(); // while the savers are still saving
+        } finally {
+            stop.set(true);
+            for (Thread t : savers) {
+                t.join(30_000);
+            }
+        }
+        long committed = saves(assessment);
+        long inconsistent = sql(String.format(INCONSISTENT_ITEMS, assessment));
+        System.out.printf("[ResilienceFaultsIT] SIGKILL during saves: %d saves committed (%d answered 200), %d inconsistent items%n",
+                committed, ok.get(), inconsistent);
+        assertEquals(0, inconsistent, "items whose fields or latest history disagree after SIGKILL");
+
+        startApp(true);
+        assertEquals(0, sql(String.format(INCONSISTENT_ITEMS, assessment)), "after restart");
+        assertEquals(200, get("/api/v1/assessments/" + assessment + "/items", auth).statusCode());
+    }
+
+    /** Appends " rev1" to every single-line plain title (a title continued on the next line is left alone). */
+    static int editTitles() throws IOException {
+        int edited = 0;
+        try (Stream<Path> s = Files.walk(home.resolve("content"), 2)) {
+            for (Path f : s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+                List<String> lines = new ArrayList<>(Files.readAllLines(f, StandardCharsets.UTF_8));
+                for (int i = 0; i < lines.size(); i++) {
+                    String l = lines.get(i);
+                    if (l.matches("title: [A-Za-z0-9].*[^ ]") && (i + 1 == lines.size() || !lines.get(i + 1).matches("^[ \\t].*"))) {
+                        lines.set(i, l + " rev1");
+                        edited++;
+                        Files.write(f, lines, StandardCharsets.UTF_8);
+                        break;
+                    }
+                }
+            }
+        }
+        return edited;
+    }
+
+    @Test
+    @Order(3)
+    void sigkillDuringContentReloadLeavesOldOrNewTitlesNeverAMix() throws Exception {
+        assertEquals(0, sql("SELECT count(*) FROM kb_record WHERE title LIKE '% rev1'"));
+        int edited = editTitles();
+        assertTrue(edited >= 50, "edited titles: " + edited);
+
+        long t0 = System.currentTimeMillis();
+        CompletableFuture<HttpResponse<String>> reload = http.sendAsync(HttpRequest.newBuilder(URI.create(url()
+                        + "/api/v1/admin/content/reload")).timeout(Duration.ofSeconds(120))
+                .header("Authorization", basic("admin", ADMIN_PASSWORD)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        // kill as soon as the loader's write transaction shows in PostgreSQL (or the reload is over)
+        boolean seen = false;
+        while (!reload.isDone() && System.currentTimeMillis() - t0 < 60_000) {
+            if (sql("SELECT count(*) FROM pg_stat_activity WHERE datname = 'cakb' AND backend_xid IS NOT NULL "
+                    + "AND pid <> pg_backend_pid()") > 0) {
+                seen = true;
+                break;
+            }
+            Thread.sleep(10);
+        }
+        killApp();
+        long when = System.currentTimeMillis() - t0;
+        long killedNew = sql("SELECT count(*) FROM kb_record WHERE title LIKE '% rev1'");
+
+        // restart without the start-up load, so the database shows exactly what the killed reload left
+        startApp(false);
+        long afterRestart = sql("SELECT count(*) FROM kb_record WHERE title LIKE '% rev1'");
+        assertEquals(killedNew, afterRestart, "the restart without a content load changed nothing");
+        // then a complete reload: how many records "entirely new" is
+        admin("POST", "/api/v1/admin/content/reload", null, 200);
+        long total = sql("SELECT count(*) FROM kb_record WHERE title LIKE '% rev1'");
+        System.out.printf("[ResilienceFaultsIT] SIGKILL %d ms into a reload (write transaction seen: %s): %d of %d edited titles new -> %s%n",
+                when, seen, killedNew, total, killedNew == 0 ? "OLD" : killedNew == total ? "NEW" : "MIXED");
+        assertTrue(total >= 50, "the complete reload applied the edited titles: " + total + " of " + edited);
+        assertTrue(killedNew == 0 || killedNew == total, "old or new, never a mix: " + killedNew + " of " + total + " titles new");
+    }
+}
