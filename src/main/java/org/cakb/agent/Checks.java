@@ -13,11 +13,8 @@ import java.util.Map;
  * type, or a parameter the type does not understand, yields an {@code error} result.
  */
 public final class Checks {
-    /** Every check type this agent version implements. */
-    public static final List<String> TYPES = Collections.unmodifiableList(Arrays.asList(
-            "proc-status", "capabilities", "privileged", "namespace", "userns-mapping", "lsm-label", "file-value",
-            "sysctl", "cgroup-limit", "device-cgroup", "root-readonly", "runtime-sockets", "host-mounts",
-            "path-readonly", "masked-paths", "binfmt-misc", "path-exists", "docker-daemon-config", "process-user"));
+    /** Every check type this agent version implements (parameters: {@link CheckTypes}). */
+    public static final List<String> TYPES = CheckTypes.NAMES;
 
     private final Context cx;
 
@@ -69,6 +66,10 @@ public final class Checks {
         if (!TYPES.contains(type)) {
             return new CheckResult(p, CheckResult.ERROR, null, null,
                     "unknown check type '" + type + "': this agent version does not implement it");
+        }
+        List<String> definitionProblems = CheckTypes.problems(p.check);
+        if (!definitionProblems.isEmpty()) {
+            return new CheckResult(p, CheckResult.ERROR, null, null, "bad definition: " + String.join("; ", definitionProblems));
         }
         if (p.vantage.equals("container") && !cx.env.inContainer()) {
             return new CheckResult(p, CheckResult.NOT_APPLICABLE, "vantage host", "vantage container",
@@ -684,9 +685,13 @@ public final class Checks {
             }
         }
         String dflt = optStr(p, "default", null);
-        String effective = v != null ? v : dflt;
+        DockerDaemonFlags.Flag flag = DockerDaemonFlags.find(cx.fs, optStr(p, "flag", key));
+        String effective = flag != null ? flag.value : v != null ? v : dflt;
         String obs = text == null ? path + " absent; " + key + " at its default" + (dflt == null ? "" : " (" + dflt + ")")
                 : key + " = " + (v == null ? "(unset" + (dflt == null ? ")" : ", default " + dflt + ")") : v);
+        if (flag != null) {
+            obs = "dockerd[" + flag.pid + "] --" + optStr(p, "flag", key) + "=" + flag.value + "; " + obs;
+        }
         return result(p, compare(p, effective), obs, key + " " + expectation(p), null);
     }
 

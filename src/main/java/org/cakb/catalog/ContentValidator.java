@@ -7,7 +7,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Checks that span files: unique IDs, ID prefixes, citations of real sources, links to existing records of the right kind. */
+/**
+ * Checks that span files: unique IDs, ID prefixes, citations of real sources, links to existing records of the right
+ * kind; and field rules beyond the schema ({@link RecordFieldRules}: probe check parameters, versions).
+ */
 public final class ContentValidator {
 
     private static final Map<RecordKind, String> REQUIRED_PREFIX = Map.of(
@@ -30,6 +33,7 @@ public final class ContentValidator {
                 problems.add(new ContentProblem(file.path(), "id", "duplicate id '" + file.id() + "', already used by " + earlier.path()));
             }
             checkPrefix(file, problems);
+            RecordFieldRules.check(file, problems);
         }
         for (ContentFile file : files) {
             checkCitations(file, byId, problems);

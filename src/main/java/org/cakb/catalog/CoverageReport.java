@@ -47,10 +47,21 @@ public final class CoverageReport {
         return counts;
     }
 
+    /** Countermeasures verified by at least one probe that can give a result on every host (no {@code applies_only}). */
     public Set<String> countermeasuresVerifiedByProbes() {
-        return files.stream().filter(f -> f.kind() == RecordKind.PROBE)
+        return files.stream().filter(f -> f.kind() == RecordKind.PROBE).filter(f -> !f.data().hasNonNull("applies_only"))
                 .flatMap(f -> stream(f.data().path("verifies")))
                 .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    /** Countermeasure id to the limits of the probes that verify it only on some hosts (and no probe does everywhere). */
+    public Map<String, String> countermeasuresPartlyVerified() {
+        Set<String> full = countermeasuresVerifiedByProbes();
+        Map<String, String> partly = new TreeMap<>();
+        files.stream().filter(f -> f.kind() == RecordKind.PROBE).filter(f -> f.data().hasNonNull("applies_only"))
+                .forEach(f -> stream(f.data().path("verifies")).filter(cm -> !full.contains(cm))
+                        .forEach(cm -> partly.merge(cm, f.data().get("applies_only").asText(), (a, b) -> a + "; " + b)));
+        return partly;
     }
 
     public List<ContentFile> countermeasures(boolean technical) {
@@ -78,7 +89,9 @@ public final class CoverageReport {
                 technicalProbeCoverage() * 100, countermeasures(true).size()));
         out.append("\nCountermeasures without a probe\n");
         for (ContentFile cm : countermeasuresWithoutProbe()) {
-            String reason = cm.data().path("technical").asBoolean() ? "technical: a probe is missing"
+            String partly = countermeasuresPartlyVerified().get(cm.id());
+            String reason = partly != null ? "partly: its probe applies only on " + partly
+                    : cm.data().path("technical").asBoolean() ? "technical: a probe is missing"
                     : "manual: " + firstSentence(cm.data().path("manual_reason").asText("no reason given"));
             out.append(String.format("  %-40s %s%n", cm.id(), reason));
         }

@@ -1,8 +1,10 @@
 package org.cakb.catalog;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.cakb.agent.CheckTypes;
 import org.cakb.agent.Checks;
 import org.cakb.agent.ProbeBundle;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -16,6 +18,7 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Converts the probe records in content/probes/*.yaml into the JSON probe bundle the agent reads
@@ -23,11 +26,13 @@ import java.util.List;
  * server to serve the same bundle. Uses Jackson, which is on the application's classpath but not in the agent jar.
  *
  * <p>It keeps the fields the agent needs (id, title, verifies, vantage, severity, check), sorts by id, and refuses
- * records without an id or check type, unknown check types and duplicate ids, so a broken record fails the build.
+ * records without an id or check type, unknown check types, check parameters the type does not accept ({@link CheckTypes})
+ * and duplicate ids, so a broken record fails the build.
  */
 public final class ProbeBundleConverter {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
 
     private ProbeBundleConverter() {
     }
@@ -79,6 +84,10 @@ public final class ProbeBundleConverter {
         String type = check.get("type").asText();
         if (!Checks.TYPES.contains(type)) {
             throw new IllegalArgumentException(file + ": check type '" + type + "' is not implemented by the agent");
+        }
+        List<String> problems = CheckTypes.problems(JSON.convertValue(check, MAP));
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(file + ": " + String.join("; " + file + ": ", problems));
         }
         ObjectNode out = JSON.createObjectNode();
         out.put("id", id);

@@ -133,4 +133,50 @@ class ChecksTest {
         assertEquals("error", c.run(probe("t", "host", check("type", "docker-daemon-config", "key", "icc", "op", "eq",
                 "value", "false"))).status);
     }
+
+    @Test
+    void dockerDaemonFlagsOnTheCommandLineCountAsMuchAsDaemonJson() throws Exception {
+        Path h = tmp.resolve("flags");
+        Fixtures.put(h, "/usr/bin/dockerd", "");
+        Fixtures.put(h, "/proc/812/comm", "dockerd\n");
+        Fixtures.put(h, "/proc/812/cmdline", String.join("\u0000", "/usr/bin/dockerd", "-H", "fd://", "--icc=false",
+                "--userns-remap", "default", "--no-new-privileges", "") );
+        Fixtures.put(h, "/proc/900/comm", "sshd\n");
+        Fixtures.put(h, "/proc/900/cmdline", String.join("\u0000", "sshd", "--icc=true", ""));
+        Checks c = new Checks(new Checks.Context(SystemFiles.at(h, java.util.Map.of())));
+        CheckResult icc = c.run(probe("t", "host", check("type", "docker-daemon-config", "key", "icc", "op", "eq",
+                "value", "false", "default", "true")));
+        assertEquals("pass", icc.status, "no daemon.json, --icc=false on the command line: " + icc.observed);
+        assertTrue(icc.observed.contains("dockerd[812] --icc=false"), icc.observed);
+        assertEquals("pass", c.run(probe("t", "host", check("type", "docker-daemon-config", "key", "userns-remap",
+                "op", "eq", "value", "default"))).status);
+        assertEquals("pass", c.run(probe("t", "host", check("type", "docker-daemon-config", "key", "no-new-privileges",
+                "op", "eq", "value", "true", "default", "false"))).status);
+        assertEquals("fail", c.run(probe("t", "host", check("type", "docker-daemon-config", "key", "live-restore",
+                "op", "eq", "value", "true", "default", "false"))).status, "a flag that is not on the command line keeps the default");
+    }
+
+    @Test
+    void misspelledOrMisvaluedParametersAreErrorsWithTheField() {
+        CheckResult r = checks.run(probe("t", "any", check("type", "namespace", "namepsace", "pid")));
+        assertEquals("error", r.status);
+        assertTrue(r.explanation.contains("check.namepsace: is not a parameter of check type 'namespace'"), r.explanation);
+        assertTrue(r.explanation.contains("check.namespace: is required"), r.explanation);
+        r = checks.run(probe("t", "any", check("type", "cgroup-limit", "resource", "memroy")));
+        assertTrue(r.explanation.contains("check.resource: 'memroy' is not one of memory, pids, cpu, blkio"), r.explanation);
+        r = checks.run(probe("t", "any", check("type", "sysctl", "key", "kernel.kptr_restrict", "op", "in", "value", 1)));
+        assertTrue(r.explanation.contains("check.values: a list is required for op in"), r.explanation);
+        assertEquals(List.of(), CheckTypes.problems(check("type", "sysctl", "key", "kernel.kptr_restrict", "op", "ge", "value", 1)));
+        assertEquals(List.of(), CheckTypes.problems(check("type", "privileged", "fail-text", "privileged")));
+    }
+
+    @Test
+    void commandLineFlagParsing() {
+        assertEquals("false", DockerDaemonFlags.value(List.of("dockerd", "--icc=false"), "icc"));
+        assertEquals("default", DockerDaemonFlags.value(List.of("dockerd", "--userns-remap", "default", "--debug"), "userns-remap"));
+        assertEquals("true", DockerDaemonFlags.value(List.of("dockerd", "--no-new-privileges", "--debug"), "no-new-privileges"));
+        assertEquals("true", DockerDaemonFlags.value(List.of("dockerd", "--icc=false", "--icc=true"), "icc"), "the last one wins");
+        assertEquals(null, DockerDaemonFlags.value(List.of("dockerd", "--iccx=false", "--icc-extra"), "icc"));
+        assertEquals(null, DockerDaemonFlags.value(List.of("--icc=false"), "icc"), "argv[0] is the program");
+    }
 }

@@ -62,6 +62,10 @@ class ContentLoaderTest {
                 broken("invalid UTF-8", f -> f.write("threats/latin1.yaml", "id: threat:x\ntitle: caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1)),
                         "threats/latin1.yaml", "not valid UTF-8"),
                 broken("unknown folder", f -> f.write("widgets/a.yaml", "id: x:y\n"), "widgets", "unknown folder"),
+                broken("misspelled probe parameter", f -> f.replace("probes/fixture-probe.yaml", "  type: userns-mapping", "  type: namespace\n  namepsace: user"),
+                        "probes/fixture-probe.yaml: check.namepsace", "is not a parameter of check type 'namespace'"),
+                broken("versions without a version or date", f -> f.replace("platform-defaults/fixture-default.yaml", "versions: \"1.x\"", "versions: current release"),
+                        "platform-defaults/fixture-default.yaml: versions", "must name a version"),
                 broken("wrong id prefix", f -> f.replace("countermeasures/fixture-userns.yaml", "id: cm:fixture-userns", "id: counter:fixture-userns"),
                         "countermeasures/fixture-userns.yaml: id", "must start with 'cm:'"));
     }

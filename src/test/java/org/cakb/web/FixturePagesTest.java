@@ -107,7 +107,7 @@ public class FixturePagesTest {
         given().get("/platform-defaults/default:fixture-runtime/1/userns").then().statusCode(200)
                 .body(containsString("<dt>State</dt>")).body(containsString("disabled"));
         given().get("/probes/probe:fixture/userns-mapped").then().statusCode(200)
-                .body(containsString("Check definition")).body(containsString("&quot;type&quot; : &quot;uid-map&quot;"));
+                .body(containsString("Check definition")).body(containsString("&quot;type&quot; : &quot;userns-mapping&quot;"));
     }
 
     @Test
