@@ -36,7 +36,7 @@ public class ContentReader {
     /** Bumped when the meaning of a file changes in the loader, so unchanged files are re-imported once. */
     static final String FORMAT_VERSION = "cakb-content-1";
     static final long MAX_FILE_BYTES = 256 * 1024;
-    private static final Set<String> ALLOWED_TOP_LEVEL = Set.of("README.md", "schema");
+    private static final Set<String> ALLOWED_TOP_LEVEL = Set.of("README.md", "AUDIT.md", "schema");
 
     private final Path root;
     private final ObjectMapper yaml = YAMLMapper.builder(new YAMLFactory())
