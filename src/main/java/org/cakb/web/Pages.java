@@ -83,9 +83,9 @@ public class Pages {
     @Inject
     CatalogService catalog;
     @Inject
-    WebCatalog web;
+    KbPageQueries web;
     @Inject
-    PlatformComparisons platformComparisons;
+    PlatformComparisonQueries platformComparisons;
     @Inject
     SearchService searchService;
     @Inject

@@ -78,8 +78,9 @@ class ArchitectureTest {
     static final ArchRule WEB_AND_EXPORT_GO_THROUGH_SERVICES = noClasses().that().resideInAnyPackage("org.cakb.web..", "org.cakb.export..")
             .and().doNotHaveFullyQualifiedName(STREAMING_EXPORTS.get(0)).and().doNotHaveFullyQualifiedName(STREAMING_EXPORTS.get(1))
             .and().doNotHaveFullyQualifiedName(STREAMING_EXPORTS.get(2)).and().doNotHaveFullyQualifiedName(STREAMING_EXPORTS.get(3))
+            .and().haveSimpleNameNotEndingWith("Queries")
             .should().callMethodWhere(ENTITY_QUERY).orShould().dependOnClassesThat().areAssignableTo(EntityManager.class)
-            .because("pages and exports read through services and *Queries classes, never entities' tables directly");
+            .because("pages and exports read through services and read-only *Queries classes, never entities' tables directly");
 
     @Test
     void agentDependsOnTheJdkOnly() {
