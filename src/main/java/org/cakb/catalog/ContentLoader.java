@@ -6,6 +6,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import org.cakb.cluster.ClusterEvents;
+import org.cakb.cluster.ClusterLocks;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -18,6 +20,10 @@ import java.util.List;
  * Loads content/ into PostgreSQL: read and validate every file first, then write everything in one
  * transaction. Any problem aborts the load and leaves the database exactly as it was; the outcome of
  * every attempt is kept in kb_content_load and reported on /q/health.
+ * <p>
+ * Replicas: loads are serialised across replicas by the advisory lock {@value #LOCK}; replicas starting together load
+ * once (the others wait for it, then take its outcome); every attempt is announced on cluster topic {@value #TOPIC}
+ * (payload: the attempt's id), so every replica takes it as its last attempt and drops what it cached.
  */
 @ApplicationScoped
 public class ContentLoader {
@@ -36,14 +42,29 @@ public class ContentLoader {
     @Inject
     Event<ContentLoaded> loaded;
 
+    public static final String TOPIC = "content.load";
+    static final String LOCK = "content-load";
+
+    @Inject
+    ClusterEvents cluster;
+
+    @Inject
+    ClusterLocks locks;
+
     private volatile ContentLoad lastAttempt;
 
     void onStart(@Observes StartupEvent event) {
+        cluster.subscribe(TOPIC, this::loadedElsewhere);
         if (!loadAtStart) {
             return;
         }
         try {
-            LoadReport report = load("startup");
+            LoadReport report = locks.onceOrWait(LOCK, () -> loadLocked(contentDir, "startup")).orElse(null);
+            if (report == null) {
+                lastAttempt = QuarkusTransaction.requiringNew().call(ContentLoad::latest);
+                LOG.infof("content loaded at start by another replica (load %s)", lastAttempt == null ? "?" : lastAttempt.id);
+                return;
+            }
             LOG.infof("content loaded from %s in %d ms: %d files, %d added, %d updated, %d unchanged, %d withdrawn",
                     contentDir.toAbsolutePath().normalize(), report.tookMillis(), report.filesRead(), report.added(),
                     report.updated(), report.unchanged(), report.withdrawn());
@@ -56,7 +77,30 @@ public class ContentLoader {
         return load(contentDir, trigger);
     }
 
-    public synchronized LoadReport load(Path dir, String trigger) {
+    public LoadReport load(Path dir, String trigger) {
+        return locks.withLock(LOCK, () -> loadLocked(dir, trigger));
+    }
+
+    /** Another replica loaded (or tried to): take its attempt as ours and drop caches; on MISSED, re-read the latest. */
+    private void loadedElsewhere(String payload) {
+        ContentLoad current = lastAttempt;
+        if (current != null && current.id != null && current.id.toString().equals(payload)) {
+            return; // our own attempt, delivered locally
+        }
+        ContentLoad attempt = QuarkusTransaction.requiringNew().call(() -> ClusterEvents.MISSED.equals(payload)
+                ? ContentLoad.latest() : ContentLoad.<ContentLoad>findById(Long.parseLong(payload)));
+        if (attempt == null || (current != null && attempt.id.equals(current.id))) {
+            return;
+        }
+        lastAttempt = attempt;
+        if ("succeeded".equals(attempt.outcome)) {
+            long took = java.time.Duration.between(attempt.startedAt, attempt.finishedAt).toMillis();
+            loaded.fire(new ContentLoaded(new LoadReport(attempt.trigger, attempt.filesRead, attempt.recordsAdded,
+                    attempt.recordsUpdated, attempt.recordsUnchanged, attempt.recordsWithdrawn, took)));
+        }
+    }
+
+    private synchronized LoadReport loadLocked(Path dir, String trigger) {
         OffsetDateTime started = OffsetDateTime.now();
         long startNanos = System.nanoTime();
         int filesRead = 0;
@@ -105,5 +149,8 @@ public class ContentLoader {
             LOG.warnf("could not record the content load outcome: %s", e.getMessage());
         }
         lastAttempt = attempt;
+        if (attempt.id != null) {
+            cluster.publish(TOPIC, attempt.id.toString());
+        }
     }
 }
