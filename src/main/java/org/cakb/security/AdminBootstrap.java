@@ -3,7 +3,6 @@ package org.cakb.security;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.transaction.Transactional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -25,8 +24,18 @@ public class AdminBootstrap {
     @ConfigProperty(name = "cakb.bootstrap-admin.password")
     Optional<String> password;
 
-    @Transactional
+    @jakarta.inject.Inject
+    org.cakb.cluster.ClusterLocks locks;
+
+    /** Replicas starting together: one creates the admin, the others then see it (no duplicate-key failure at start). */
     void onStart(@Observes StartupEvent event) {
+        locks.withLock("admin-bootstrap", () -> {
+            io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(this::createFirstAdmin);
+            return null;
+        });
+    }
+
+    void createFirstAdmin() {
         if (AppUser.countWithRole(Roles.ADMIN) > 0) {
             return;
         }
