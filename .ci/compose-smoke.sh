@@ -15,14 +15,15 @@ log() { printf '[compose-smoke] %s\n' "$*"; }
 fail() { log "FAILED: $*"; exit 1; }
 t0=$(date +%s)
 [ -f target/quarkus-app/quarkus-run.jar ] && [ -f target/cakb-agent.jar ] || fail "run ./mvnw package first"
-command -v debootstrap >/dev/null && command -v docker-compose >/dev/null || fail "needs debootstrap and docker-compose (.ci/install-test-deps)"
+for tool in debootstrap docker-compose jq curl; do command -v $tool >/dev/null || fail "needs $tool (.ci/install-test-deps)"; done
 docker info >/dev/null 2>&1 || fail "docker is not running"
 
 src/main/docker/debian-images.sh "$prefix"
 t1=$(date +%s)
 
 random() { head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c "$1"; }
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+free_port() { local p; for _ in $(seq 1 50); do p=$((20000 + RANDOM % 20000)); (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo $p; return; }; done; return 1; }
+port=${CAKB_SMOKE_PORT:-$(free_port)}
 export CAKB_DB_PASSWORD=$(random 24) CAKB_BOOTSTRAP_ADMIN_PASSWORD=$(random 20) CAKB_SESSION_KEY=$(random 32) CAKB_CSRF_KEY=$(random 32)
 export CAKB_HTTP_PORT=$port CAKB_POSTGRES_IMAGE=$prefix-postgres:15 CAKB_APP_IMAGE=$prefix-app:smoke
 export CAKB_BUILD_IMAGE=$prefix-debian-jre:bookworm CAKB_RUNTIME_IMAGE=$prefix-debian-jre:bookworm CAKB_APP_BUILD=prebuilt
@@ -90,15 +91,15 @@ grep -q 'Container-to-host attack' <<<"$page" || fail "knowledge-base page"
 log "knowledge-base page served to the signed-in admin, anonymous visitors sent to the login page"
 # agent enrollment with the packaged agent, from the host
 host=$(curl -sf -u "admin:$CAKB_BOOTSTRAP_ADMIN_PASSWORD" -H 'Content-Type: application/json' -d '{"name":"compose-smoke-host"}' "$base/api/v1/hosts")
-host_id=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["host"]["id"])' <<<"$host")
+host_id=$(jq -r .host.id <<<"$host")
 token=$(curl -sf -u "admin:$CAKB_BOOTSTRAP_ADMIN_PASSWORD" -H 'Content-Type: application/json' -d '{"lifetimeHours":1}' \
-  "$base/api/v1/hosts/$host_id/enrollment-tokens" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+  "$base/api/v1/hosts/$host_id/enrollment-tokens" | jq -r .token)
 java -jar target/cakb-agent.jar enroll --server "$base" --token "$token" --credential-file "$work/credential" >/dev/null \
   || fail "agent enrollment"
 [ -s "$work/credential" ] || fail "no credential stored"
 java -jar target/cakb-agent.jar run --server "$base" --credential-file "$work/credential" --out "$work/report.json" >/dev/null \
   || fail "agent report"
-seen=$(curl -sf -u "admin:$CAKB_BOOTSTRAP_ADMIN_PASSWORD" "$base/api/v1/hosts/$host_id" | python3 -c 'import json,sys; h=json.load(sys.stdin); print(h.get("host",h).get("lastSeenAt") or "")')
+seen=$(curl -sf -u "admin:$CAKB_BOOTSTRAP_ADMIN_PASSWORD" "$base/api/v1/hosts/$host_id" | jq -r '.host.lastSeenAt // empty')
 [ -n "$seen" ] || fail "the host has no report after the agent ran"
 log "agent enrolled from the host and its report stored"
 status=0
