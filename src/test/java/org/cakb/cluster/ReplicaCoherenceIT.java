@@ -35,6 +35,8 @@ class ReplicaCoherenceIT {
     static final String PAGE = "/threats/" + THREAT;
     static final String OLD_TITLE = "Container-to-host attack (escape)";
     static final String NEW_TITLE = "Container-to-host attack (escape) coherence-rev";
+    static final String REQUIREMENT_TITLE_START = "Host boot is measured from firmware";
+    static final String REQUIREMENT_MARK = "(coherence-rev)";
     static Replicas r;
 
     @BeforeAll
@@ -78,12 +80,15 @@ class ReplicaCoherenceIT {
         assertEquals("hit", cached.headers().firstValue("X-Page-Cache").orElse(""), "B serves the page from its cache");
         assertEquals(OLD_TITLE, Replicas.json(r.get(1, "/api/v1/threats/" + THREAT, Replicas.admin()), 200, "api").path("title").asText());
         HttpResponse<String> catalog = r.get(1, "/api/v1/oscal/catalog", Replicas.admin());
-        assertTrue(catalog.body().contains(OLD_TITLE));
+        assertTrue(catalog.body().contains(REQUIREMENT_TITLE_START) && !catalog.body().contains(REQUIREMENT_MARK));
 
         Path file = r.home.resolve("content/threats/threat--container-to-host-escape.yaml");
         String yaml = Files.readString(file);
         assertTrue(yaml.contains("\ntitle: " + OLD_TITLE + "\n"), "fixture title line");
         Files.writeString(file, yaml.replace("\ntitle: " + OLD_TITLE + "\n", "\ntitle: " + NEW_TITLE + "\n"));
+        Path requirement = r.home.resolve("content/requirements/nistir8176--req--a1-measured-boot-chain.yaml");
+        Files.writeString(requirement, Files.readString(requirement).replace("title: " + REQUIREMENT_TITLE_START,
+                "title: " + REQUIREMENT_TITLE_START.replace("Host boot", "Host boot " + REQUIREMENT_MARK)));
 
         Replicas.json(Replicas.send(r.url(0), "POST", "/api/v1/admin/content/reload", Replicas.admin(), null), 200, "reload on A");
         long reloaded = System.nanoTime();
@@ -102,7 +107,7 @@ class ReplicaCoherenceIT {
         assertTrue(pageMs >= 0 && pageMs <= 1000, "B's page shows the new title within 1 s: " + pageMs + " ms");
         assertTrue(apiMs >= 0 && apiMs <= 1000, "B's API shows the new title within 1 s: " + apiMs + " ms");
         HttpResponse<String> catalogAfter = r.get(1, "/api/v1/oscal/catalog", Replicas.admin());
-        assertTrue(catalogAfter.body().contains(NEW_TITLE), "B's OSCAL catalog (cached per process) is rebuilt");
+        assertTrue(catalogAfter.body().contains(REQUIREMENT_MARK), "B's OSCAL catalog (cached per process) is rebuilt");
         assertNotEquals(catalog.headers().firstValue("ETag"), catalogAfter.headers().firstValue("ETag"), "new ETag");
         JsonNode health = Replicas.JSON.readTree(r.get(1, "/q/health", null).body());
         assertTrue(health.toString().contains("\"trigger\":\"admin-api\""), "B reports A's load as the last one: " + health);
@@ -160,7 +165,7 @@ class ReplicaCoherenceIT {
         assertEquals(0, enroll.code(), enroll.out());
         Replicas.Proc run = r.agent("run", "--server", r.url(1), "--credential-file", cred.toString(),
                 "--out", r.work.resolve("agent/report.json").toString());
-        assertEquals(0, run.code(), run.out());
+        assertTrue(run.code() == 0 || run.code() == 1, "report delivered (1 only means a check failed on this machine): " + run.out());
         assertEquals(1, r.sql("SELECT count(*) FROM fleet_report r JOIN fleet_host h ON h.id = r.host_id WHERE h.name = 'it-coherence-host'"),
                 "the report sent to B is stored");
         // login throttling is in PostgreSQL: failures on A and B add up
