@@ -97,8 +97,11 @@ token=$(curl -sf -u "admin:$CAKB_BOOTSTRAP_ADMIN_PASSWORD" -H 'Content-Type: app
 java -jar target/cakb-agent.jar enroll --server "$base" --token "$token" --credential-file "$work/credential" >/dev/null \
   || fail "agent enrollment"
 [ -s "$work/credential" ] || fail "no credential stored"
-java -jar target/cakb-agent.jar run --server "$base" --credential-file "$work/credential" --out "$work/report.json" >/dev/null \
-  || fail "agent report"
+# exit 1 only says a check failed on this machine (a verdict); 2-4 are errors
+agent_rc=0
+java -jar target/cakb-agent.jar run --server "$base" --credential-file "$work/credential" --out "$work/report.json" \
+  >/dev/null 2>"$work/agent.err" || agent_rc=$?
+[ "$agent_rc" -le 1 ] || { cat "$work/agent.err"; fail "agent report (exit $agent_rc)"; }
 seen=$(curl -sf -u "admin:$CAKB_BOOTSTRAP_ADMIN_PASSWORD" "$base/api/v1/hosts/$host_id" | jq -r '.host.lastSeenAt // empty')
 [ -n "$seen" ] || fail "the host has no report after the agent ran"
 log "agent enrolled from the host and its report stored"
