@@ -92,13 +92,15 @@ class ReplicaCoherenceIT {
 
         Replicas.json(Replicas.send(r.url(0), "POST", "/api/v1/admin/content/reload", Replicas.admin(), null), 200, "reload on A");
         long reloaded = System.nanoTime();
+        // polled anonymously (public browsing is on): an HTTP Basic poll pays a bcrypt check each time, which on a busy
+        // machine measured the password hash rather than the replicas' coherence
         double pageMs = -1;
         double apiMs = -1;
         while ((pageMs < 0 || apiMs < 0) && System.nanoTime() - reloaded < 5_000_000_000L) {
             if (pageMs < 0 && r.get(1, PAGE, null).body().contains(NEW_TITLE)) {
                 pageMs = (System.nanoTime() - reloaded) / 1e6;
             }
-            if (apiMs < 0 && r.get(1, "/api/v1/threats/" + THREAT, Replicas.admin()).body().contains(NEW_TITLE)) {
+            if (apiMs < 0 && r.get(1, "/api/v1/threats/" + THREAT, null).body().contains(NEW_TITLE)) {
                 apiMs = (System.nanoTime() - reloaded) / 1e6;
             }
             Thread.sleep(10);
