@@ -259,7 +259,7 @@ class ReplicaFailoverIT {
                                 // not JSON: no message
                             }
                             saves.count(message.isBlank() ? "refused-without-message" : "refused-" + s.statusCode());
-                            if (message.isBlank()) {
+                            if (message.isBlank() || s.statusCode() >= 500) {
                                 saves.problem(s.statusCode() + " " + s.body());
                             }
                         }
@@ -353,6 +353,7 @@ class ReplicaFailoverIT {
                         + "reload on B seen on rejoined A after %.0f ms%n", browse, saves, reports, acknowledged.size(), stored, distinct,
                 missing.size(), missingMarks, inconsistent, coherence);
         System.out.println("[ReplicaFailoverIT] examples: browsing " + browse.problems + ", saves " + saves.problems);
+        r.errors(10).forEach(l -> System.out.println("[ReplicaFailoverIT] " + l));
         assertEquals(0, browse.get("error"), "idempotent requests all succeed through the survivor: " + browse.problems);
         assertTrue(browse.get("ok") > 50, "browsing load ran: " + browse);
         assertEquals(List.of(), missing, "every acknowledged report stored exactly once");
@@ -361,6 +362,7 @@ class ReplicaFailoverIT {
         assertTrue(acknowledged.size() > 10, "reporting load ran: " + reports);
         assertEquals(0, saves.get("refused-without-message") + saves.get("no-answer"), "every save committed or refused with a message: "
                 + saves.problems);
+        assertEquals(0, saves.get("refused-500"), "no save failed with an internal error: " + saves.problems);
         assertTrue(saves.get("committed") > 5, "save load ran: " + saves);
         assertEquals(0, missingMarks, "every save answered 200 is committed");
         assertEquals(0, inconsistent, "no item disagrees with its history");

@@ -243,6 +243,19 @@ final class Replicas implements AutoCloseable {
         return -1;
     }
 
+    /** The replicas' ERROR log lines (at most {@code max}), for a test's report. */
+    List<String> errors(int max) throws IOException {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < ports.length; i++) {
+            if (Files.exists(log(i))) {
+                int replica = i;
+                Files.readAllLines(log(i)).stream().filter(l -> l.contains(" ERROR ")).limit(max)
+                        .forEach(l -> out.add("replica " + replica + ": " + l));
+            }
+        }
+        return out;
+    }
+
     /** SIGKILL (Process.destroyForcibly on Linux). */
     void kill(int i) throws Exception {
         processes[i].destroyForcibly();
@@ -262,8 +275,9 @@ final class Replicas implements AutoCloseable {
         return basic("admin", ADMIN_PASSWORD);
     }
 
+    /** Waits up to 70 s for an answer: longer than nginx's 60 s read timeout, so a slow answer is nginx's to report. */
     static HttpResponse<String> send(String base, String method, String path, String auth, String body) throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20))
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(70))
                 .header("Content-Type", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (auth != null) {
