@@ -25,13 +25,16 @@ public class AdminBootstrap {
     Optional<String> password;
 
     @jakarta.inject.Inject
-    org.cakb.cluster.ClusterLocks locks;
+    jakarta.persistence.EntityManager em;
 
-    /** Replicas starting together: one creates the admin, the others then see it (no duplicate-key failure at start). */
+    /**
+     * Replicas starting together: a transaction-scoped advisory lock lets one create the admin while the others wait
+     * and then see it (without it, both created one and the second failed to start on the duplicate name).
+     */
     void onStart(@Observes StartupEvent event) {
-        locks.withLock("admin-bootstrap", () -> {
-            io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(this::createFirstAdmin);
-            return null;
+        io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> {
+            em.createNativeQuery("SELECT pg_advisory_xact_lock(hashtext('cakb:admin-bootstrap'))").getSingleResult();
+            createFirstAdmin();
         });
     }
 
