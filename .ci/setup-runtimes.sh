@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs and starts the container runtimes the probe agent's integration tests (src/test/java/org/cakb/agent/*IT.java)
 # run the built agent jar under: unshare/setpriv (util-linux), bubblewrap, runc, Docker engine (docker.io), LXC;
-# jq for bin/measure-defaults.
+# jq for bin/measure-defaults; debootstrap, docker-compose, nginx-light and curl for the replica and compose
+# smoke tests (src/test/java/org/cakb/cluster).
 # Idempotent and non-interactive; run as root on Debian 12. Safe to run again: it skips what is already in place.
 set -u
 log() { printf '[setup-runtimes] %s\n' "$*"; }
@@ -9,7 +10,7 @@ log() { printf '[setup-runtimes] %s\n' "$*"; }
 if [ "$(id -u)" != 0 ]; then log "must run as root"; exit 1; fi
 export DEBIAN_FRONTEND=noninteractive
 
-PKGS="docker.io runc lxc bubblewrap busybox-static uidmap libcap2-bin util-linux time jq"
+PKGS="docker.io runc lxc bubblewrap busybox-static uidmap libcap2-bin util-linux time jq debootstrap docker-compose nginx-light curl"
 missing=""
 for p in $PKGS; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"; done
 if [ -n "$missing" ]; then

@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *                                                      writes their credentials to FILE
  *   post BASE FILE SECONDS                            - each agent posts reports back to back for SECONDS; prints
  *                                                      sent/acknowledged/failed, reports/s, p50/p99
- *   saves BASE USER PASSWORD ASSESSMENT SECONDS       - saves checklist items as fast as it can (the kill -9 target)
+ *   saves BASE USER PASSWORD ASSESSMENT SECONDS [keep-going] - saves checklist items as fast as it can (the kill -9
+ *                                                      target); keep-going: go on through failures, counting them
  */
 public class ResilienceAgents {
 
@@ -33,7 +34,7 @@ public class ResilienceAgents {
         } else if (a[0].equals("post")) {
             post(a[1], java.nio.file.Files.readAllLines(java.nio.file.Path.of(a[2])), Integer.parseInt(a[3]));
         } else {
-            saves(a[1], a[2], a[3], a[4], Integer.parseInt(a[5]));
+            saves(a[1], a[2], a[3], a[4], Integer.parseInt(a[5]), a.length > 6 && a[6].equals("keep-going"));
         }
     }
 
@@ -61,9 +62,12 @@ public class ResilienceAgents {
         java.nio.file.Files.write(java.nio.file.Path.of(file), credentials);
     }
 
+    /** Attempts per report: connection failures and 5xx are retried (same report id), as the agent's spool does. */
+    static final int RETRIES = 20;
+
     static void post(String base, List<String> credentials, int seconds) throws Exception {
         int agents = credentials.size();
-        AtomicLong sent = new AtomicLong(), acked = new AtomicLong(), failed = new AtomicLong();
+        AtomicLong sent = new AtomicLong(), acked = new AtomicLong(), failed = new AtomicLong(), retried = new AtomicLong();
         ConcurrentLinkedQueue<long[]> latencies = new ConcurrentLinkedQueue<>();
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         ExecutorService pool = Executors.newFixedThreadPool(agents);
@@ -77,11 +81,25 @@ public class ResilienceAgents {
                     String body = REPORT.replace("__ID__", UUID.randomUUID().toString()).replace("__TS__", now);
                     long started = System.nanoTime();
                     sent.incrementAndGet();
-                    int code;
-                    try {
-                        code = send("POST", base + "/api/v1/agent/reports", "Bearer " + credential, body).statusCode();
-                    } catch (Exception e) {
-                        code = 0;
+                    int code = 0;
+                    // as the real agent does: the same report (same UUID) again after a failure, with a pause
+                    for (int attempt = 0; attempt < RETRIES && System.nanoTime() < end + 30_000_000_000L; attempt++) {
+                        if (attempt > 0) {
+                            retried.incrementAndGet();
+                            try {
+                                Thread.sleep(200);
+                            } catch (InterruptedException e) {
+                                break;
+                            }
+                        }
+                        try {
+                            code = send("POST", base + "/api/v1/agent/reports", "Bearer " + credential, body).statusCode();
+                        } catch (Exception e) {
+                            code = 0;
+                        }
+                        if (code == 201 || code == 200 || (code >= 400 && code < 500)) {
+                            break;
+                        }
                     }
                     if (code == 201 || code == 200) {
                         acked.incrementAndGet();
@@ -101,11 +119,13 @@ public class ResilienceAgents {
         }
         pool.shutdown();
         long[] l = latencies.stream().flatMapToLong(Arrays::stream).sorted().toArray();
-        System.out.printf("AGENTS sent %d acked %d failed %d rps %.1f p50 %.1f p99 %.1f%n", sent.get(), acked.get(), failed.get(),
-                acked.get() / (double) seconds, l.length == 0 ? 0 : l[l.length / 2] / 1e6, l.length == 0 ? 0 : l[(int) (l.length * 0.99)] / 1e6);
+        System.out.printf("AGENTS sent %d acked %d failed %d rps %.1f p50 %.1f p99 %.1f retried %d%n", sent.get(), acked.get(), failed.get(),
+                acked.get() / (double) seconds, l.length == 0 ? 0 : l[l.length / 2] / 1e6, l.length == 0 ? 0 : l[(int) (l.length * 0.99)] / 1e6,
+                retried.get());
     }
 
-    static void saves(String base, String user, String password, String assessment, int seconds) throws Exception {
+    static void saves(String base, String user, String password, String assessment, int seconds, boolean keepGoing) throws Exception {
+        AtomicLong refusedWithMessage = new AtomicLong(), refusedWithout = new AtomicLong(), noAnswer = new AtomicLong();
         String auth = basic(user, password);
         String items = send("GET", base + "/api/v1/assessments/" + assessment + "/items", auth, null).body();
         List<String> ids = new ArrayList<>();
@@ -124,21 +144,30 @@ public class ResilienceAgents {
                         String item = send("GET", base + "/api/v1/assessments/" + assessment + "/items/" + id, auth, null).body();
                         String version = item.replaceAll("(?s).*?\"version\":(\\d+).*", "$1");
                         String mark = "save-" + id + "-" + (++n);
-                        int code = send("PUT", base + "/api/v1/assessments/" + assessment + "/items/" + id, auth,
+                        HttpResponse<String> answer = send("PUT", base + "/api/v1/assessments/" + assessment + "/items/" + id, auth,
                                 "{\"version\": " + version + ", \"result\": \"" + (n % 2 == 0 ? "satisfied" : "not-satisfied")
-                                        + "\", \"justification\": \"" + mark + "\", \"evidenceText\": \"" + mark + "\"}").statusCode();
+                                        + "\", \"justification\": \"" + mark + "\", \"evidenceText\": \"" + mark + "\"}");
+                        int code = answer.statusCode();
                         if (code == 200) {
                             saved.incrementAndGet();
+                        } else if (answer.body().contains("\"message\"")) {
+                            refusedWithMessage.incrementAndGet();
+                        } else {
+                            refusedWithout.incrementAndGet();
                         }
                     } catch (Exception e) {
-                        return;
+                        if (!keepGoing) {
+                            return; // the app was killed: stop
+                        }
+                        noAnswer.incrementAndGet();
                     }
                 }
             });
         }
         pool.shutdown();
         pool.awaitTermination(seconds + 30, java.util.concurrent.TimeUnit.SECONDS);
-        System.out.println("SAVES " + saved.get());
+        System.out.println("SAVES " + saved.get() + " committed, refused with a message " + refusedWithMessage.get()
+                + ", refused without a message " + refusedWithout.get() + ", no answer " + noAnswer.get());
     }
 
     static String basic(String user, String password) {

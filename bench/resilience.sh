@@ -6,15 +6,19 @@
 #            DURATION seconds: req/s, p50/p99, errors per page, reports sent vs stored, PostgreSQL connections, app RSS
 #   faults - PostgreSQL stopped mid-run (503 + message, readiness DOWN, agents spool; restarted: recovery time, spooled
 #            reports stored exactly once); SIGKILL during a content reload and during checklist saves (old or new
-#            state, never a mix); the agent losing the server's answer mid-upload (resent once, stored once).
+#            state, never a mix); the agent losing the server's answer mid-upload (resent once, stored once);
+#            SIGKILL of one of two replicas behind nginx under browsing, saves and agents (errors, reports stored vs
+#            acknowledged, saves committed or refused with a message, the killed replica's rejoin time).
+#   FAULTS="1 2 3 4 5" selects the faults (e.g. FAULTS=5 for the replica kill only).
 #
 #   DURATION=60 BROWSERS=200 AGENTS=50 PORT=18095 PGPORT=55432 bench/resilience.sh
-# Needs: root (initdb/pg_ctl run as user postgres), PostgreSQL 15 binaries, wrk, curl, psql, python3, java 17, and
+# Needs: root (initdb/pg_ctl run as user postgres), PostgreSQL 15 binaries, wrk, curl, psql, python3, java 17, nginx, and
 # target/quarkus-app + target/cakb-agent.jar (./mvnw -B -ntp package -DskipTests).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${DURATION:-60} BROWSERS=${BROWSERS:-200} AGENTS=${AGENTS:-50} PORT=${PORT:-18095} PGPORT=${PGPORT:-55432}
-PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
+PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin} FAULTS=${FAULTS:-1 2 3 4 5}
+want() { [[ " $FAULTS " == *" $1 "* ]]; }
 APP=${APP:-$PWD/target/quarkus-app/quarkus-run.jar} JAR=${JAR:-$PWD/target/cakb-agent.jar}
 URL=http://127.0.0.1:$PORT ADMIN_PW=bench-admin-password
 [ -f "$APP" ] && [ -f "$JAR" ] || { echo "build first: ./mvnw -B -ntp package -DskipTests" >&2; exit 2; }
@@ -22,10 +26,10 @@ for t in wrk curl psql python3 java; do command -v $t >/dev/null || { echo "$t i
 [ -x "$PGBIN/initdb" ] || { echo "PostgreSQL binaries not found in $PGBIN" >&2; exit 2; }
 
 work=$(mktemp -d /tmp/cakb-resilience.XXXXXX); chmod 755 "$work"; chown postgres "$work"   # pg_ctl (as postgres) writes its log and socket here
-app_pid="" sampler_pid="" proxy_pid=""
+app_pid="" sampler_pid="" proxy_pid="" app2_pid="" nginx_pid=""
 pg() { su postgres -c "$PGBIN/pg_ctl -D $work/pg -l $work/pg.log -w -t 60 $*" >/dev/null; }
 cleanup() {
-  for p in $sampler_pid $proxy_pid $app_pid; do kill -9 "$p" 2>/dev/null; done
+  for p in $sampler_pid $proxy_pid $app_pid $app2_pid $nginx_pid; do kill -9 "$p" 2>/dev/null; done
   pg stop -m immediate 2>/dev/null
   [ -n "${KEEP:-}" ] || rm -rf "$work"
 }
@@ -47,16 +51,18 @@ psql -h 127.0.0.1 -p "$PGPORT" -U postgres -X -q -c "CREATE ROLE cakb LOGIN PASS
 mkdir -p "$work/home" && cp -r content migrations "$work/home/"
 
 start_app() {
+  local port=${1:-$PORT}
   DB_URL=jdbc:postgresql://127.0.0.1:$PGPORT/cakb DB_USER=cakb DB_PASSWORD=cakb CAKB_HOME=$work/home \
     CAKB_BOOTSTRAP_ADMIN_PASSWORD=$ADMIN_PW CAKB_SESSION_KEY=bench-session-encryption-key-0123456789abcdef \
     CAKB_CSRF_KEY=bench-csrf-signature-key-0123456789abcdef CAKB_PUBLIC_BROWSING=true \
-    QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT=$PORT QUARKUS_LOG_CATEGORY__ORG_CAKB__LEVEL=WARN \
-    java ${BENCH_APP_JAVA_OPTS:-} -jar "$APP" >> "$work/app.log" 2>&1 &
-  app_pid=$!
+    QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT=$port QUARKUS_LOG_CATEGORY__ORG_CAKB__LEVEL=WARN \
+    java ${BENCH_APP_JAVA_OPTS:-} -jar "$APP" >> "$work/app-$port.log" 2>&1 &
+  local pid=$!
+  [ "$port" = "$PORT" ] && app_pid=$pid || app2_pid=$pid
   local t0; t0=$(ms)
   for _ in $(seq 1 600); do
-    curl -sf "$URL/q/health/ready" >/dev/null 2>&1 && { echo "   app up (pid $app_pid) in $(( $(ms) - t0 )) ms"; return 0; }
-    kill -0 $app_pid 2>/dev/null || { tail -50 "$work/app.log"; exit 1; }
+    curl -sf "http://127.0.0.1:$port/q/health/ready" >/dev/null 2>&1 && { echo "   app up (pid $pid, port $port) in $(( $(ms) - t0 )) ms"; READY_MS=$(( $(ms) - t0 )); return 0; }
+    kill -0 $pid 2>/dev/null || { tail -50 "$work/app-$port.log"; exit 1; }
     sleep 0.3
   done
   echo "app did not become ready" >&2; exit 1
@@ -115,6 +121,7 @@ echo "PostgreSQL connections used (max): $max_conn of pool max 20; app RSS (max)
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 
 # -------------------------------------------------------------------------------------------------------------- faults
+if want 1; then
 echo; echo "== fault 1: PostgreSQL stopped mid-run"
 cred=$work/agent/credential; mkdir -p "$work/agent"; chmod 700 "$work/agent"
 hid=$(curl "${A[@]}" -d '{"name": "bench-spool-host"}' "$URL/api/v1/hosts" | sed -E 's/.*"host":\{"id":([0-9]+).*/\1/')
@@ -140,6 +147,8 @@ java -jar "$JAR" flush --credential-file "$cred" >/dev/null 2>&1; fx=$?
 n=$(sql "SELECT count(*) FROM fleet_report WHERE host_id = $hid"); d=$(sql "SELECT count(DISTINCT id) FROM fleet_report WHERE host_id = $hid")
 echo "   flush exit $fx; spooled $spooled -> stored $n (distinct $d), spool left $(ls "$work/agent/spool"/*.json 2>/dev/null | wc -l)"
 
+fi
+if want 2; then
 echo; echo "== fault 2: SIGKILL during a content reload"
 for round in 1 2; do
   prev=$([ $round = 1 ] && echo '' || echo " rev$((round - 1))")
@@ -161,6 +170,8 @@ done
 cookie=$(curl -s -o /dev/null -D - -d 'j_username=bench-assessor&j_password=bench-assessor-password' "$URL/j_security_check" \
   | sed -nE 's/^[Ss]et-[Cc]ookie: (quarkus-credential=[^;]*).*/\1/p' | tr -d '\r')
 
+fi
+if want 3; then
 echo; echo "== fault 3: SIGKILL during checklist saves"
 java "$PWD/bench/ResilienceAgents.java" saves "$URL" bench-assessor bench-assessor-password "$AID" 20 > "$work/saves.txt" 2>&1 &
 saver=$!
@@ -173,6 +184,8 @@ saves=$(sql "SELECT count(*) FROM assessment_history h JOIN checklist_item i ON 
 echo "   killed while saves were committing: $saves saves committed; items whose fields or history disagree: $mixed"
 start_app
 
+fi
+if want 4; then
 echo; echo "== fault 4: the agent loses the server's answer mid-upload"
 cat > "$work/proxy.py" <<'PY'
 import socket, sys, threading
@@ -215,5 +228,61 @@ java -jar "$JAR" run --server "http://127.0.0.1:$PPORT" --credential-file "$cred
 after=$(sql "SELECT count(*) FROM fleet_report WHERE host_id = $hid")
 kill "$proxy_pid" 2>/dev/null; proxy_pid=""
 echo "   proxy: $(grep -c dropped "$work/proxy.log") answer(s) dropped; agent exit $rx; reports stored $before -> $after (expected +1); spool left $(ls "$work/agent/spool"/*.json 2>/dev/null | wc -l)"
-echo "   server log: $(grep -c 'duplicate' "$work/app.log" 2>/dev/null || true) duplicate notes; agent said: $(grep -i -m2 'retry\|resen\|already\|duplicate' "$work/agent-run.err" | tr '\n' ' ' | head -c 200)"
-echo; echo "done (app log: $work/app.log$([ -n "${KEEP:-}" ] || echo ', removed; KEEP=1 keeps it'))"
+echo "   server log: $(grep -c 'duplicate' "$work/app-$PORT.log" 2>/dev/null || true) duplicate notes; agent said: $(grep -i -m2 'retry\|resen\|already\|duplicate' "$work/agent-run.err" | tr '\n' ' ' | head -c 200)"
+fi
+if want 5; then
+echo; echo "== fault 5: SIGKILL of one of two replicas behind nginx (browsing, checklist saves, agents)"
+PORT2=$((PORT + 2)) LB=$((PORT + 3))
+start_app "$PORT2"
+mkdir -p "$work/nginx-temp"; chmod 1777 "$work/nginx-temp"
+cat > "$work/nginx.conf" <<NGINX
+daemon off; user root; worker_processes 1; pid $work/nginx.pid; error_log $work/nginx-error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off; client_body_temp_path $work/nginx-temp/body; proxy_temp_path $work/nginx-temp/proxy;
+  fastcgi_temp_path $work/nginx-temp/fcgi; uwsgi_temp_path $work/nginx-temp/uwsgi; scgi_temp_path $work/nginx-temp/scgi;
+  upstream cakb { server 127.0.0.1:$PORT max_fails=1 fail_timeout=3s; server 127.0.0.1:$PORT2 max_fails=1 fail_timeout=3s; keepalive 32; }
+  server {
+    listen 127.0.0.1:$LB; client_max_body_size 10m;
+    location / {
+      proxy_pass http://cakb; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_set_header Host \$host;
+      proxy_set_header X-Forwarded-For \$remote_addr; proxy_connect_timeout 2s; proxy_read_timeout 60s;
+      proxy_next_upstream error timeout http_502 http_503; proxy_next_upstream_tries 2;
+      error_page 502 504 = @replica_gone;
+    }
+    location @replica_gone {
+      default_type application/json;
+      return 503 '{"status":503,"error":"Service Unavailable","message":"The replica handling this request went away before answering; it may or may not have been applied: check, then retry"}';
+    }
+  }
+}
+NGINX
+nginx -c "$work/nginx.conf" -p "$work" > "$work/nginx.out" 2>&1 & nginx_pid=$!
+sleep 1
+LBURL=http://127.0.0.1:$LB F5=${F5_SECONDS:-30}
+java "$PWD/bench/ResilienceAgents.java" enroll "$LBURL" "$ADMIN_PW" "$AGENTS" "bench-r-agent-" "$work/r-credentials" >/dev/null || exit 1
+wrk_pids=()
+for p in home detail; do
+  wrk -t1 -c"$per" -d"${F5}s" --timeout 10s --latency "$LBURL${PAGES[$p]}" > "$work/wrk-r-$p.txt" 2>&1 & wrk_pids+=($!)
+done
+java "$PWD/bench/ResilienceAgents.java" post "$LBURL" "$work/r-credentials" "$F5" > "$work/r-agents.txt" 2>&1 & agents_pid=$!
+java "$PWD/bench/ResilienceAgents.java" saves "$LBURL" bench-assessor bench-assessor-password "$AID" "$F5" keep-going > "$work/r-saves.txt" 2>&1 & saves_pid=$!
+sleep $((F5 / 3)); kill_app; killed=$(ms); echo "   replica A (port $PORT) SIGKILLed under load"
+sleep $((F5 / 3)); start_app "$PORT"; rejoin=$READY_MS
+wait "${wrk_pids[@]}" "$agents_pid"; wait "$saves_pid" 2>/dev/null
+for p in home detail; do
+  f=$work/wrk-r-$p.txt
+  non2xx=$(awk '/Non-2xx/ {print $NF}' "$f"); sock=$(awk '/Socket errors/ {gsub(",",""); print $4+$6+$8+$10}' "$f")
+  echo "   browsing $p through nginx: $(awk '/requests in/ {print $1}' "$f") requests, errors $(( ${non2xx:-0} + ${sock:-0} )), p99 $(awk '$1 == "99%" {print $2}' "$f")"
+done
+read -r _ _ rsent _ racked _ rfailed _ _ _ _ _ _ _ rretried < <(grep '^AGENTS' "$work/r-agents.txt")
+rstored=$(sql "SELECT count(*) FROM fleet_report r JOIN fleet_host h ON h.id = r.host_id WHERE h.name LIKE 'bench-r-agent-%'")
+rdistinct=$(sql "SELECT count(DISTINCT r.id) FROM fleet_report r JOIN fleet_host h ON h.id = r.host_id WHERE h.name LIKE 'bench-r-agent-%'")
+echo "   agents through nginx: sent $rsent, acknowledged $racked (after $rretried retries), gave up $rfailed; stored $rstored (distinct $rdistinct) $([ "$racked" = "$rstored" ] && echo '(= acknowledged)' || echo '(MISMATCH)')"
+echo "   checklist saves: $(grep '^SAVES' "$work/r-saves.txt" || tail -2 "$work/r-saves.txt")"
+mixed=$(sql "SELECT count(*) FROM checklist_item i WHERE i.assessment_id = $AID AND (i.justification <> i.evidence_text
+  OR i.justification <> coalesce((SELECT h.new_value FROM assessment_history h WHERE h.item_id = i.id AND h.field = 'justification' ORDER BY h.id DESC LIMIT 1), ''))")
+echo "   items whose fields or history disagree: $mixed"
+echo "   replica A restarted $(( (rejoin + 0) ))ms to ready; $(( ($(ms) - killed) / 1000 )) s since the kill"
+fi
+echo; echo "done (app logs: $work/app-*.log$([ -n "${KEEP:-}" ] || echo ', removed; KEEP=1 keeps it'))"

@@ -48,6 +48,10 @@ public class ContentLoad extends PanacheEntityBase {
 
     public String error;
 
+    /** SHA-256 over the content files read (relative paths and bytes); null for loads recorded before V30. */
+    @Column(name = "content_digest")
+    public String contentDigest;
+
     public static ContentLoad latest() {
         return find("order by id desc").firstResult();
     }

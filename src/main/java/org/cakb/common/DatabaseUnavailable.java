@@ -20,6 +20,18 @@ public class DatabaseUnavailable {
     private static final Logger LOG = Logger.getLogger(DatabaseUnavailable.class);
     public static final String MESSAGE = "The database is unavailable; please retry in a few seconds";
     public static final String RETRY_AFTER_SECONDS = "5";
+    static final String CONCURRENT_MESSAGE = "Someone else changed this at the same moment; nothing of your change was "
+            + "saved. Reload and try again";
+
+    /** An optimistic-lock failure (Hibernate's check of a row's version) anywhere in the cause chain. */
+    static boolean concurrentUpdate(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof jakarta.persistence.OptimisticLockException || t instanceof org.hibernate.StaleStateException) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     /** Whether the failure comes from not reaching the database (SQL state class 08, admin shutdown 57P, pool timeout). */
     public static boolean causedBy(Throwable failure) {
@@ -72,6 +84,12 @@ public class DatabaseUnavailable {
         }
         if (invalid != null) {
             return respond(400, invalid, page).build();
+        }
+        if (concurrentUpdate(e)) {
+            // two requests changed the same row at once (e.g. saves of two items of one assessment both touch the
+            // assessment): the loser rolled back; it is a conflict to retry, not a server failure
+            LOG.infof("concurrent update refused: %s", e.getMessage());
+            return respond(409, CONCURRENT_MESSAGE, page).build();
         }
         if (causedBy(e)) {
             LOG.warnf("database unavailable: %s", e.toString());

@@ -68,6 +68,16 @@ public class MeasuredDefaults {
     AgroalDataSource dataSource;
     @Inject
     jakarta.enterprise.event.Event<MeasuredDefaultsImported> importedEvent;
+    @Inject
+    org.cakb.cluster.ClusterEvents cluster;
+
+    /** Cluster topic announcing an import (payload: how many), so every replica drops pages showing measured defaults. */
+    public static final String TOPIC = "measured-defaults.imported";
+
+    void subscribe(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent event) {
+        cluster.subscribe(TOPIC, n -> importedEvent.fire(new MeasuredDefaultsImported(
+                org.cakb.cluster.ClusterEvents.MISSED.equals(n) ? 0 : Integer.parseInt(n))));
+    }
 
     // ------------------------------------------------------------------ import
 
@@ -119,7 +129,7 @@ public class MeasuredDefaults {
                 }
                 c.commit();
                 if (imported > 0) {
-                    importedEvent.fire(new MeasuredDefaultsImported(imported));
+                    cluster.publish(TOPIC, Integer.toString(imported)); // fires MeasuredDefaultsImported here and on every replica
                 }
                 return new ImportResult(imported, duplicates, ids);
             } catch (SQLException | RuntimeException e) {

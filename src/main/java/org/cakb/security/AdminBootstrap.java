@@ -3,7 +3,6 @@ package org.cakb.security;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.transaction.Transactional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -25,8 +24,21 @@ public class AdminBootstrap {
     @ConfigProperty(name = "cakb.bootstrap-admin.password")
     Optional<String> password;
 
-    @Transactional
+    @jakarta.inject.Inject
+    jakarta.persistence.EntityManager em;
+
+    /**
+     * Replicas starting together: a transaction-scoped advisory lock lets one create the admin while the others wait
+     * and then see it (without it, both created one and the second failed to start on the duplicate name).
+     */
     void onStart(@Observes StartupEvent event) {
+        io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> {
+            em.createNativeQuery("SELECT pg_advisory_xact_lock(hashtext('cakb:admin-bootstrap'))").getSingleResult();
+            createFirstAdmin();
+        });
+    }
+
+    void createFirstAdmin() {
         if (AppUser.countWithRole(Roles.ADMIN) > 0) {
             return;
         }

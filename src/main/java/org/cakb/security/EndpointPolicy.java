@@ -50,6 +50,8 @@ public final class EndpointPolicy {
             rule("GET", "/search", PUBLIC_PAGES),
             rule("GET", "/login", PUBLIC_PAGES),
             rule("POST", "/logout", PEOPLE),
+            // operations: Prometheus metrics (outside the OpenAPI document; AuthorizationMatrixTest adds the /q rows itself)
+            rule("GET", "/q/metrics", ADMIN),
             // content administration
             rule("POST", "/api/v1/admin/content/reload", ADMIN),
             rule("GET", "/api/v1/admin/content/loads", ADMIN),

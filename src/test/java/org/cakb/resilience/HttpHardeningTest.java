@@ -44,6 +44,8 @@ class HttpHardeningTest {
                 given().get("/api/v1/assessments"),
                 given().auth().preemptive().basic(Fixtures.ADMIN, Fixtures.ADMIN_PASSWORD).get("/api/v1/hosts"),
                 given().get("/q/health/ready"),
+                given().auth().preemptive().basic(Fixtures.ADMIN, Fixtures.ADMIN_PASSWORD).get("/q/metrics"),
+                given().redirects().follow(false).get("/q/metrics"),
                 given().get("/static/app.css"));
         for (Response r : responses) {
             String csp = r.header("Content-Security-Policy");
