@@ -1,5 +1,6 @@
 package org.cakb.agent;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
@@ -31,9 +32,12 @@ public final class Checks {
         this.host = new HostChecks(cx);
     }
 
-    /** Everything a check may look at, read once per run. */
+    /** Everything a check may look at, read once per run: the evaluated process ({@link Target}) and where it is. */
     public static final class Context {
         public final SystemFiles fs;
+        public final Target target;
+        /** The target's files under /proc: "/proc/self" or "/proc/<pid>". */
+        public final String proc;
         public final ProcStatus status;
         public final MountInfo mounts;
         public final Cgroups cgroups;
@@ -46,15 +50,36 @@ public final class Checks {
 
         /** vantage "auto" detects; "host" or "container" overrides the detected vantage (evidence is kept). */
         public Context(SystemFiles fs, String vantage) {
+            this(fs, Target.self(fs), kernelOf(fs), null, vantage);
+        }
+
+        private Context(SystemFiles fs, Target target, String kernel, Environment given, String vantage) {
             this.fs = fs;
-            this.status = ProcStatus.parse(fs.read("/proc/self/status"));
-            this.mounts = MountInfo.parse(fs.read("/proc/self/mountinfo"));
-            this.cgroups = new Cgroups(fs, fs.read("/proc/self/cgroup"), mounts);
-            String k = fs.readTrim("/proc/sys/kernel/osrelease");
-            this.kernel = k == null ? "unknown" : k;
+            this.target = target;
+            this.proc = target.proc;
+            this.status = target.status;
+            this.mounts = target.mounts;
+            this.cgroups = target.cgroups;
+            this.kernel = kernel;
+            if (given != null) {
+                this.env = given;
+                return;
+            }
             Environment e = Environment.detect(fs, mounts, kernel);
             this.env = vantage == null || vantage.equals("auto") || vantage.equals(e.vantage) ? e
                     : new Environment(vantage, vantage.equals("host") ? "none" : e.runtime.equals("none") ? "unknown" : e.runtime, e.evidence);
+        }
+
+        /** The host run's view of one container: its init process, evaluated with container vantage. */
+        public Context forContainer(DiscoveredContainer c) {
+            Target t = Target.process(fs, c.pid, mounts);
+            List<String> evidence = new ArrayList<>(c.evidence);
+            return new Context(fs, t, kernel, new Environment("container", c.runtime, evidence), null);
+        }
+
+        private static String kernelOf(SystemFiles fs) {
+            String k = fs.readTrim("/proc/sys/kernel/osrelease");
+            return k == null ? "unknown" : k;
         }
     }
 

@@ -22,7 +22,7 @@ final class MountChecks {
     CheckResult rootReadonly(ProbeDefinition p) {
         MountInfo.Mount root = cx.mounts.covering("/");
         if (root == null) {
-            return new CheckResult(p, CheckResult.ERROR, null, null, "no / mount in /proc/self/mountinfo");
+            return new CheckResult(p, CheckResult.ERROR, null, null, "no / mount in " + cx.proc + "/mountinfo");
         }
         return result(p, root.readOnly(), "/ " + root.fsType + " " + (root.readOnly() ? "ro" : "rw"), "/ mounted ro", null);
     }
@@ -39,7 +39,7 @@ final class MountChecks {
             }
         }
         for (String path : paths) {
-            if (cx.fs.isSpecial(path)) {
+            if (cx.target.isSpecial(path)) {
                 found.add("socket present: " + path);
             }
         }
@@ -81,12 +81,12 @@ final class MountChecks {
     CheckResult pathReadonly(ProbeDefinition p) {
         String path = str(p, "path");
         String probe = optStr(p, "probe-file", path);
-        if (!cx.fs.exists(path)) {
+        if (!cx.target.exists(path)) {
             return result(p, true, path + " absent", path + " read-only", "not present here");
         }
         MountInfo.Mount m = cx.mounts.covering(path);
         boolean mountRo = m != null && (m.readOnly() || m.superOptions.contains("ro"));
-        boolean writable = cx.fs.isWritable(probe);
+        boolean writable = cx.target.isWritable(probe);
         String obs = path + " on " + (m == null ? "?" : m.mountPoint + " " + (mountRo ? "ro" : "rw"))
                 + "; " + probe + (writable ? " writable" : " not writable") + " by this process";
         return result(p, mountRo || !writable, obs, path + " mounted ro or not writable",
@@ -98,13 +98,13 @@ final class MountChecks {
         List<String> exposed = new ArrayList<>();
         List<String> masked = new ArrayList<>();
         for (String path : paths) {
-            if (!cx.fs.exists(path)) {
+            if (!cx.target.exists(path)) {
                 masked.add(path + " (absent)");
             } else if (!cx.mounts.at(path).isEmpty()) {
                 masked.add(path + " (mounted over)");
-            } else if (cx.fs.isSpecial(path) || (cx.fs.isDirectory(path) && cx.fs.list(path).isEmpty())) {
+            } else if (cx.target.isSpecial(path) || cx.target.isEmptyDirectory(path)) {
                 masked.add(path + " (empty)");
-            } else if (cx.fs.read(path) == null && !cx.fs.isDirectory(path)) {
+            } else if (!cx.target.canRead(path)) {
                 masked.add(path + " (unreadable)");
             } else {
                 exposed.add(path);

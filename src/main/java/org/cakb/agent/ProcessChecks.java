@@ -27,7 +27,7 @@ final class ProcessChecks {
     CheckResult procStatus(ProbeDefinition p) {
         String field = str(p, "field");
         if (cx.status.isEmpty()) {
-            return new CheckResult(p, CheckResult.ERROR, null, null, "/proc/self/status is not readable");
+            return new CheckResult(p, CheckResult.ERROR, null, null, cx.proc + "/status is not readable");
         }
         Object col = p.check.get("column");
         String v = col == null ? cx.status.get(field) : cx.status.column(field, ((Number) col).intValue());
@@ -36,7 +36,7 @@ final class ProcessChecks {
             if (absent.equals("fail")) {
                 return result(p, false, "absent", expectation(p), "the kernel does not report " + field);
             }
-            return na(p, "absent", "the kernel does not report " + field + " in /proc/self/status");
+            return na(p, "absent", "the kernel does not report " + field + " in " + cx.proc + "/status");
         }
         boolean ok = compare(p, v);
         return result(p, ok, field + ": " + v, field + " " + expectation(p), null);
@@ -78,7 +78,7 @@ final class ProcessChecks {
             String field = capField(set);
             String hex = cx.status.get(field);
             if (hex == null) {
-                return new CheckResult(p, CheckResult.ERROR, null, null, field + " missing from /proc/self/status");
+                return new CheckResult(p, CheckResult.ERROR, null, null, field + " missing from " + cx.proc + "/status");
             }
             long m;
             try {
@@ -109,7 +109,7 @@ final class ProcessChecks {
                 ? "none of " + join(forbidden) + " in " + sets : sets + " within " + join(allowed);
         String why = bad.isEmpty() ? null : "offending capabilities in " + join(bad);
         if (!bad.isEmpty() && cx.env != null) {
-            Namespaces.Verdict u = Namespaces.check(cx.fs, "user", cx.kernel);
+            Namespaces.Verdict u = Namespaces.check(cx.fs, cx.proc, "user", cx.kernel);
             if (Boolean.TRUE.equals(u.separate)) {
                 why = why + "; note: held in a non-initial user namespace, so they act on that namespace's resources";
             }
@@ -139,7 +139,7 @@ final class ProcessChecks {
         if (sys != null && sys.mountPoint.equals("/sys") && !sys.readOnly()) {
             hits.add("/sys mounted read-write");
         }
-        if (cx.fs.exists("/proc/kcore") && cx.mounts.at("/proc/kcore").isEmpty()) {
+        if (cx.target.exists("/proc/kcore") && cx.mounts.at("/proc/kcore").isEmpty()) {
             hits.add("/proc/kcore not masked");
         }
         String[] dev = cx.cgroups.v1DevicesList();
@@ -157,7 +157,7 @@ final class ProcessChecks {
         if (!Arrays.asList("user", "pid", "mnt", "net", "ipc", "uts", "cgroup", "time").contains(ns)) {
             throw new DefinitionError("unknown namespace '" + ns + "'");
         }
-        Namespaces.Verdict v = Namespaces.check(cx.fs, ns, cx.kernel);
+        Namespaces.Verdict v = Namespaces.check(cx.fs, cx.proc, ns, cx.kernel);
         if (v.separate == null) {
             return na(p, v.observed, v.reason);
         }
@@ -194,9 +194,9 @@ final class ProcessChecks {
     }
 
     CheckResult usernsMapping(ProbeDefinition p) {
-        String text = cx.fs.read("/proc/self/uid_map");
+        String text = cx.fs.read(cx.proc + "/uid_map");
         if (text == null) {
-            return na(p, "absent", "/proc/self/uid_map is not readable (kernel without user namespaces)");
+            return na(p, "absent", cx.proc + "/uid_map is not readable (kernel without user namespaces)");
         }
         List<long[]> map = idMap(text);
         String obs = "uid_map: " + text.trim().replaceAll("\\s+", " ");
@@ -219,16 +219,16 @@ final class ProcessChecks {
         boolean active;
         if (lsm.equals("apparmor")) {
             active = "Y".equals(cx.fs.readTrim("/sys/module/apparmor/parameters/enabled"))
-                    || cx.fs.exists("/proc/self/attr/apparmor/current");
-            label = cx.fs.readTrim("/proc/self/attr/apparmor/current");
+                    || cx.fs.exists(cx.proc + "/attr/apparmor/current");
+            label = cx.fs.readTrim(cx.proc + "/attr/apparmor/current");
             if (label == null) {
-                label = cx.fs.readTrim("/proc/self/attr/current");
+                label = cx.fs.readTrim(cx.proc + "/attr/current");
             }
         } else if (lsm.equals("selinux")) {
-            active = cx.fs.exists("/sys/fs/selinux/enforce") || cx.fs.exists("/proc/self/attr/selinux/current");
-            label = cx.fs.readTrim("/proc/self/attr/selinux/current");
+            active = cx.fs.exists("/sys/fs/selinux/enforce") || cx.fs.exists(cx.proc + "/attr/selinux/current");
+            label = cx.fs.readTrim(cx.proc + "/attr/selinux/current");
             if (label == null) {
-                label = cx.fs.readTrim("/proc/self/attr/current");
+                label = cx.fs.readTrim(cx.proc + "/attr/current");
             }
         } else {
             throw new DefinitionError("lsm must be apparmor or selinux");

@@ -62,6 +62,19 @@ public final class SystemFiles {
         }
     }
 
+    /**
+     * The whole file as text when it is at most {@code maxBytes} long; null when absent, unreadable or larger (runtime
+     * metadata files are parsed only when they are of a sane size).
+     */
+    public String readBounded(String abs, int maxBytes) {
+        try (InputStream in = Files.newInputStream(path(abs))) {
+            byte[] all = in.readNBytes(maxBytes + 1);
+            return all.length > maxBytes ? null : new String(all, StandardCharsets.UTF_8);
+        } catch (IOException | SecurityException e) {
+            return null;
+        }
+    }
+
     /** Why {@link #read} returned null: "absent" or the exception's short description. */
     public String readProblem(String abs) {
         Path p = path(abs);
