@@ -104,6 +104,8 @@ public final class Checks {
             }
         } catch (DefinitionError e) {
             return new CheckResult(p, CheckResult.ERROR, null, null, "bad definition: " + e.getMessage());
+        } catch (ReadRefused e) {
+            return new CheckResult(p, CheckResult.ERROR, null, null, e.getMessage());
         } catch (RuntimeException e) {
             return new CheckResult(p, CheckResult.ERROR, null, null, "internal error: " + e);
         }
@@ -597,7 +599,7 @@ public final class Checks {
                 masked.add(path + " (mounted over)");
             } else if (cx.fs.isSpecial(path) || (cx.fs.isDirectory(path) && cx.fs.list(path).isEmpty())) {
                 masked.add(path + " (empty)");
-            } else if (cx.fs.read(path) == null && !cx.fs.isDirectory(path)) {
+            } else if (!cx.fs.isDirectory(path) && !cx.fs.canOpen(path)) {
                 masked.add(path + " (unreadable)");
             } else {
                 exposed.add(path);
