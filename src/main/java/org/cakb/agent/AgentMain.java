@@ -47,6 +47,8 @@ public final class AgentMain {
             "    --ca-file PEM         trust only the CA certificate(s) in PEM for HTTPS (default: the JRE's",
             "                          trust store); remembered by enroll",
             "    --retries N           retries per report with exponential backoff (default 4)",
+            "    --insecure-http       allow a plain http:// server that is not on loopback (credential and",
+            "                          reports then travel unencrypted); refused without it",
             "  list-checks    list every check with the countermeasure ids it verifies",
             "    --format json|table   (default table)",
             "    --probes FILE",
@@ -60,8 +62,9 @@ public final class AgentMain {
             "internal error; 3 the server refused (token or credential invalid, expired, reused or",
             "revoked; or a report rejected, see spool/rejected/); 4 the server could not be reached",
             "(reports stay spooled).",
-            "The agent only reads files under /proc, /sys and /etc (and its own state files); it runs no",
-            "commands.",
+            "The agent reads only what its compiled-in allow-list names (under /proc, /sys, /etc/docker;",
+            "see docs/agent.md) and its own state files; it runs no commands. A definition that asks for",
+            "anything else gets an error result.",
             "");
 
     private AgentMain() {
@@ -72,6 +75,10 @@ public final class AgentMain {
         try {
             code = run(args, System.out, System.err, SystemFiles.live());
         } catch (RuntimeException e) {
+            System.err.println("cakb-agent: internal error: " + e);
+            code = 2;
+        } catch (StackOverflowError | OutOfMemoryError e) {
+            // bounded inputs should make these impossible; if one happens anyway it is an internal error, not a crash
             System.err.println("cakb-agent: internal error: " + e);
             code = 2;
         }
@@ -112,6 +119,10 @@ public final class AgentMain {
             }
             if (a.equals("--force")) {
                 o.force = true;
+                continue;
+            }
+            if (a.equals("--insecure-http")) {
+                o.insecureHttp = true;
                 continue;
             }
             String val = null;
@@ -200,6 +211,7 @@ public final class AgentMain {
         String caFile;
         int retries = DEFAULT_RETRIES;
         boolean force;
+        boolean insecureHttp;
         String report;
         String runtime;
         String runtimeVersion;

@@ -126,6 +126,8 @@ public final class Checks {
             }
         } catch (CheckParams.DefinitionError e) {
             return new CheckResult(p, CheckResult.ERROR, null, null, "bad definition: " + e.getMessage());
+        } catch (ReadRefused e) {
+            return new CheckResult(p, CheckResult.ERROR, null, null, e.getMessage());
         } catch (RuntimeException e) {
             return new CheckResult(p, CheckResult.ERROR, null, null, "internal error: " + e);
         }

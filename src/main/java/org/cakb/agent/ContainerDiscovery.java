@@ -26,7 +26,7 @@ public final class ContainerDiscovery {
 
     /** Every container and sandbox, in discovery order (by init pid). */
     public List<DiscoveredContainer> scan() {
-        String selfPid = fs.readLink("/proc/self");
+        String selfPid = fs.isLive() ? Long.toString(ProcessHandle.current().pid()) : null;
         String hostPidNs = fs.readLink("/proc/self/ns/pid");
         String hostUserNs = fs.readLink("/proc/self/ns/user");
         Map<String, DiscoveredContainer> found = new LinkedHashMap<>();

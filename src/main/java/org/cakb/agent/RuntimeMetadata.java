@@ -15,7 +15,7 @@ final class RuntimeMetadata {
     static final String DOCKER_CONTAINERS = "/var/lib/docker/containers";
     /** containerd task state: its own and the one Docker starts for itself. */
     static final List<String> CONTAINERD_TASK_ROOTS = List.of("/run/containerd/io.containerd.runtime.v2.task",
-            "/var/run/docker/containerd/daemon/io.containerd.runtime.v2.task");
+            "/run/docker/containerd/daemon/io.containerd.runtime.v2.task");
     static final String RUNC_ROOT = "/run/runc";
     static final String CRIO_CONTAINERS = "/var/lib/containers/storage/overlay-containers";
 
@@ -103,8 +103,13 @@ final class RuntimeMetadata {
     }
 
     private Map<?, ?> object(String file) {
-        String t = fs.readBounded(file, MAX_METADATA_BYTES);
-        if (t == null) {
+        String t;
+        try {
+            t = fs.read(file);
+        } catch (ReadRefused e) {
+            return null; // larger than the read gate's bound, or not a regular file
+        }
+        if (t == null || t.length() > MAX_METADATA_BYTES) {
             return null;
         }
         try {

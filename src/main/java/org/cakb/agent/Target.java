@@ -107,7 +107,7 @@ public final class Target {
     /** Whether the process could open the file for reading. */
     public boolean canRead(String path) {
         if (isSelf()) {
-            return fs.isDirectory(path) || "readable".equals(fs.readProblem(path));
+            return fs.isDirectory(path) || fs.canOpen(path);
         }
         if (!kernelFs(mounts.covering(path)) || !fs.exists(path)) {
             return false;
@@ -115,7 +115,7 @@ public final class Target {
         if (path.equals("/proc/kcore") && !hasCap("CAP_SYS_RAWIO")) {
             return false; // open(2) of /proc/kcore needs CAP_SYS_RAWIO
         }
-        return fs.isDirectory(path) || "readable".equals(fs.readProblem(path));
+        return fs.isDirectory(path) || fs.canOpen(path);
     }
 
     /**
