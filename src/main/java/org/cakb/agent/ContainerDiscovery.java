@@ -41,7 +41,12 @@ public final class ContainerDiscovery {
             } catch (NumberFormatException e) {
                 continue;
             }
-            DiscoveredContainer c = attribute(pid, hostPidNs, hostUserNs);
+            DiscoveredContainer c;
+            try {
+                c = attribute(pid, hostPidNs, hostUserNs);
+            } catch (ReadRefused e) {
+                continue; // the read gate refused a path of this process (e.g. it resolves elsewhere): not judged
+            }
             if (c == null) {
                 continue;
             }
@@ -57,7 +62,11 @@ public final class ContainerDiscovery {
             if (c.pid <= 0) {
                 continue; // every member exited during the scan
             }
-            meta.describe(c);
+            try {
+                meta.describe(c);
+            } catch (ReadRefused e) {
+                c.evidence.add("metadata not read: " + e.getMessage());
+            }
             if (c.runtime.equals("sandbox") && c.name == null) {
                 c.name = fs.readTrim("/proc/" + c.pid + "/comm");
             }
