@@ -19,7 +19,9 @@ public final class AllowList {
 
     /** How a path may be used. READ gives content, LIST the names in a directory, LINK a symlink's target, STAT (implied by every rule) only existence, type and access(2). */
     public enum Access {
-        READ, LIST, LINK, STAT
+        READ, LIST, LINK, STAT,
+        /** Content for the runtime-metadata parser only, which keeps a few fixed fields (name, image); no check type can ask for it. */
+        FIELDS
     }
 
     /** One rule: a path pattern and what it permits. */
@@ -103,6 +105,7 @@ public final class AllowList {
     private static final Set<Access> LIST = EnumSet.of(Access.LIST);
     private static final Set<Access> LINK = EnumSet.of(Access.LINK);
     private static final Set<Access> STAT = EnumSet.of(Access.STAT);
+    private static final Set<Access> FIELDS_ONLY = EnumSet.of(Access.FIELDS);
 
     /** Every rule, in the order docs/agent.md lists them. */
     public static final List<Rule> RULES = Collections.unmodifiableList(Arrays.asList(
@@ -145,16 +148,16 @@ public final class AllowList {
             new Rule("/run/.containerenv", STAT, "vantage detection"),
             new Rule("/run/systemd/container", READ, "vantage detection (runtime name)"),
             new Rule("/var/lib/docker/containers/*", STAT, "Docker container known (Kubernetes pods on cgroupfs)"),
-            new Rule("/var/lib/docker/containers/*/config.v2.json", READ, "Docker container name and image only (Name, Config.Image)"),
+            new Rule("/var/lib/docker/containers/*/config.v2.json", FIELDS_ONLY, "Docker container name and image only (Name, Config.Image)"),
             new Rule("/run/containerd/io.containerd.runtime.v2.task", LIST, "containerd namespaces"),
             new Rule("/run/containerd/io.containerd.runtime.v2.task/**", LIST, "containerd namespaces and task ids"),
-            new Rule("/run/containerd/io.containerd.runtime.v2.task/*/*/config.json", READ, "Kubernetes names and image only (CRI annotations)"),
+            new Rule("/run/containerd/io.containerd.runtime.v2.task/*/*/config.json", FIELDS_ONLY, "Kubernetes names and image only (CRI annotations)"),
             new Rule("/run/docker/containerd/daemon/io.containerd.runtime.v2.task", LIST, "containerd (Docker's) namespaces"),
             new Rule("/run/docker/containerd/daemon/io.containerd.runtime.v2.task/**", LIST, "containerd (Docker's) namespaces and task ids"),
-            new Rule("/run/docker/containerd/daemon/io.containerd.runtime.v2.task/*/*/config.json", READ, "Kubernetes names and image only (CRI annotations)"),
+            new Rule("/run/docker/containerd/daemon/io.containerd.runtime.v2.task/*/*/config.json", FIELDS_ONLY, "Kubernetes names and image only (CRI annotations)"),
             new Rule("/run/runc", LIST, "runc container ids"),
             new Rule("/var/lib/containers/storage/overlay-containers/*", STAT, "CRI-O/Podman container known"),
-            new Rule("/var/lib/containers/storage/overlay-containers/*/userdata/config.json", READ, "CRI-O Kubernetes names and image only (annotations)"),
+            new Rule("/var/lib/containers/storage/overlay-containers/*/userdata/config.json", FIELDS_ONLY, "CRI-O Kubernetes names and image only (annotations)"),
             new Rule("/run/secrets/kubernetes.io", STAT, "vantage detection"),
             new Rule("/var/run/secrets/kubernetes.io", STAT, "vantage detection"),
             new Rule("/run/docker.sock", STAT, "runtime socket present"),

@@ -105,7 +105,7 @@ final class RuntimeMetadata {
     private Map<?, ?> object(String file) {
         String t;
         try {
-            t = fs.read(file);
+            t = fs.readMetadata(file);
         } catch (ReadRefused e) {
             return null; // larger than the read gate's bound, or not a regular file
         }

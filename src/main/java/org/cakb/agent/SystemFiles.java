@@ -146,7 +146,11 @@ public final class SystemFiles {
 
     /** Content of a regular file in the allow-list, or null when it is absent or unreadable. */
     private byte[] bytes(String abs) throws IOException {
-        Path real = gate(abs, AllowList.Access.READ, true);
+        return bytes(abs, AllowList.Access.READ);
+    }
+
+    private byte[] bytes(String abs, AllowList.Access access) throws IOException {
+        Path real = gate(abs, access, true);
         if (real == null) {
             throw new NoSuchFileException(abs);
         }
@@ -168,6 +172,19 @@ public final class SystemFiles {
     public String read(String abs) {
         try {
             return new String(bytes(abs), StandardCharsets.UTF_8);
+        } catch (IOException | SecurityException e) {
+            return null;
+        }
+    }
+
+    /**
+     * A runtime metadata file (allow-list access {@code fields}) for {@link RuntimeMetadata}, which keeps only fixed
+     * fields such as name and image; null when absent or unreadable. Check types use {@link #read}, which such rules
+     * do not permit, so no probe definition can make the agent report these files' content.
+     */
+    String readMetadata(String abs) {
+        try {
+            return new String(bytes(abs, AllowList.Access.FIELDS), StandardCharsets.UTF_8);
         } catch (IOException | SecurityException e) {
             return null;
         }

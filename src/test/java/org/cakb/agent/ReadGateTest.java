@@ -48,7 +48,9 @@ class ReadGateTest {
         assertNull(AllowList.permits("/etc/shadow", AllowList.Access.STAT));
         assertNull(AllowList.permits("/root/.ssh", AllowList.Access.LIST));
         assertNull(AllowList.permits("/etc/docker/config.json", AllowList.Access.READ));
-        assertNull(AllowList.permits("/var/lib/docker/containers/x/config.v2.json", AllowList.Access.READ));
+        assertNull(AllowList.permits("/var/lib/docker/containers/x/config.v2.json", AllowList.Access.READ),
+                "runtime metadata: fields for the metadata parser only, never content for a check");
+        assertNull(AllowList.permits("/var/lib/docker/containers/x/hostconfig.json", AllowList.Access.FIELDS));
         assertNull(AllowList.permits("/dev/zero", AllowList.Access.READ));
     }
 
