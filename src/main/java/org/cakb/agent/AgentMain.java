@@ -307,8 +307,40 @@ public final class AgentMain {
         for (ProbeDefinition p : b.probes()) {
             r.results.add(checks.run(p));
         }
+        if (!cx.env.inContainer()) {
+            addContainers(r, b, cx);
+        } else {
+            r.environment.put("containersScanned", "no: the agent runs inside a container");
+        }
         r.finishedAt = Report.isoUtc(System.currentTimeMillis());
         return r;
+    }
+
+    /**
+     * A host run as root evaluates every container-vantage check against each container's init process. Without root
+     * the other processes' namespaces and mount tables are not readable, so no containers are evaluated.
+     */
+    private static void addContainers(Report r, ProbeBundle b, Checks.Context host) {
+        if (!"0".equals(host.status.column("Uid", 1))) {
+            r.environment.put("containersScanned", "no: needs root to read other processes' namespaces and mounts");
+            return;
+        }
+        List<ProbeDefinition> perContainer = new ArrayList<>();
+        for (ProbeDefinition p : b.probes()) {
+            if (p.vantage.equals("container")) {
+                perContainer.add(p);
+            }
+        }
+        List<DiscoveredContainer> found = new ContainerDiscovery(host.fs).scan();
+        r.environment.put("containersScanned", "yes: " + found.size() + " found");
+        for (DiscoveredContainer c : found) {
+            Report.ContainerResults cr = new Report.ContainerResults(c);
+            Checks checks = new Checks(host.forContainer(c));
+            for (ProbeDefinition p : perContainer) {
+                cr.results.add(checks.run(p));
+            }
+            r.containers.add(cr);
+        }
     }
 
     static String osRelease(SystemFiles fs) {
@@ -348,7 +380,7 @@ public final class AgentMain {
     }
 
     static int verdict(Report r) {
-        java.util.Map<String, Integer> c = r.counts();
+        java.util.Map<String, Integer> c = r.allCounts();
         return c.get(CheckResult.FAIL) + c.get(CheckResult.ERROR) > 0 ? 1 : 0;
     }
 
