@@ -344,9 +344,14 @@ public final class AgentMain {
     }
 
     static String osRelease(SystemFiles fs) {
-        String t = fs.read("/etc/os-release");
-        if (t == null) {
-            t = fs.read("/usr/lib/os-release");
+        String t;
+        try {
+            t = fs.read("/etc/os-release");
+            if (t == null) {
+                t = fs.read("/usr/lib/os-release");
+            }
+        } catch (ReadRefused e) {
+            return null; // e.g. /etc/os-release links somewhere the allow-list does not name
         }
         if (t == null) {
             return null;

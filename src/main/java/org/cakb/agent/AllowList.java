@@ -20,7 +20,7 @@ public final class AllowList {
     /** How a path may be used. READ gives content, LIST the names in a directory, LINK a symlink's target, STAT (implied by every rule) only existence, type and access(2). */
     public enum Access {
         READ, LIST, LINK, STAT,
-        /** Content for the runtime-metadata parser only, which keeps a few fixed fields (name, image); no check type can ask for it. */
+        /** Only the named string fields of a JSON file, through {@link SystemFiles#readFields}; never the content as such. */
         FIELDS
     }
 
@@ -29,12 +29,15 @@ public final class AllowList {
         public final String pattern;
         public final Set<Access> access;
         public final String why;
+        /** For FIELDS rules: the JSON field paths ('/' between object keys) that may be read. */
+        public final List<String> fields;
         private final String[] segments;
 
-        Rule(String pattern, Set<Access> access, String why) {
+        Rule(String pattern, Set<Access> access, String why, String... fields) {
             this.pattern = pattern;
             this.access = Collections.unmodifiableSet(access);
             this.why = why;
+            this.fields = Collections.unmodifiableList(Arrays.asList(fields));
             this.segments = pattern.equals("/") ? new String[0] : pattern.substring(1).split("/");
         }
 
@@ -52,6 +55,9 @@ public final class AllowList {
             StringBuilder b = new StringBuilder();
             for (Access a : access) {
                 b.append(b.length() == 0 ? "" : ",").append(a.name().toLowerCase(java.util.Locale.ROOT));
+            }
+            if (!fields.isEmpty()) {
+                b.append(':').append(String.join(",", fields));
             }
             return b.toString();
         }
@@ -105,7 +111,13 @@ public final class AllowList {
     private static final Set<Access> LIST = EnumSet.of(Access.LIST);
     private static final Set<Access> LINK = EnumSet.of(Access.LINK);
     private static final Set<Access> STAT = EnumSet.of(Access.STAT);
-    private static final Set<Access> FIELDS_ONLY = EnumSet.of(Access.FIELDS);
+    private static final Set<Access> FIELDS = EnumSet.of(Access.FIELDS);
+
+    private static final String[] CRI_FIELDS = {"annotations/io.kubernetes.cri.sandbox-namespace",
+        "annotations/io.kubernetes.cri.sandbox-name", "annotations/io.kubernetes.cri.container-name",
+        "annotations/io.kubernetes.cri.image-name"};
+    private static final String[] CRIO_FIELDS = {"annotations/io.kubernetes.pod.namespace", "annotations/io.kubernetes.pod.name",
+        "annotations/io.kubernetes.container.name", "annotations/io.kubernetes.cri-o.ImageName"};
 
     /** Every rule, in the order docs/agent.md lists them. */
     public static final List<Rule> RULES = Collections.unmodifiableList(Arrays.asList(
@@ -148,16 +160,19 @@ public final class AllowList {
             new Rule("/run/.containerenv", STAT, "vantage detection"),
             new Rule("/run/systemd/container", READ, "vantage detection (runtime name)"),
             new Rule("/var/lib/docker/containers/*", STAT, "Docker container known (Kubernetes pods on cgroupfs)"),
-            new Rule("/var/lib/docker/containers/*/config.v2.json", FIELDS_ONLY, "Docker container name and image only (Name, Config.Image)"),
+            new Rule("/var/lib/docker/containers/*/config.v2.json", FIELDS, "Docker container name and image only", "Name", "Config/Image"),
             new Rule("/run/containerd/io.containerd.runtime.v2.task", LIST, "containerd namespaces"),
             new Rule("/run/containerd/io.containerd.runtime.v2.task/**", LIST, "containerd namespaces and task ids"),
-            new Rule("/run/containerd/io.containerd.runtime.v2.task/*/*/config.json", FIELDS_ONLY, "Kubernetes names and image only (CRI annotations)"),
+            new Rule("/run/containerd/io.containerd.runtime.v2.task/*/*/config.json", FIELDS, "Kubernetes names and image only (CRI annotations)",
+                    CRI_FIELDS),
             new Rule("/run/docker/containerd/daemon/io.containerd.runtime.v2.task", LIST, "containerd (Docker's) namespaces"),
             new Rule("/run/docker/containerd/daemon/io.containerd.runtime.v2.task/**", LIST, "containerd (Docker's) namespaces and task ids"),
-            new Rule("/run/docker/containerd/daemon/io.containerd.runtime.v2.task/*/*/config.json", FIELDS_ONLY, "Kubernetes names and image only (CRI annotations)"),
+            new Rule("/run/docker/containerd/daemon/io.containerd.runtime.v2.task/*/*/config.json", FIELDS, "Kubernetes names and image only (CRI annotations)",
+                    CRI_FIELDS),
             new Rule("/run/runc", LIST, "runc container ids"),
             new Rule("/var/lib/containers/storage/overlay-containers/*", STAT, "CRI-O/Podman container known"),
-            new Rule("/var/lib/containers/storage/overlay-containers/*/userdata/config.json", FIELDS_ONLY, "CRI-O Kubernetes names and image only (annotations)"),
+            new Rule("/var/lib/containers/storage/overlay-containers/*/userdata/config.json", FIELDS, "CRI-O Kubernetes names and image only (annotations)",
+                    CRIO_FIELDS),
             new Rule("/run/secrets/kubernetes.io", STAT, "vantage detection"),
             new Rule("/var/run/secrets/kubernetes.io", STAT, "vantage detection"),
             new Rule("/run/docker.sock", STAT, "runtime socket present"),

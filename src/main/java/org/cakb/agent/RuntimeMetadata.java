@@ -56,12 +56,11 @@ final class RuntimeMetadata {
     void describe(DiscoveredContainer c) {
         switch (c.runtime) {
             case "docker": {
-                Map<?, ?> cfg = object(DOCKER_CONTAINERS + "/" + c.id + "/config.v2.json");
+                Map<String, String> cfg = fields(DOCKER_CONTAINERS + "/" + c.id + "/config.v2.json", "Name", "Config/Image");
                 if (cfg != null) {
                     String name = text(cfg.get("Name"));
                     c.name = name == null ? null : bound(name.startsWith("/") ? name.substring(1) : name, 255);
-                    Object config = cfg.get("Config");
-                    c.image = config instanceof Map ? bound(text(((Map<?, ?>) config).get("Image")), 512) : null;
+                    c.image = bound(text(cfg.get("Config/Image")), 512);
                     c.evidence.add(DOCKER_CONTAINERS + "/" + c.id + "/config.v2.json: Name, Config.Image");
                 }
                 break;
@@ -86,37 +85,27 @@ final class RuntimeMetadata {
 
     private void kubernetesNames(DiscoveredContainer c, String file, String nsKey, String podKey, String nameKey,
             String imageKey) {
-        Map<?, ?> spec = object(file);
-        Object a = spec == null ? null : spec.get("annotations");
-        if (!(a instanceof Map)) {
+        Map<String, String> ann = fields(file, "annotations/" + nsKey, "annotations/" + podKey, "annotations/" + nameKey,
+                "annotations/" + imageKey);
+        if (ann == null) {
             return;
         }
-        Map<?, ?> ann = (Map<?, ?>) a;
-        String ns = text(ann.get(nsKey));
-        String pod = text(ann.get(podKey));
-        String name = text(ann.get(nameKey));
+        String ns = text(ann.get("annotations/" + nsKey));
+        String pod = text(ann.get("annotations/" + podKey));
+        String name = text(ann.get("annotations/" + nameKey));
         if (ns != null && pod != null && name != null) {
             c.name = bound(ns + "/" + pod + "/" + name, 255);
         }
-        c.image = bound(text(ann.get(imageKey)), 512);
+        c.image = bound(text(ann.get("annotations/" + imageKey)), 512);
         c.evidence.add(file + ": annotations " + nsKey + ", " + podKey + ", " + nameKey + ", " + imageKey);
     }
 
-    private Map<?, ?> object(String file) {
-        String t;
+    /** Only the named fields, through the read gate's fixed-field reader (the rest of these files, e.g. the environment, is never returned). */
+    private Map<String, String> fields(String file, String... names) {
         try {
-            t = fs.readMetadata(file);
+            return fs.readFields(file, java.util.Arrays.asList(names));
         } catch (ReadRefused e) {
             return null; // larger than the read gate's bound, or not a regular file
-        }
-        if (t == null || t.length() > MAX_METADATA_BYTES) {
-            return null;
-        }
-        try {
-            Object o = Json.parse(t);
-            return o instanceof Map ? (Map<?, ?>) o : null;
-        } catch (IllegalArgumentException e) {
-            return null;
         }
     }
 

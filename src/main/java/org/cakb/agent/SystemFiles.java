@@ -168,23 +168,51 @@ public final class SystemFiles {
         }
     }
 
+    /**
+     * The named string fields of a JSON file whose rule permits exactly those fields (runtime metadata such as a Docker
+     * container's config.v2.json, which also holds its environment): the file is parsed here and only those values
+     * leave this method, each at most 512 characters. Field paths use '/' between object keys. Null when the file is
+     * absent, unreadable or not a JSON object; a field that is absent or not a string is left out.
+     */
+    public Map<String, String> readFields(String abs, List<String> fields) {
+        AllowList.Rule rule = AllowList.permits(abs, AllowList.Access.FIELDS);
+        if (rule == null || !rule.fields.containsAll(fields)) {
+            throw new ReadRefused("refused: reading fields " + fields + " of " + printable(abs)
+                    + " is outside the agent's allow-list (no rule permits them; see docs/agent.md, Allow-list); nothing was read");
+        }
+        byte[] b;
+        try {
+            b = bytes(abs, AllowList.Access.FIELDS);
+        } catch (IOException | SecurityException e) {
+            return null;
+        }
+        Object root;
+        try {
+            root = Json.parse(new String(b, StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        if (!(root instanceof Map)) {
+            return null;
+        }
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (String f : fields) {
+            Object o = root;
+            for (String key : f.split("/")) {
+                o = o instanceof Map ? ((Map<?, ?>) o).get(key) : null;
+            }
+            if (o instanceof String) {
+                String v = (String) o;
+                out.put(f, v.length() <= 512 ? v : v.substring(0, 512));
+            }
+        }
+        return out;
+    }
+
     /** The whole file as text, or null when it is absent or unreadable; {@link ReadRefused} outside the allow-list. */
     public String read(String abs) {
         try {
             return new String(bytes(abs), StandardCharsets.UTF_8);
-        } catch (IOException | SecurityException e) {
-            return null;
-        }
-    }
-
-    /**
-     * A runtime metadata file (allow-list access {@code fields}) for {@link RuntimeMetadata}, which keeps only fixed
-     * fields such as name and image; null when absent or unreadable. Check types use {@link #read}, which such rules
-     * do not permit, so no probe definition can make the agent report these files' content.
-     */
-    String readMetadata(String abs) {
-        try {
-            return new String(bytes(abs, AllowList.Access.FIELDS), StandardCharsets.UTF_8);
         } catch (IOException | SecurityException e) {
             return null;
         }

@@ -103,6 +103,7 @@ class HostileAgentIT {
         add(probes, "dev-zero", Map.of("type", "file-value", "path", "/dev/zero", "op", "non-empty"), "outside the agent's allow-list");
         add(probes, "masked-secret", Map.of("type", "masked-paths", "paths", List.of(plain.toString())), "outside the agent's allow-list");
         add(probes, "sysctl-traversal", Map.of("type", "sysctl", "key", "kernel/../../../.." + plain, "op", "non-empty"), "outside the agent's allow-list");
+        add(probes, "runtime-metadata", Map.of("type", "file-value", "path", "/var/lib/docker/containers/0123abcd/config.v2.json", "op", "non-empty"), "outside the agent's allow-list");
         add(probes, "kcore-read", Map.of("type", "file-value", "path", "/proc/kcore", "op", "non-empty"), "outside the agent's allow-list");
         hostileBundle = Json.write(Map.of("format", 1L, "probes", probes), false);
 

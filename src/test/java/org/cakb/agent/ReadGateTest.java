@@ -48,9 +48,7 @@ class ReadGateTest {
         assertNull(AllowList.permits("/etc/shadow", AllowList.Access.STAT));
         assertNull(AllowList.permits("/root/.ssh", AllowList.Access.LIST));
         assertNull(AllowList.permits("/etc/docker/config.json", AllowList.Access.READ));
-        assertNull(AllowList.permits("/var/lib/docker/containers/x/config.v2.json", AllowList.Access.READ),
-                "runtime metadata: fields for the metadata parser only, never content for a check");
-        assertNull(AllowList.permits("/var/lib/docker/containers/x/hostconfig.json", AllowList.Access.FIELDS));
+        assertNull(AllowList.permits("/var/lib/docker/containers/x/config.v2.json", AllowList.Access.READ));
         assertNull(AllowList.permits("/dev/zero", AllowList.Access.READ));
     }
 
@@ -140,6 +138,25 @@ class ReadGateTest {
             assertThrows(ReadRefused.class, () -> fs.list("/root/.ssh"));
             assertThrows(ReadRefused.class, () -> fs.exists("/root/.docker/config.json"));
         });
+    }
+
+    @Test
+    void runtimeMetadataGivesOnlyItsFixedFields() throws Exception {
+        String secret = "SECRET-" + UUID.randomUUID();
+        Path root = tmp.resolve("root");
+        String cfg = "/var/lib/docker/containers/abc123/config.v2.json";
+        Fixtures.put(root, cfg, "{\"Name\":\"/web\",\"Config\":{\"Image\":\"nginx:1\",\"Env\":[\"TOKEN=" + secret + "\"]}}");
+        SystemFiles fs = SystemFiles.at(root, Map.of());
+        assertEquals(Map.of("Name", "/web", "Config/Image", "nginx:1"), fs.readFields(cfg, List.of("Name", "Config/Image")));
+        ReadRefused whole = assertThrows(ReadRefused.class, () -> fs.read(cfg));
+        assertTrue(whole.getMessage().contains("outside the agent's allow-list"), whole.getMessage());
+        ReadRefused env = assertThrows(ReadRefused.class, () -> fs.readFields(cfg, List.of("Config/Env")));
+        assertFalse(env.getMessage().contains(secret));
+        assertThrows(ReadRefused.class, () -> fs.readFields("/etc/docker/daemon.json", List.of("icc")));
+        Checks checks = new Checks(new Checks.Context(fs, "host"));
+        CheckResult r = checks.run(probe(Map.of("type", "file-value", "path", cfg, "op", "non-empty")));
+        assertEquals(CheckResult.ERROR, r.status);
+        assertFalse(String.valueOf(r.observed).contains(secret) || r.explanation.contains(secret));
     }
 
     @Test
