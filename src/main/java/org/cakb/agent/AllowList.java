@@ -42,8 +42,11 @@ public final class AllowList {
         }
 
         boolean matches(String path) {
-            String[] p = path.equals("/") ? new String[0] : path.substring(1).split("/", -1);
-            return match(segments, 0, p, 0);
+            return matches(segments(path));
+        }
+
+        boolean matches(String[] pathSegments) {
+            return match(segments, 0, pathSegments, 0);
         }
 
         /** Whether the rule permits {@code a}; every rule permits STAT of the paths it names. */
@@ -193,12 +196,17 @@ public final class AllowList {
         if (!normal(path)) {
             return null;
         }
+        String[] segs = segments(path); // split once, not once per rule
         for (Rule r : RULES) {
-            if (r.allows(a) && r.matches(path)) {
+            if (r.allows(a) && r.matches(segs)) {
                 return r;
             }
         }
         return null;
+    }
+
+    static String[] segments(String path) {
+        return path.equals("/") ? new String[0] : path.substring(1).split("/", -1);
     }
 
     /** Absolute, no empty, "." or ".." segments, no NUL. */
