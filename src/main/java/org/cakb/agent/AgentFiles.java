@@ -38,13 +38,20 @@ final class AgentFiles {
         final String hostName;
         final String secret;
         final String caFile;
+        /** The server's Ed25519 public key for probe bundles (base64 X.509 SubjectPublicKeyInfo), or null. */
+        final String bundleKey;
 
         Credential(String server, String hostId, String hostName, String secret, String caFile) {
+            this(server, hostId, hostName, secret, caFile, null);
+        }
+
+        Credential(String server, String hostId, String hostName, String secret, String caFile, String bundleKey) {
             this.server = server;
             this.hostId = hostId;
             this.hostName = hostName;
             this.secret = secret;
             this.caFile = caFile;
+            this.bundleKey = bundleKey;
         }
     }
 
@@ -66,20 +73,86 @@ final class AgentFiles {
         return parent.resolve("spool");
     }
 
-    static void ensurePrivateDir(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            Path parent = dir.getParent();
-            if (parent != null && !Files.isDirectory(parent)) {
-                Files.createDirectories(parent);
-            }
+    /**
+     * Creates {@code dir} (0700) and any missing parents when absent and returns the directories it created, outermost
+     * first. An existing directory is left exactly as it is: the agent never changes the permissions of a directory it
+     * did not create (the credential and spool files are 0600 themselves).
+     */
+    static List<Path> ensurePrivateDir(Path dir) throws IOException {
+        List<Path> created = new ArrayList<>();
+        if (Files.isDirectory(dir)) {
+            return created;
+        }
+        List<Path> missing = new ArrayList<>();
+        for (Path d = dir.toAbsolutePath(); d != null && !Files.isDirectory(d); d = d.getParent()) {
+            missing.add(0, d);
+        }
+        for (Path d : missing) {
             try {
-                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(DIR_0700));
+                // umask may remove bits from 0700, never add any
+                Files.createDirectory(d, PosixFilePermissions.asFileAttribute(DIR_0700));
+                created.add(d);
             } catch (java.nio.file.FileAlreadyExistsException e) {
+                if (!Files.isDirectory(d)) {
+                    throw e;
+                }
                 // raced with another agent run
             }
         }
-        // umask may have removed bits we wanted, never added; tighten an existing directory too
-        Files.setPosixFilePermissions(dir, DIR_0700);
+        return created;
+    }
+
+    /** Removes directories {@link #ensurePrivateDir} created, innermost first, as long as they are empty. */
+    static void removeCreated(List<Path> created) {
+        for (int k = created.size() - 1; k >= 0; k--) {
+            try {
+                Files.deleteIfExists(created.get(k));
+            } catch (IOException e) {
+                return; // not empty, or gone: leave it
+            }
+        }
+    }
+
+    /** Reads a file the operator named (bundle, report, CA file): a regular file of at most {@code max} bytes. */
+    static byte[] readBounded(Path p, int max) throws IOException {
+        if (!Files.isRegularFile(p)) {
+            throw new IOException(p + (Files.exists(p) ? " is not a regular file (a FIFO, socket, device or directory)" : " does not exist"));
+        }
+        try (InputStream in = Files.newInputStream(p)) {
+            byte[] b = in.readNBytes(max + 1);
+            if (b.length > max) {
+                throw new IOException(p + " is larger than " + max + " bytes");
+            }
+            return b;
+        }
+    }
+
+    /**
+     * A value in java.util.Properties syntax on one line: whatever the server sent (a host name with a newline, say)
+     * cannot start a line of its own or change another key.
+     */
+    static String propertyValue(String v) {
+        StringBuilder b = new StringBuilder();
+        for (int k = 0; k < v.length(); k++) {
+            char c = v.charAt(k);
+            switch (c) {
+                case '\\': b.append("\\\\"); break;
+                case '\n': b.append("\\n"); break;
+                case '\r': b.append("\\r"); break;
+                case '\t': b.append("\\t"); break;
+                case '\f': b.append("\\f"); break;
+                case ' ':
+                    b.append(k == 0 ? "\\ " : " ");
+                    break;
+                default:
+                    if (c < 0x20 || c > 0x7e) {
+                        b.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+            }
+        }
+        return b.toString();
     }
 
     /** Writes {@code data} to {@code target} atomically: a 0600 temp file in the same directory, fsync, rename. */
@@ -108,13 +181,16 @@ final class AgentFiles {
         ensurePrivateDir(file.toAbsolutePath().getParent());
         StringBuilder b = new StringBuilder();
         b.append("# cakb-agent credential: a secret that identifies this host to the KB server. Keep it private.\n");
-        b.append("server=").append(c.server).append('\n');
-        b.append("hostId=").append(c.hostId).append('\n');
-        b.append("hostName=").append(c.hostName).append('\n');
+        b.append("server=").append(propertyValue(c.server)).append('\n');
+        b.append("hostId=").append(propertyValue(c.hostId)).append('\n');
+        b.append("hostName=").append(propertyValue(c.hostName)).append('\n');
         if (c.caFile != null) {
-            b.append("caFile=").append(c.caFile).append('\n');
+            b.append("caFile=").append(propertyValue(c.caFile)).append('\n');
         }
-        b.append("credential=").append(c.secret).append('\n');
+        if (c.bundleKey != null) {
+            b.append("bundleKey=").append(propertyValue(c.bundleKey)).append('\n');
+        }
+        b.append("credential=").append(propertyValue(c.secret)).append('\n');
         writeAtomically(file, b.toString().getBytes(StandardCharsets.UTF_8));
     }
 
@@ -131,15 +207,13 @@ final class AgentFiles {
             }
         }
         Properties p = new Properties();
-        try (InputStream in = Files.newInputStream(file)) {
-            p.load(new StringReader(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
-        }
+        p.load(new StringReader(new String(readBounded(file, 64 * 1024), StandardCharsets.UTF_8)));
         String secret = p.getProperty("credential");
         if (secret == null || secret.isBlank()) {
             throw new IOException("credential file " + file + " has no credential= line; enroll again");
         }
         return new Credential(p.getProperty("server"), p.getProperty("hostId"), p.getProperty("hostName"), secret.strip(),
-                p.getProperty("caFile"));
+                p.getProperty("caFile"), p.getProperty("bundleKey"));
     }
 
     // ------------------------------------------------------------------ spool
@@ -183,7 +257,8 @@ final class AgentFiles {
         Path dir = spooled.getParent().resolve("rejected");
         ensurePrivateDir(dir);
         Path target = dir.resolve(spooled.getFileName());
-        String reason = "HTTP " + status + "\n" + (message == null ? "" : message) + "\n";
+        // the server's message is one bounded line: it cannot add lines of its own to the file
+        String reason = "HTTP " + status + "\n" + (message == null ? "" : CheckResult.bounded(message)) + "\n";
         writeAtomically(dir.resolve(spooled.getFileName().toString().replaceAll("\\.json$", ".reason.txt")),
                 reason.getBytes(StandardCharsets.UTF_8));
         Files.move(spooled, target, StandardCopyOption.REPLACE_EXISTING);

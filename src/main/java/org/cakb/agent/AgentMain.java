@@ -47,6 +47,8 @@ public final class AgentMain {
             "    --ca-file PEM         trust only the CA certificate(s) in PEM for HTTPS (default: the JRE's",
             "                          trust store); remembered by enroll",
             "    --retries N           retries per report with exponential backoff (default 4)",
+            "    --insecure-http       allow a plain http:// server that is not on loopback (credential and",
+            "                          reports then travel unencrypted); refused without it",
             "  list-checks    list every check with the countermeasure ids it verifies",
             "    --format json|table   (default table)",
             "    --probes FILE",
@@ -60,8 +62,9 @@ public final class AgentMain {
             "internal error; 3 the server refused (token or credential invalid, expired, reused or",
             "revoked; or a report rejected, see spool/rejected/); 4 the server could not be reached",
             "(reports stay spooled).",
-            "The agent only reads files under /proc, /sys and /etc (and its own state files); it runs no",
-            "commands.",
+            "The agent reads only what its compiled-in allow-list names (under /proc, /sys, /etc/docker;",
+            "see docs/agent.md) and its own state files; it runs no commands. A definition that asks for",
+            "anything else gets an error result.",
             "");
 
     private AgentMain() {
@@ -72,6 +75,10 @@ public final class AgentMain {
         try {
             code = run(args, System.out, System.err, SystemFiles.live());
         } catch (RuntimeException e) {
+            System.err.println("cakb-agent: internal error: " + e);
+            code = 2;
+        } catch (StackOverflowError | OutOfMemoryError e) {
+            // bounded inputs should make these impossible; if one happens anyway it is an internal error, not a crash
             System.err.println("cakb-agent: internal error: " + e);
             code = 2;
         }
@@ -112,6 +119,10 @@ public final class AgentMain {
             }
             if (a.equals("--force")) {
                 o.force = true;
+                continue;
+            }
+            if (a.equals("--insecure-http")) {
+                o.insecureHttp = true;
                 continue;
             }
             String val = null;
@@ -200,6 +211,7 @@ public final class AgentMain {
         String caFile;
         int retries = DEFAULT_RETRIES;
         boolean force;
+        boolean insecureHttp;
         String report;
         String runtime;
         String runtimeVersion;
@@ -295,14 +307,51 @@ public final class AgentMain {
         for (ProbeDefinition p : b.probes()) {
             r.results.add(checks.run(p));
         }
+        if (!cx.env.inContainer()) {
+            addContainers(r, b, cx);
+        } else {
+            r.environment.put("containersScanned", "no: the agent runs inside a container");
+        }
         r.finishedAt = Report.isoUtc(System.currentTimeMillis());
         return r;
     }
 
+    /**
+     * A host run as root evaluates every container-vantage check against each container's init process. Without root
+     * the other processes' namespaces and mount tables are not readable, so no containers are evaluated.
+     */
+    private static void addContainers(Report r, ProbeBundle b, Checks.Context host) {
+        if (!"0".equals(host.status.column("Uid", 1))) {
+            r.environment.put("containersScanned", "no: needs root to read other processes' namespaces and mounts");
+            return;
+        }
+        List<ProbeDefinition> perContainer = new ArrayList<>();
+        for (ProbeDefinition p : b.probes()) {
+            if (p.vantage.equals("container")) {
+                perContainer.add(p);
+            }
+        }
+        List<DiscoveredContainer> found = new ContainerDiscovery(host.fs).scan();
+        r.environment.put("containersScanned", "yes: " + found.size() + " found");
+        for (DiscoveredContainer c : found) {
+            Report.ContainerResults cr = new Report.ContainerResults(c);
+            Checks checks = new Checks(host.forContainer(c));
+            for (ProbeDefinition p : perContainer) {
+                cr.results.add(checks.run(p));
+            }
+            r.containers.add(cr);
+        }
+    }
+
     static String osRelease(SystemFiles fs) {
-        String t = fs.read("/etc/os-release");
-        if (t == null) {
-            t = fs.read("/usr/lib/os-release");
+        String t;
+        try {
+            t = fs.read("/etc/os-release");
+            if (t == null) {
+                t = fs.read("/usr/lib/os-release");
+            }
+        } catch (ReadRefused e) {
+            return null; // e.g. /etc/os-release links somewhere the allow-list does not name
         }
         if (t == null) {
             return null;
@@ -336,7 +385,7 @@ public final class AgentMain {
     }
 
     static int verdict(Report r) {
-        java.util.Map<String, Integer> c = r.counts();
+        java.util.Map<String, Integer> c = r.allCounts();
         return c.get(CheckResult.FAIL) + c.get(CheckResult.ERROR) > 0 ? 1 : 0;
     }
 

@@ -28,9 +28,25 @@ public final class CheckResult {
         this.severity = p.severity;
         this.checkType = p.checkType();
         this.status = status;
-        this.observed = observed;
-        this.expected = expected;
-        this.explanation = explanation;
+        this.observed = bounded(observed);
+        this.expected = bounded(expected);
+        this.explanation = bounded(explanation);
+    }
+
+    /** Longest observed/expected/explanation text a report carries. */
+    static final int MAX_TEXT = 600;
+
+    /** Texts in a report are short single lines: control characters become '?', the length is capped. */
+    static String bounded(String s) {
+        if (s == null) {
+            return null;
+        }
+        StringBuilder b = new StringBuilder(Math.min(s.length(), MAX_TEXT + 3));
+        for (int k = 0; k < s.length() && b.length() < MAX_TEXT; k++) {
+            char c = s.charAt(k);
+            b.append(c < 0x20 || c == 0x7f ? '?' : c);
+        }
+        return s.length() > MAX_TEXT ? b + "..." : b.toString();
     }
 
     Map<String, Object> toMap() {

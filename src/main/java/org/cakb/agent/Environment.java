@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Where the agent runs: on a host or inside a container, and which runtime, from marker files, PID 1's environment,
+ * Where the agent runs: on a host or inside a container, and which runtime, from marker files, its own environment,
  * cgroup paths (v1 and v2), the root mount and the pid/user namespace numbers. Each finding is kept as evidence.
  */
 public final class Environment {
@@ -38,17 +38,9 @@ public final class Environment {
             runtime = runtime == null ? "podman" : runtime;
             container = true;
         }
-        String pid1env = fs.read("/proc/1/environ");
+        // never /proc/1/environ: the agent reads no process environment but its own
         String containerVar = null;
-        if (pid1env != null) {
-            for (String kv : pid1env.split("\0")) {
-                if (kv.startsWith("container=")) {
-                    containerVar = kv.substring("container=".length());
-                    ev.add("PID 1 environment has container=" + containerVar);
-                }
-            }
-        }
-        if (containerVar == null && fs.env("container") != null) {
+        if (fs.env("container") != null) {
             containerVar = fs.env("container");
             ev.add("environment has container=" + containerVar);
         }

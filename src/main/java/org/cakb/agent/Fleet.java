@@ -26,25 +26,20 @@ final class Fleet {
     }
 
     static boolean effectiveUidIsRoot() {
-        try {
-            for (String line : Files.readAllLines(Paths.get("/proc/self/status"), StandardCharsets.UTF_8)) {
-                if (line.startsWith("Uid:")) {
-                    String[] f = line.substring(4).trim().split("\\s+");
-                    return f.length > 1 && f[1].equals("0");
-                }
-            }
-        } catch (IOException e) {
-            // fall through
-        }
-        return "root".equals(System.getProperty("user.name"));
+        String uid = ProcStatus.parse(SystemFiles.live().read("/proc/self/status")).column("Uid", 1);
+        return uid != null ? uid.equals("0") : "root".equals(System.getProperty("user.name"));
     }
 
-    private static FleetClient client(String server, String caFile, PrintStream err) throws ConfigError {
+    private static FleetClient client(String server, String caFile, boolean insecureHttp, PrintStream err) throws ConfigError {
         try {
             FleetClient c = new FleetClient(server, caFile == null ? null : Paths.get(caFile));
             if (c.base().getScheme().equals("http") && !FleetClient.isLoopback(c.base())) {
-                err.println("cakb-agent: warning: " + server + " is plain HTTP; the credential and reports travel unencrypted."
-                        + " Use https://");
+                if (!insecureHttp) {
+                    throw new ConfigError("refusing plain http:// to " + c.base().getHost() + ", which is not loopback: the credential"
+                            + " and reports would travel unencrypted. Use https:// (or --insecure-http to accept that)");
+                }
+                err.println("cakb-agent: warning: " + server + " is plain HTTP (--insecure-http); the credential and reports travel"
+                        + " unencrypted. Use https://");
             }
             return c;
         } catch (IllegalArgumentException e) {
@@ -69,15 +64,17 @@ final class Fleet {
             return AgentMain.EXIT_USAGE;
         }
         Path file = credentialFile(o);
+        java.util.List<Path> created = java.util.Collections.emptyList();
         try {
-            FleetClient c = client(o.server, o.caFile, err);
+            FleetClient c = client(o.server, o.caFile, o.insecureHttp, err);
             if (Files.exists(file) && !o.force) {
                 err.println("cakb-agent: " + file + " already holds a credential; use --force to replace it "
                         + "(the old one keeps working until an admin revokes it)");
                 return AgentMain.EXIT_USAGE;
             }
-            // fail before the single-use token is spent when the credential cannot be stored
-            AgentFiles.ensurePrivateDir(file.getParent());
+            // fail before the single-use token is spent when the credential cannot be stored; a directory made here
+            // is removed again when enrollment does not complete, an existing one is never changed
+            created = AgentFiles.ensurePrivateDir(file.getParent());
             if (!Files.isWritable(file.getParent())) {
                 err.println("cakb-agent: cannot write to " + file.getParent());
                 return AgentMain.EXIT_USAGE;
@@ -91,16 +88,39 @@ final class Fleet {
                 err.println("cakb-agent: enrollment refused by the server (HTTP " + a.status + "): " + a.message());
                 return AgentMain.EXIT_REFUSED;
             }
-            Map<?, ?> m = (Map<?, ?>) Json.parse(a.body);
+            Object parsed;
+            try {
+                parsed = Json.parse(a.body);
+            } catch (IllegalArgumentException e) {
+                parsed = null;
+            }
+            Map<?, ?> m = parsed instanceof Map ? (Map<?, ?>) parsed : Map.of();
             Object secret = m.get("credential");
-            if (!(secret instanceof String)) {
-                err.println("cakb-agent: the server's answer has no credential");
+            if (!(secret instanceof String) || !((String) secret).matches("[A-Za-z0-9_\\-]{16,200}")) {
+                err.println("cakb-agent: the server's answer has no usable credential");
                 return AgentMain.EXIT_REFUSED;
             }
+            Object key = m.get("bundleSigningKey");
+            String bundleKey = null;
+            if (key instanceof String) {
+                try {
+                    BundleSignature.publicKey((String) key);
+                    bundleKey = ((String) key).strip();
+                } catch (IllegalArgumentException e) {
+                    err.println("cakb-agent: warning: the server's bundle signing key is unusable (" + e.getMessage()
+                            + "); served probe sets will be refused and the built-in one used");
+                }
+            } else {
+                err.println("cakb-agent: warning: the server sent no bundle signing key; served probe sets will be refused"
+                        + " and the built-in one used");
+            }
+            String hostName = CheckResult.bounded(String.valueOf(m.get("hostName")));
+            String hostId = CheckResult.bounded(String.valueOf(m.get("hostId")));
             String caFile = o.caFile == null ? null : Paths.get(o.caFile).toAbsolutePath().toString();
-            AgentFiles.writeCredential(file, new AgentFiles.Credential(c.base().toString(), String.valueOf(m.get("hostId")),
-                    String.valueOf(m.get("hostName")), (String) secret, caFile));
-            out.println("cakb-agent: enrolled as host " + m.get("hostName") + " (id " + m.get("hostId") + ") at " + c.base()
+            AgentFiles.writeCredential(file, new AgentFiles.Credential(c.base().toString(), hostId, hostName,
+                    (String) secret, caFile, bundleKey));
+            created = java.util.Collections.emptyList();
+            out.println("cakb-agent: enrolled as host " + hostName + " (id " + hostId + ") at " + c.base()
                     + "; credential stored in " + file + " (mode 0600)");
             return 0;
         } catch (ConfigError e) {
@@ -110,6 +130,8 @@ final class Fleet {
             err.println("cakb-agent: cannot store the credential in " + file + ": " + e
                     + " (the token is spent; ask an admin for a new one)");
             return AgentMain.EXIT_USAGE;
+        } finally {
+            AgentFiles.removeCreated(created);
         }
     }
 
@@ -121,7 +143,7 @@ final class Fleet {
         FleetClient c;
         try {
             cred = AgentFiles.readCredential(file);
-            c = client(o.server, o.caFile != null ? o.caFile : cred.caFile, err);
+            c = client(o.server, o.caFile != null ? o.caFile : cred.caFile, o.insecureHttp, err);
         } catch (IOException e) {
             err.println("cakb-agent: " + e.getMessage());
             return AgentMain.EXIT_USAGE;
@@ -139,7 +161,7 @@ final class Fleet {
                 return AgentMain.EXIT_USAGE;
             }
         } else {
-            bundle = fetchBundle(c, cred.secret, err);
+            bundle = fetchBundle(c, cred.secret, cred.bundleKey, err);
         }
         Report r = AgentMain.buildReport(bundle, fs, o.vantage);
         if (!AgentMain.emit(r, format, o.outFile, out, err)) {
@@ -156,13 +178,19 @@ final class Fleet {
         return sent != 0 ? sent : AgentMain.verdict(r);
     }
 
-    static ProbeBundle fetchBundle(FleetClient c, String credential, PrintStream err) {
+    static ProbeBundle fetchBundle(FleetClient c, String credential, String bundleKey, PrintStream err) {
         FleetClient.Answer a = c.probes(credential);
         if (a.status == 200) {
-            try {
-                return ProbeBundle.parse(a.body, "server " + c.base());
-            } catch (RuntimeException e) {
-                err.println("cakb-agent: the server's probe set is unusable (" + e.getMessage() + "); using the built-in one");
+            String problem = BundleSignature.problem(a.raw, a.signature, bundleKey);
+            if (problem != null) {
+                err.println("cakb-agent: refusing the server's probe set: " + problem + "; using the built-in one");
+            } else {
+                try {
+                    return ProbeBundle.parse(a.body, "server " + c.base());
+                } catch (RuntimeException e) {
+                    err.println("cakb-agent: the server's probe set is unusable (" + CheckResult.bounded(e.getMessage())
+                            + "); using the built-in one");
+                }
             }
         } else if (!a.reached()) {
             err.println("cakb-agent: " + a.problem + "; using the built-in probe set");
@@ -190,7 +218,7 @@ final class Fleet {
                 err.println("cakb-agent: no server: give --server URL");
                 return AgentMain.EXIT_USAGE;
             }
-            c = client(server, o.caFile != null ? o.caFile : cred.caFile, err);
+            c = client(server, o.caFile != null ? o.caFile : cred.caFile, o.insecureHttp, err);
         } catch (IOException | ConfigError e) {
             err.println("cakb-agent: " + e.getMessage());
             return AgentMain.EXIT_USAGE;
@@ -200,7 +228,7 @@ final class Fleet {
             byte[] body;
             String id;
             try {
-                body = Files.readAllBytes(report);
+                body = AgentFiles.readBounded(report, Json.MAX_CHARS);
                 Object root = Json.parse(new String(body, StandardCharsets.UTF_8));
                 Object rid = root instanceof Map ? ((Map<?, ?>) root).get("reportId") : null;
                 if (!(rid instanceof String) || !((String) rid).matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")) {

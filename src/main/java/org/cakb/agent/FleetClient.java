@@ -31,21 +31,35 @@ final class FleetClient {
         final String body;
         final String problem;
         final long retryAfterMillis;
+        /** The body's exact bytes (what a signature covers); null when not reached or too large. */
+        final byte[] raw;
+        /** The bundle signature header, or null. */
+        final String signature;
 
         Answer(int status, String body, String problem, long retryAfterMillis) {
+            this(status, body, problem, retryAfterMillis, null, null);
+        }
+
+        Answer(int status, String body, String problem, long retryAfterMillis, byte[] raw, String signature) {
             this.status = status;
             this.body = body;
             this.problem = problem;
             this.retryAfterMillis = retryAfterMillis;
+            this.raw = raw;
+            this.signature = signature;
         }
 
         boolean reached() {
             return status > 0;
         }
 
-        /** The server's {@code message} field when the body is an error object, else the body (shortened). */
+        /** The server's {@code message} field when the body is an error object, else the body; one bounded line. */
         String message() {
-            if (status == 0) {
+            return CheckResult.bounded(rawMessage());
+        }
+
+        private String rawMessage() {
+            if (status == 0 || body == null) {
                 return problem;
             }
             try {
@@ -67,6 +81,10 @@ final class FleetClient {
 
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+    /** Largest answer body read; a server sending more is treated as unusable, not buffered. */
+    static final int MAX_BODY = 16 * 1024 * 1024;
+    /** Header carrying the Ed25519 signature (base64) of the probe bundle body. */
+    static final String SIGNATURE_HEADER = "Cakb-Bundle-Signature";
 
     private final URI base;
     private final HttpClient http;
@@ -101,13 +119,13 @@ final class FleetClient {
 
     static boolean isLoopback(URI u) {
         String h = u.getHost();
-        return h.equals("localhost") || h.startsWith("127.") || h.equals("[::1]") || h.equals("::1");
+        return h.equals("localhost") || h.matches("127\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}") || h.equals("[::1]") || h.equals("::1");
     }
 
     /** An SSLContext that trusts exactly the certificates in a PEM file (one or more CA certificates). */
     static javax.net.ssl.SSLContext sslContext(Path pem) throws IOException, GeneralSecurityException {
         Collection<? extends Certificate> certs;
-        try (InputStream in = Files.newInputStream(pem)) {
+        try (InputStream in = new java.io.ByteArrayInputStream(AgentFiles.readBounded(pem, 1024 * 1024))) {
             certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
         } catch (java.security.cert.CertificateException e) {
             throw new GeneralSecurityException("--ca-file " + pem + ": not a PEM certificate file (" + e.getMessage() + ")", e);
@@ -160,7 +178,14 @@ final class FleetClient {
         req.timeout(REQUEST_TIMEOUT).header("User-Agent", "cakb-agent/" + AgentMain.version())
                 .header("Accept", "application/json");
         try {
-            HttpResponse<String> r = http.send(req.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            HttpResponse<InputStream> r = http.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
+            byte[] raw;
+            try (InputStream in = r.body()) {
+                raw = in.readNBytes(MAX_BODY + 1);
+            }
+            if (raw.length > MAX_BODY) {
+                return new Answer(r.statusCode(), null, "the answer of " + base + " is larger than " + MAX_BODY + " bytes", -1);
+            }
             long retryAfter = -1;
             String ra = r.headers().firstValue("Retry-After").orElse(null);
             if (ra != null) {
@@ -170,7 +195,8 @@ final class FleetClient {
                     // HTTP-date form: ignore, use the backoff
                 }
             }
-            return new Answer(r.statusCode(), r.body(), null, retryAfter);
+            return new Answer(r.statusCode(), new String(raw, StandardCharsets.UTF_8), null, retryAfter, raw,
+                    r.headers().firstValue(SIGNATURE_HEADER).orElse(null));
         } catch (javax.net.ssl.SSLException e) {
             return new Answer(0, null, "TLS failure talking to " + base + ": " + e.getMessage()
                     + " (is the server certificate issued by a CA you trust? see --ca-file)", -1);

@@ -11,15 +11,32 @@ import java.util.Map;
  * Objects become {@link LinkedHashMap}, arrays {@link ArrayList}, numbers {@link Long} or {@link Double}.
  */
 public final class Json {
+    /** Deepest nesting of arrays and objects accepted; the agent's own documents need fewer than 10. */
+    public static final int MAX_DEPTH = 64;
+    /** Longest text accepted, in characters (a report of 100 containers is about 5 MB). */
+    public static final int MAX_CHARS = 16 * 1024 * 1024;
+    /** Longest number literal. */
+    static final int MAX_NUMBER = 64;
+
     private final String s;
     private int i;
+    private int depth;
 
     private Json(String s) {
         this.s = s;
     }
 
-    /** Parses one JSON value; throws {@link IllegalArgumentException} with the offset on malformed input. */
+    /**
+     * Parses one JSON value; throws {@link IllegalArgumentException} with the offset on malformed input, on nesting
+     * deeper than {@link #MAX_DEPTH} and on text longer than {@link #MAX_CHARS}, so no input can exhaust the stack.
+     */
     public static Object parse(String text) {
+        if (text == null) {
+            throw new IllegalArgumentException("JSON: no text");
+        }
+        if (text.length() > MAX_CHARS) {
+            throw new IllegalArgumentException("JSON: text of " + text.length() + " characters is longer than the limit of " + MAX_CHARS);
+        }
         Json p = new Json(text);
         p.ws();
         Object v = p.value();
@@ -96,6 +113,9 @@ public final class Json {
                 break;
             }
         }
+        if (i - start > MAX_NUMBER) {
+            throw err("number longer than " + MAX_NUMBER + " characters");
+        }
         String t = s.substring(start, i);
         try {
             if (!fractional) {
@@ -152,12 +172,20 @@ public final class Json {
         }
     }
 
+    private void enter() {
+        if (++depth > MAX_DEPTH) {
+            throw err("nesting deeper than " + MAX_DEPTH);
+        }
+    }
+
     private List<Object> array() {
+        enter();
         i++;
         List<Object> out = new ArrayList<>();
         ws();
         if (i < s.length() && s.charAt(i) == ']') {
             i++;
+            depth--;
             return out;
         }
         while (true) {
@@ -169,6 +197,7 @@ public final class Json {
             }
             char c = s.charAt(i++);
             if (c == ']') {
+                depth--;
                 return out;
             }
             if (c != ',') {
@@ -178,11 +207,13 @@ public final class Json {
     }
 
     private Map<String, Object> object() {
+        enter();
         i++;
         Map<String, Object> out = new LinkedHashMap<>();
         ws();
         if (i < s.length() && s.charAt(i) == '}') {
             i++;
+            depth--;
             return out;
         }
         while (true) {
@@ -204,6 +235,7 @@ public final class Json {
             }
             char c = s.charAt(i++);
             if (c == '}') {
+                depth--;
                 return out;
             }
             if (c != ',') {

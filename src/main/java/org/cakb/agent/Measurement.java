@@ -56,7 +56,7 @@ final class Measurement {
         }
         Map<String, Object> m;
         try {
-            Object report = Json.parse(new String(Files.readAllBytes(Paths.get(o.report)), StandardCharsets.UTF_8));
+            Object report = Json.parse(new String(AgentFiles.readBounded(Paths.get(o.report), Json.MAX_CHARS), StandardCharsets.UTF_8));
             if (!(report instanceof Map)) {
                 throw new IllegalArgumentException("not a JSON object");
             }

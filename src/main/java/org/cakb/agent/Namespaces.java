@@ -63,11 +63,16 @@ public final class Namespaces {
     }
 
     public static Verdict check(SystemFiles fs, String ns, String kernelRelease) {
-        String self = fs.readLink("/proc/self/ns/" + ns);
+        return check(fs, "/proc/self", ns, kernelRelease);
+    }
+
+    /** The verdict for the process at {@code proc} ("/proc/self" or "/proc/<pid>"). */
+    public static Verdict check(SystemFiles fs, String proc, String ns, String kernelRelease) {
+        String self = fs.readLink(proc + "/ns/" + ns);
         long ino = inode(self);
         if (ino < 0) {
-            return new Verdict(null, fs.exists("/proc/self/ns/" + ns) ? "unreadable" : "absent",
-                    "/proc/self/ns/" + ns + " cannot be read (kernel without this namespace type?)");
+            return new Verdict(null, fs.exists(proc + "/ns/" + ns) ? "unreadable" : "absent",
+                    proc + "/ns/" + ns + " cannot be read (kernel without this namespace type?)");
         }
         int[] kv = kernelVersion(kernelRelease);
         boolean fixedForAll = kv[0] > 6 || (kv[0] == 6 && kv[1] >= 18);
@@ -78,9 +83,18 @@ public final class Namespaces {
             }
             return new Verdict(true, self, "inode " + ino + " is a dynamically allocated (non-initial) " + ns + " namespace");
         }
-        // Older kernel, net or mnt: compare with PID 1 if PID 1 is the host init (our pid namespace is the initial one).
+        // Older kernel, net or mnt: another process is compared with the agent's own namespace when the agent runs in
+        // the initial pid namespace; the agent itself with PID 1 if PID 1 is the host init.
+        long agentPidNs = inode(fs.readLink("/proc/self/ns/pid"));
+        if (!proc.equals("/proc/self") && agentPidNs > 0 && agentPidNs < DYNAMIC_FIRST) {
+            String agent = fs.readLink("/proc/self/ns/" + ns);
+            if (agent != null) {
+                boolean same = agent.equals(self);
+                return new Verdict(!same, self, (same ? "same as" : "differs from") + " the host's " + agent);
+            }
+        }
         String pid1 = fs.readLink("/proc/1/ns/" + ns);
-        long pidNs = inode(fs.readLink("/proc/self/ns/pid"));
+        long pidNs = inode(fs.readLink(proc + "/ns/pid"));
         if (pid1 != null && !pid1.equals(self)) {
             return new Verdict(true, self, "differs from PID 1's " + pid1);
         }

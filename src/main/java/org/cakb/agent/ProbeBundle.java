@@ -18,6 +18,9 @@ import java.util.Map;
 public final class ProbeBundle {
     public static final String RESOURCE = "/org/cakb/agent/probes.json";
     public static final int FORMAT = 1;
+    /** Largest bundle accepted, in bytes, and most probes in one. */
+    public static final int MAX_BYTES = 8 * 1024 * 1024;
+    public static final int MAX_PROBES = 2000;
 
     private final List<ProbeDefinition> probes;
     private final String origin;
@@ -50,6 +53,9 @@ public final class ProbeBundle {
         if (!(list instanceof List)) {
             throw new IllegalArgumentException(origin + ": bundle has no probes array");
         }
+        if (((List<Object>) list).size() > MAX_PROBES) {
+            throw new IllegalArgumentException(origin + ": more than " + MAX_PROBES + " probes");
+        }
         List<ProbeDefinition> out = new ArrayList<>();
         for (Object o : (List<Object>) list) {
             if (!(o instanceof Map)) {
@@ -70,7 +76,8 @@ public final class ProbeBundle {
         }
     }
 
+    /** A bundle file given with --probes: a regular file of at most {@link #MAX_BYTES} (a FIFO or device is refused). */
     public static ProbeBundle fromFile(Path p) throws IOException {
-        return parse(new String(Files.readAllBytes(p), StandardCharsets.UTF_8), p.toString());
+        return parse(new String(AgentFiles.readBounded(p, MAX_BYTES), StandardCharsets.UTF_8), p.toString());
     }
 }

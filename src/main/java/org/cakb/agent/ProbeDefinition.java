@@ -29,17 +29,29 @@ public final class ProbeDefinition {
         return t instanceof String ? (String) t : null;
     }
 
+    static final int MAX_ID = 200;
+    static final int MAX_TEXT = 500;
+    static final int MAX_VERIFIES = 50;
+
     @SuppressWarnings("unchecked")
     static ProbeDefinition fromMap(Map<String, Object> m) {
         Object id = m.get("id");
-        if (!(id instanceof String)) {
-            throw new IllegalArgumentException("probe without string id: " + m);
+        if (!(id instanceof String) || ((String) id).isEmpty() || ((String) id).length() > MAX_ID) {
+            throw new IllegalArgumentException("probe without a string id of 1 to " + MAX_ID + " characters");
+        }
+        for (char c : ((String) id).toCharArray()) {
+            if (c < 0x21 || c == 0x7f) {
+                throw new IllegalArgumentException("probe id with a control character or space");
+            }
         }
         List<String> verifies = new ArrayList<>();
         Object v = m.get("verifies");
         if (v instanceof List) {
+            if (((List<Object>) v).size() > MAX_VERIFIES) {
+                throw new IllegalArgumentException("probe " + id + ": more than " + MAX_VERIFIES + " verifies entries");
+            }
             for (Object o : (List<Object>) v) {
-                verifies.add(String.valueOf(o));
+                verifies.add(CheckResult.bounded(String.valueOf(o)));
             }
         }
         Object check = m.get("check");
@@ -49,6 +61,6 @@ public final class ProbeDefinition {
     }
 
     private static String str(Object o, String dflt) {
-        return o instanceof String ? (String) o : dflt;
+        return o instanceof String ? CheckResult.bounded(((String) o).length() > MAX_TEXT ? ((String) o).substring(0, MAX_TEXT) : (String) o) : dflt;
     }
 }

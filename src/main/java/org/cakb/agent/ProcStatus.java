@@ -39,6 +39,13 @@ public final class ProcStatus {
         return n < parts.length ? parts[n] : null;
     }
 
+    /** A copy with one field replaced (e.g. Uid translated into the process's own user namespace). */
+    public ProcStatus with(String key, String value) {
+        Map<String, String> m = new LinkedHashMap<>(fields);
+        m.put(key, value);
+        return new ProcStatus(m);
+    }
+
     public boolean isEmpty() {
         return fields.isEmpty();
     }

@@ -16,7 +16,37 @@ public final class Report {
     public final Map<String, Object> system = new LinkedHashMap<>();
     public final Map<String, Object> environment = new LinkedHashMap<>();
     public final List<CheckResult> results = new ArrayList<>();
+    /** Format 2: the containers a host run found, each with the results of the container-vantage checks. */
+    public final List<ContainerResults> containers = new ArrayList<>();
     public String bundle;
+
+    /** One container of a host run and its results. */
+    public static final class ContainerResults {
+        public final DiscoveredContainer container;
+        public final List<CheckResult> results = new ArrayList<>();
+
+        ContainerResults(DiscoveredContainer container) {
+            this.container = container;
+        }
+
+        Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", container.id);
+            m.put("name", container.name);
+            m.put("runtime", container.runtime);
+            m.put("image", container.image);
+            m.put("pid", container.pid);
+            m.put("cgroup", container.cgroup);
+            m.put("evidence", container.evidence);
+            m.put("summary", counts(results));
+            List<Object> rs = new ArrayList<>();
+            for (CheckResult r : results) {
+                rs.add(r.toMap());
+            }
+            m.put("results", rs);
+            return m;
+        }
+    }
 
     Report(String agentVersion) {
         ThreadLocalRandom r = ThreadLocalRandom.current();
@@ -64,7 +94,21 @@ public final class Report {
         return b.append(s);
     }
 
+    /** Counts of the host (or in-container) results. */
     public Map<String, Integer> counts() {
+        return counts(results);
+    }
+
+    /** Counts over the host results and every container's. */
+    public Map<String, Integer> allCounts() {
+        List<CheckResult> all = new ArrayList<>(results);
+        for (ContainerResults c : containers) {
+            all.addAll(c.results);
+        }
+        return counts(all);
+    }
+
+    static Map<String, Integer> counts(List<CheckResult> results) {
         Map<String, Integer> c = new LinkedHashMap<>();
         c.put(CheckResult.PASS, 0);
         c.put(CheckResult.FAIL, 0);
@@ -78,6 +122,7 @@ public final class Report {
 
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
+        m.put("format", 2);
         m.put("reportId", id);
         m.put("agent", "cakb-agent");
         m.put("agentVersion", agentVersion);
@@ -92,6 +137,11 @@ public final class Report {
             rs.add(r.toMap());
         }
         m.put("results", rs);
+        List<Object> cs = new ArrayList<>();
+        for (ContainerResults c : containers) {
+            cs.add(c.toMap());
+        }
+        m.put("containers", cs);
         return m;
     }
 
@@ -126,10 +176,31 @@ public final class Report {
                 b.append("-> ").append(r.explanation).append('\n');
             }
         }
+        for (ContainerResults cr : containers) {
+            DiscoveredContainer k = cr.container;
+            b.append('\n').append("container ").append(k.runtime).append(' ')
+                    .append(k.id.length() > 12 && k.id.matches("[0-9a-f]{64}") ? k.id.substring(0, 12) : k.id)
+                    .append(k.name == null ? "" : "  name " + k.name).append(k.image == null ? "" : "  image " + k.image)
+                    .append("  pid ").append(k.pid).append('\n');
+            for (CheckResult r : cr.results) {
+                if (r.status.equals(CheckResult.PASS) || r.status.equals(CheckResult.NOT_APPLICABLE)) {
+                    continue;
+                }
+                pad(b, "  " + r.status.toUpperCase(java.util.Locale.ROOT), 15);
+                pad(b, r.id, w + 2);
+                String o = r.observed == null ? "" : r.observed;
+                b.append(o.length() > 100 ? o.substring(0, 97) + "..." : o).append('\n');
+            }
+            Map<String, Integer> cc = counts(cr.results);
+            b.append("  ").append(cc.get(CheckResult.PASS)).append(" pass, ").append(cc.get(CheckResult.FAIL))
+                    .append(" fail, ").append(cc.get(CheckResult.NOT_APPLICABLE)).append(" not applicable, ")
+                    .append(cc.get(CheckResult.ERROR)).append(" error\n");
+        }
         Map<String, Integer> c = counts();
         b.append('\n').append(c.get(CheckResult.PASS)).append(" pass, ").append(c.get(CheckResult.FAIL))
                 .append(" fail, ").append(c.get(CheckResult.NOT_APPLICABLE)).append(" not applicable, ")
-                .append(c.get(CheckResult.ERROR)).append(" error\n");
+                .append(c.get(CheckResult.ERROR)).append(" error")
+                .append(containers.isEmpty() ? "" : " on the host; " + containers.size() + " containers").append('\n');
         return b.toString();
     }
 

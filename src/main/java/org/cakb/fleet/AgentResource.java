@@ -35,6 +35,8 @@ public class AgentResource {
     SecurityIdentity identity;
     @Inject
     ProbeBundles bundles;
+    @Inject
+    BundleSigner signer;
 
     public record EnrollRequest(String token) {
     }
@@ -45,7 +47,7 @@ public class AgentResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Exchange a one-time enrollment token for this host's credential (shown once)")
     @APIResponse(responseCode = "201", description = "The host's credential (shown once)", content = @Content(mediaType = MediaType.APPLICATION_JSON, example = """
-            {"hostId": 3, "hostName": "node-eu-1", "credential": "cakb_agent_..."}"""))
+            {"hostId": 3, "hostName": "node-eu-1", "credential": "cakb_agent_...", "bundleSigningKey": "MCowBQYDK2VwAyEA...", "bundleSigningAlgorithm": "Ed25519"}"""))
     public Response enroll(EnrollRequest request) {
         if (request == null || request.token() == null || request.token().isBlank()) {
             throw ApiException.badRequest("body must be {\"token\": \"cakb_enroll_...\"}");
@@ -61,7 +63,10 @@ public class AgentResource {
     @APIResponse(responseCode = "200", description = "The probe bundle", content = @Content(mediaType = MediaType.APPLICATION_JSON, example = """
             {"version": "2026-11-23", "probes": [{"id": "probe:seccomp/filter-mode", "verifies": ["cm:seccomp-filter"], "vantage": "container"}]}"""))
     public Response probes() {
-        return Response.ok(bundles.current(), MediaType.APPLICATION_JSON).build();
+        String body = bundles.current();
+        // the agent verifies this Ed25519 signature of the exact body bytes with the key it got at enrollment
+        return Response.ok(body.getBytes(java.nio.charset.StandardCharsets.UTF_8), MediaType.APPLICATION_JSON)
+                .header("Cakb-Bundle-Signature", signer.sign(body)).build();
     }
 
     @POST

@@ -14,13 +14,19 @@ import java.util.Map;
 @ApplicationScoped
 public class EnrollmentService {
 
+    @jakarta.inject.Inject
+    BundleSigner signer;
+
+
     public static final String TOKEN_PREFIX = "cakb_enroll_";
     static final Duration MAX_TOKEN_LIFETIME = Duration.ofDays(7);
 
     public record IssuedToken(long hostId, String hostName, String token, OffsetDateTime expiresAt) {
     }
 
-    public record IssuedCredential(long hostId, String hostName, String credential) {
+    /** bundleSigningKey: base64 X.509 Ed25519 public key the agent checks served probe bundles with. */
+    public record IssuedCredential(long hostId, String hostName, String credential, String bundleSigningKey,
+            String bundleSigningAlgorithm) {
     }
 
     @Transactional
@@ -83,7 +89,7 @@ public class EnrollmentService {
         stored2.credentialHash = Secrets.sha256(credential);
         stored2.persist();
         FleetHost host = FleetHost.findById(stored.hostId);
-        return new IssuedCredential(host.id, host.name, credential);
+        return new IssuedCredential(host.id, host.name, credential, signer.publicKeyBase64(), BundleSigner.ALGORITHM);
     }
 
     @Transactional

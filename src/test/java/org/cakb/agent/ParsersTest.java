@@ -171,10 +171,10 @@ class ParsersTest {
 
     @Test
     void idMapLookup() {
-        List<long[]> map = Checks.idMap("         0     100000      65536\n");
-        assertEquals(100000, Checks.mapId(map, 0));
-        assertEquals(100005, Checks.mapId(map, 5));
-        assertEquals(-1, Checks.mapId(map, 70000));
+        List<long[]> map = ProcessChecks.idMap("         0     100000      65536\n");
+        assertEquals(100000, ProcessChecks.mapId(map, 0));
+        assertEquals(100005, ProcessChecks.mapId(map, 5));
+        assertEquals(-1, ProcessChecks.mapId(map, 70000));
     }
 
     @Test
