@@ -3,6 +3,7 @@
 #   bench/web.sh                     build, run, print the table
 #   SIGNED_IN=0 bench/web.sh         anonymous pages only
 #   ITEMS=200 bench/web.sh           checklist size of the signed-in checklist page
+#   BENCH_DB=cakb_bench_x bench/web.sh   a database of its own (branches with different migrations)
 #   SKIP_BUILD=1 bench/web.sh        reuse target/quarkus-app
 #   DURATION=15s CONNECTIONS=64 WARMUP=5s THREADS=2 bench/web.sh
 #   CAKB_WEB_PAGE_CACHE=false bench/web.sh   measure with the rendered-page cache switched off
@@ -22,7 +23,7 @@ CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
 APP_PORT=${APP_PORT:-18431}
 NGINX_PORT=${NGINX_PORT:-18432}
-DB=cakb_bench ROLE=cakb_bench PASSWORD=${BENCH_DB_PASSWORD:-cakb_bench}
+DB=${BENCH_DB:-cakb_bench} ROLE=cakb_bench PASSWORD=${BENCH_DB_PASSWORD:-cakb_bench}
 SIGNED_IN=${SIGNED_IN:-1}
 ITEMS=${ITEMS:-200}
 SINGLE=${SINGLE:-40}
@@ -105,11 +106,11 @@ if [ "$SIGNED_IN" = 1 ]; then
   ids=$(seq -w 1 "$ITEMS" | sed 's/^/"benchmark:req\/synthetic-/; s/$/"/' | paste -sd, -)
   assessment=$(api -d "{\"name\": \"bench $ITEMS items $(date +%s)\", \"target\": \"bench cluster\", \"scope\": {\"requirements\": [$ids]}}" \
     "$APP/api/v1/assessments" | jq -r .id)
-  item=$(api "$APP/api/v1/assessments/$assessment/items?size=1" | jq -r '(.items // .)[0].id')
+  item=$(api "$APP/api/v1/assessments/$assessment/items?size=1" | jq -r 'if type == "array" then .[0].id else .items[0].id end')
   host=$(api -d "{\"name\": \"bench-web-$(date +%s)\"}" "$APP/api/v1/hosts" | jq -r .host.id)
   enroll=$(api -d '{"lifetimeHours": 1}' "$APP/api/v1/hosts/$host/enrollment-tokens" | jq -r .token)
   agent=$(curl -fsS -H 'Content-Type: application/json' -d "{\"token\": \"$enroll\"}" "$APP/api/v1/agent/enroll" | jq -r .credential)
-  results=$(api "$APP/api/v1/probes?size=200" | jq -c '[.items[] | {id, verifies: (.attributes.verifies // []), status: "pass",
+  results=$(api "$APP/api/v1/probes?size=200" | jq -c '[(if type == "array" then .[] else .items[] end) | {id, verifies: (.attributes.verifies // []), status: "pass",
     observed: "as expected", expected: "as documented", explanation: "bench"}]')
   now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
   curl -fsS -o /dev/null -H "Authorization: Bearer $agent" -H 'Content-Type: application/json' "$APP/api/v1/agent/reports" -d "{
@@ -169,8 +170,8 @@ for _ in $(seq 1 20); do curl -fs "http://127.0.0.1:$NGINX_PORT/home.html" >/dev
 ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'; }
 run() { # url [cookie] -> "rps p50 p99 non2xx"
   local h=(); [ -n "${2:-}" ] && h=(-H "Cookie: $2")
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "${h[@]}" "$1" >/dev/null
-  local out; out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "${h[@]}" "$1")
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" --timeout 10s "${h[@]}" "$1" >/dev/null
+  local out; out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 10s --latency "${h[@]}" "$1")
   echo "$out" >>"$WORK/wrk.txt"
   local rps p50 p99 bad
   rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")

@@ -221,7 +221,36 @@ public class AssessmentService {
     @Transactional
     public AssessmentViews.Detail detail(long id) {
         Assessment a = find(id);
-        List<ChecklistItem> items = ChecklistItem.list("assessmentId = ?1 order by position", id);
+        return detail(a, ChecklistItem.list("assessmentId = ?1 order by position", id));
+    }
+
+    /** Name and status only: the item and history pages need no progress, so they load no items. */
+    @Transactional
+    public AssessmentViews.Header header(long id) {
+        Assessment a = find(id);
+        return new AssessmentViews.Header(a.id, a.name, a.status);
+    }
+
+    /**
+     * The checklist page in one read of the items (it used to read them twice: once for the progress bars, once for
+     * the rows), loaded read-only so that Hibernate keeps no snapshots of the JSON columns and checks nothing at commit.
+     */
+    @Transactional
+    public AssessmentViews.Checklist checklist(long id, String result, String area) {
+        Assessment a = find(id);
+        checkResultFilter(result);
+        List<ChecklistItem> items = ChecklistItem.<ChecklistItem>find("assessmentId = ?1 order by position", id)
+                .withHint(org.hibernate.jpa.HibernateHints.HINT_READ_ONLY, true).list();
+        Map<Long, List<AssessmentViews.AttachmentInfo>> attachments = attachments(id);
+        LocalDate today = LocalDate.now();
+        List<AssessmentViews.Item> rows = items.stream()
+                .filter(i -> result == null || result.isBlank() || i.result.equals(result))
+                .filter(i -> area == null || area.isBlank() || area.equals(areaKey(i)))
+                .map(i -> view(i, attachments.getOrDefault(i.id, List.of()), today)).toList();
+        return new AssessmentViews.Checklist(detail(a, items), rows);
+    }
+
+    private AssessmentViews.Detail detail(Assessment a, List<ChecklistItem> items) {
         Map<String, List<ChecklistItem>> byArea = new LinkedHashMap<>();
         Map<String, String> areaTitles = new LinkedHashMap<>();
         items.stream().sorted((x, y) -> Objects.compare(areaKey(x), areaKey(y), String::compareTo)).forEach(i -> {
@@ -231,7 +260,7 @@ public class AssessmentService {
         List<AssessmentViews.AreaProgress> areas = byArea.entrySet().stream()
                 .map(e -> new AssessmentViews.AreaProgress(e.getKey(), areaTitles.get(e.getKey()), progress(e.getValue()))).toList();
         return new AssessmentViews.Detail(a.id, a.name, a.target, a.targetLabels, a.scope, a.status, a.startDate, a.dueDate,
-                a.completedAt, a.createdBy, a.createdAt, a.updatedBy, a.updatedAt, assessorNames(id), progress(items), areas, a.version);
+                a.completedAt, a.createdBy, a.createdAt, a.updatedBy, a.updatedAt, assessorNames(a.id), progress(items), areas, a.version);
     }
 
     private static String areaKey(ChecklistItem i) {
@@ -354,9 +383,7 @@ public class AssessmentService {
     @Transactional
     public List<AssessmentViews.Item> items(long id, String result, String area, OffsetDateTime updatedSince) {
         find(id);
-        if (result != null && !result.isBlank() && !ChecklistItem.RESULTS.contains(result)) {
-            throw Validation.field("result", "must be one of " + String.join(", ", ChecklistItem.RESULTS));
-        }
+        checkResultFilter(result);
         List<ChecklistItem> items = ChecklistItem.list("assessmentId = ?1 order by position", id);
         Map<Long, List<AssessmentViews.AttachmentInfo>> attachments = attachments(id);
         LocalDate today = LocalDate.now();
@@ -365,6 +392,12 @@ public class AssessmentService {
                 .filter(i -> area == null || area.isBlank() || area.equals(areaKey(i)))
                 .filter(i -> updatedSince == null || (i.updatedAt != null && !i.updatedAt.isBefore(updatedSince)))
                 .map(i -> view(i, attachments.getOrDefault(i.id, List.of()), today)).toList();
+    }
+
+    private static void checkResultFilter(String result) {
+        if (result != null && !result.isBlank() && !ChecklistItem.RESULTS.contains(result)) {
+            throw Validation.field("result", "must be one of " + String.join(", ", ChecklistItem.RESULTS));
+        }
     }
 
     @Transactional
