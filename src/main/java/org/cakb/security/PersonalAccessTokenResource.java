@@ -11,7 +11,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.cakb.common.ApiException;
+import org.cakb.common.DomainException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -52,8 +52,7 @@ public class PersonalAccessTokenResource {
             {"id": 7, "name": "nightly-export", "scope": "read", "token": "cakb_pat_...", "expiresAt": "2027-03-01T00:00:00Z"}"""))
     public Response create(CreateRequest request) {
         if (PersonalAccessTokens.CREDENTIAL.equals(identity.getAttribute(PersonalAccessTokens.CREDENTIAL_ATTRIBUTE))) {
-            throw new ApiException(Response.Status.FORBIDDEN,
-                    "create personal access tokens with your password (HTTP Basic), not with another token");
+            throw DomainException.forbidden("create personal access tokens with your password (HTTP Basic), not with another token");
         }
         PersonalAccessTokens.Created created = tokens.create(identity.getPrincipal().getName(),
                 request == null ? null : request.name(), request == null ? null : request.scope(),

@@ -8,12 +8,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
-import org.cakb.common.ApiException;
+import org.cakb.common.DomainException;
+import org.cakb.common.Rows;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -54,25 +56,25 @@ public class PersonalAccessTokens implements BearerTokenResolver {
     public Created create(String username, String name, String scope, OffsetDateTime expiresAt) {
         AppUser owner = AppUser.findByUsername(username);
         if (owner == null) {
-            throw new ApiException(jakarta.ws.rs.core.Response.Status.FORBIDDEN, "personal access tokens belong to people with an account");
+            throw DomainException.forbidden("personal access tokens belong to people with an account");
         }
         if (name == null || name.isBlank() || name.strip().length() > 100) {
-            throw ApiException.badRequest("name is required (1-100 characters), e.g. the script it is for");
+            throw DomainException.invalid("name is required (1-100 characters), e.g. the script it is for");
         }
         String effectiveScope = scope == null || scope.isBlank() ? "role" : scope.strip();
         if (!SCOPES.contains(effectiveScope)) {
-            throw ApiException.badRequest("scope must be 'role' (your roles) or 'read' (viewer rights only)");
+            throw DomainException.invalid("scope must be 'role' (your roles) or 'read' (viewer rights only)");
         }
         OffsetDateTime now = OffsetDateTime.now();
         if (expiresAt == null) {
-            throw ApiException.badRequest("expiresAt is required: personal access tokens always expire (at most "
+            throw DomainException.invalid("expiresAt is required: personal access tokens always expire (at most "
                     + maxLifetime.toDays() + " days from now)");
         }
         if (!expiresAt.isAfter(now)) {
-            throw ApiException.badRequest("expiresAt must be in the future");
+            throw DomainException.invalid("expiresAt must be in the future");
         }
         if (expiresAt.isAfter(now.plus(maxLifetime))) {
-            throw ApiException.badRequest("expiresAt may be at most " + maxLifetime.toDays() + " days from now");
+            throw DomainException.invalid("expiresAt may be at most " + maxLifetime.toDays() + " days from now");
         }
         String secret = Secrets.generate(PREFIX);
         PersonalAccessToken token = new PersonalAccessToken();
@@ -103,7 +105,7 @@ public class PersonalAccessTokens implements BearerTokenResolver {
         AppUser owner = AppUser.findByUsername(username);
         PersonalAccessToken token = PersonalAccessToken.findById(id);
         if (owner == null || token == null || !token.userId.equals(owner.id)) {
-            throw ApiException.notFound("you have no personal access token with id " + id);
+            throw DomainException.notFound("you have no personal access token with id " + id);
         }
         return revoke(token, username, username);
     }
@@ -111,10 +113,10 @@ public class PersonalAccessTokens implements BearerTokenResolver {
     /** Every person's tokens (for admins: who has which, what is still usable), newest first. */
     @Transactional
     public List<View> all() {
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createQuery("SELECT t, u.username FROM PersonalAccessToken t, AppUser u WHERE u.id = t.userId ORDER BY t.id DESC")
-                .getResultList();
-        return rows.stream().map(r -> View.of((PersonalAccessToken) r[0], (String) r[1])).toList();
+        Map<Long, String> owners = new java.util.HashMap<>();
+        AppUser.<AppUser>listAll().forEach(u -> owners.put(u.id, u.username));
+        return PersonalAccessToken.<PersonalAccessToken>list("order by id desc").stream()
+                .map(t -> View.of(t, owners.get(t.userId))).toList();
     }
 
     /** An admin revokes anyone's token (a person leaving, a leaked secret). */
@@ -122,7 +124,7 @@ public class PersonalAccessTokens implements BearerTokenResolver {
     public View revokeAny(long id, String admin) {
         PersonalAccessToken token = PersonalAccessToken.findById(id);
         if (token == null) {
-            throw ApiException.notFound("no personal access token with id " + id);
+            throw DomainException.notFound("no personal access token with id " + id);
         }
         AppUser owner = AppUser.findById(token.userId);
         return revoke(token, owner == null ? null : owner.username, admin);
@@ -146,34 +148,34 @@ public class PersonalAccessTokens implements BearerTokenResolver {
     public Optional<SecurityIdentity> resolve(String secret) {
         String hash = Secrets.sha256(secret);
         return QuarkusTransaction.requiringNew().call(() -> {
-            @SuppressWarnings("unchecked")
-            List<Object[]> rows = em.createNativeQuery("""
-                            SELECT t.id, t.scope, t.expires_at, t.revoked_at, t.last_used_at, u.username, u.roles
+            List<Found> rows = Rows.list(em, """
+                            SELECT t.id AS id, t.scope AS scope, t.expires_at AS expires, t.revoked_at AS revoked,
+                                   t.last_used_at AS used, u.username AS username, u.roles AS roles
                             FROM personal_access_token t JOIN app_user u ON u.id = t.user_id
-                            WHERE t.token_hash = :hash""")
-                    .setParameter("hash", hash).getResultList();
+                            WHERE t.token_hash = :hash""", Map.of("hash", hash),
+                    row -> new Found(Rows.number(row, "id"), row.get("scope", String.class), time(row.get("expires")),
+                            row.get("revoked") != null, row.get("used") == null ? null : time(row.get("used")),
+                            row.get("username", String.class), row.get("roles", String.class)));
             if (rows.isEmpty()) {
                 return Optional.empty();
             }
-            Object[] row = rows.get(0);
+            Found found = rows.get(0);
             OffsetDateTime now = OffsetDateTime.now();
-            OffsetDateTime expiresAt = time(row[2]);
-            if (row[3] != null || !expiresAt.isAfter(now)) {
+            if (found.revoked() || !found.expiresAt().isAfter(now)) {
                 return Optional.empty();
             }
-            OffsetDateTime lastUsed = row[4] == null ? null : time(row[4]);
-            if (lastUsed == null || lastUsed.isBefore(now.minusMinutes(1))) {
+            if (found.lastUsed() == null || found.lastUsed().isBefore(now.minusMinutes(1))) {
                 em.createNativeQuery("UPDATE personal_access_token SET last_used_at = now() WHERE id = :id")
-                        .setParameter("id", ((Number) row[0]).longValue()).executeUpdate();
+                        .setParameter("id", found.id()).executeUpdate();
             }
             QuarkusSecurityIdentity.Builder identity = QuarkusSecurityIdentity.builder()
-                    .setPrincipal(new QuarkusPrincipal((String) row[5]))
+                    .setPrincipal(new QuarkusPrincipal(found.username()))
                     .addAttribute(CREDENTIAL_ATTRIBUTE, CREDENTIAL)
-                    .addAttribute("cakb.token-id", ((Number) row[0]).longValue());
-            if ("read".equals(row[1])) {
+                    .addAttribute("cakb.token-id", found.id());
+            if ("read".equals(found.scope())) {
                 identity.addRole(Roles.VIEWER);
             } else {
-                for (String role : ((String) row[6]).split(",")) {
+                for (String role : found.roles().split(",")) {
                     if (Roles.PEOPLE.contains(role.strip())) {
                         identity.addRole(role.strip());
                     }
@@ -181,6 +183,10 @@ public class PersonalAccessTokens implements BearerTokenResolver {
             }
             return Optional.of(identity.build());
         });
+    }
+
+    private record Found(long id, String scope, OffsetDateTime expiresAt, boolean revoked, OffsetDateTime lastUsed,
+                         String username, String roles) {
     }
 
     private static OffsetDateTime time(Object value) {
