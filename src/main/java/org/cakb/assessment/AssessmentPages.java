@@ -102,13 +102,13 @@ public class AssessmentPages {
                                                   boolean canReopen, boolean canAssign, List<EvidenceViews.LinkedHost> hosts,
                                                   List<HostChoice> hostChoices, boolean canLinkHosts, String message, String error);
 
-        static native TemplateInstance item(Nav nav, AssessmentViews.Detail a, AssessmentViews.ItemDetail d, ItemForm form,
+        static native TemplateInstance item(Nav nav, AssessmentViews.Header a, AssessmentViews.ItemDetail d, ItemForm form,
                                             AssessmentViews.StoredItem conflict, String conflictMessage, List<TraceGroup> trace,
                                             List<String> results, boolean canEdit, boolean canWaive, boolean canUpload,
                                             EvidenceViews.ProbeEvidence evidence, boolean canDecide, String message, String error,
                                             String today);
 
-        static native TemplateInstance history(Nav nav, AssessmentViews.Detail a, AssessmentViews.Item item,
+        static native TemplateInstance history(Nav nav, AssessmentViews.Header a, AssessmentViews.Item item,
                                                List<AssessmentViews.History> entries);
 
         static native TemplateInstance report(Nav nav, AssessmentViews.Detail a, List<AssessmentViews.Item> items, List<Bar> bars,
@@ -144,13 +144,15 @@ public class AssessmentPages {
     }
 
     private TemplateInstance assessmentPage(long id, String result, String area, String message, String error) {
-        AssessmentViews.Detail a = service.detail(id);
+        AssessmentViews.Checklist checklist = items.checklist(id, blank(result), blank(area));
+        AssessmentViews.Detail a = checklist.detail();
+        Access.Permissions may = access.permissions(id);
         List<EvidenceViews.LinkedHost> hosts = linkedHosts.list(id);
-        boolean canLinkHosts = access.can(Operation.LINK_HOSTS, id);
+        boolean canLinkHosts = may.can(Operation.LINK_HOSTS);
         List<HostChoice> choices = canLinkHosts ? hostChoices(hosts) : List.of();
-        return Templates.assessment(nav(), a, items.items(id, blank(result), blank(area)), bars(a), blank(result), blank(area),
-                ChecklistItem.RESULTS, access.can(Operation.CHANGE_STATUS, id), a.status().equals(Assessment.COMPLETED)
-                        && access.can(Operation.REOPEN_ASSESSMENT, id), access.can(Operation.ASSIGN_ASSESSORS, id), hosts, choices,
+        return Templates.assessment(nav(), a, checklist.items(), bars(a), blank(result), blank(area),
+                ChecklistItem.RESULTS, may.can(Operation.CHANGE_STATUS), a.status().equals(Assessment.COMPLETED)
+                        && may.can(Operation.REOPEN_ASSESSMENT), may.can(Operation.ASSIGN_ASSESSORS), hosts, choices,
                 canLinkHosts, message, error);
     }
 
@@ -215,9 +217,10 @@ public class AssessmentPages {
                 {"platform-defaults", "Platform defaults"}, {"probes", "Probes"}, {"recommendations", "Recommendations"}}) {
             trace.add(new TraceGroup(g[1], t.getOrDefault(g[0], List.of())));
         }
-        return Templates.item(nav(), service.detail(id), d, form, conflict, conflictMessage, trace, ChecklistItem.RESULTS,
-                access.can(Operation.EDIT_ITEM, id), access.can(Operation.SET_WAIVER, id), access.can(Operation.UPLOAD_ATTACHMENT, id),
-                evidence.evidence(id, d.item().id()), access.can(Operation.DECIDE_PROBE_EVIDENCE, id), message, error,
+        Access.Permissions may = access.permissions(id);
+        return Templates.item(nav(), service.header(id), d, form, conflict, conflictMessage, trace, ChecklistItem.RESULTS,
+                may.can(Operation.EDIT_ITEM), may.can(Operation.SET_WAIVER), may.can(Operation.UPLOAD_ATTACHMENT),
+                evidence.evidence(id, d.item().id()), may.can(Operation.DECIDE_PROBE_EVIDENCE), message, error,
                 LocalDate.now().toString());
     }
 
@@ -317,14 +320,14 @@ public class AssessmentPages {
     @Path("/{id}/history")
     @Policy(Operation.VIEW_HISTORY)
     public TemplateInstance history(@PathParam("id") long id) {
-        return Templates.history(nav(), service.detail(id), null, history.history(id));
+        return Templates.history(nav(), service.header(id), null, history.history(id));
     }
 
     @GET
     @Path("/{id}/items/{itemId}/history")
     @Policy(Operation.VIEW_HISTORY)
     public TemplateInstance itemHistory(@PathParam("id") long id, @PathParam("itemId") long itemId) {
-        return Templates.history(nav(), service.detail(id), items.item(id, itemId).item(), history.itemHistory(id, itemId));
+        return Templates.history(nav(), service.header(id), items.item(id, itemId).item(), history.itemHistory(id, itemId));
     }
 
     @GET

@@ -156,8 +156,19 @@ public class AssessmentService {
 
     @Transactional
     public AssessmentViews.Detail detail(long id) {
+        return detail(find(id), ChecklistItem.list("assessmentId = ?1 order by position", id));
+    }
+
+    /** Name and status only: the item and history pages show no progress, so they load no items. */
+    @Transactional
+    public AssessmentViews.Header header(long id) {
         Assessment a = find(id);
-        List<ChecklistItem> items = ChecklistItem.list("assessmentId = ?1 order by position", id);
+        return new AssessmentViews.Header(a.id, a.name, a.status);
+    }
+
+    /** The assessment with its progress, counted from items the caller has read already. */
+    AssessmentViews.Detail detail(Assessment a, List<ChecklistItem> items) {
+        long id = a.id;
         Map<String, List<ChecklistItem>> byArea = new LinkedHashMap<>();
         Map<String, String> areaTitles = new LinkedHashMap<>();
         items.stream().sorted((x, y) -> Objects.compare(areaKey(x), areaKey(y), String::compareTo)).forEach(i -> {

@@ -88,6 +88,14 @@ public final class AssessmentViews {
                           Progress progress, long version) {
     }
 
+    /** What a page about one item shows of its assessment (no items loaded for it). */
+    public record Header(long id, String name, String status) {
+    }
+
+    /** The checklist page's data: the assessment with its progress and the (filtered) items, from one read of the items. */
+    public record Checklist(Detail detail, List<Item> items) {
+    }
+
     public record Detail(long id, String name, String target, Map<String, String> targetLabels, Scope scope, String status,
                          LocalDate startDate, LocalDate dueDate, OffsetDateTime completedAt, String createdBy,
                          OffsetDateTime createdAt, String updatedBy, OffsetDateTime updatedAt, List<String> assessors,

@@ -34,6 +34,8 @@ public class ChecklistItems {
     CatalogService catalog;
     @Inject
     Validation validation;
+    @Inject
+    AssessmentService assessments;
 
     @Transactional
     public List<AssessmentViews.Item> items(long id, String result, String area) {
@@ -55,6 +57,27 @@ public class ChecklistItems {
                 .filter(i -> area == null || area.isBlank() || area.equals(AssessmentService.areaKey(i)))
                 .filter(i -> updatedSince == null || (i.updatedAt != null && !i.updatedAt.isBefore(updatedSince)))
                 .map(i -> view(i, attachments.getOrDefault(i.id, List.of()), today)).toList();
+    }
+
+    /**
+     * The checklist page in one read of the items (it read them twice: once for the progress bars, once for the rows),
+     * loaded read-only, so Hibernate keeps no snapshots of the JSON columns and checks nothing for changes at commit.
+     */
+    @Transactional
+    public AssessmentViews.Checklist checklist(long id, String result, String area) {
+        Assessment a = find(id);
+        if (result != null && !result.isBlank() && !ChecklistItem.RESULTS.contains(result)) {
+            throw Validation.field("result", "must be one of " + String.join(", ", ChecklistItem.RESULTS));
+        }
+        List<ChecklistItem> items = ChecklistItem.<ChecklistItem>find("assessmentId = ?1 order by position", id)
+                .withHint(org.hibernate.jpa.HibernateHints.HINT_READ_ONLY, true).list();
+        Map<Long, List<AssessmentViews.AttachmentInfo>> attachments = attachments(id);
+        LocalDate today = LocalDate.now();
+        List<AssessmentViews.Item> rows = items.stream()
+                .filter(i -> result == null || result.isBlank() || i.result.equals(result))
+                .filter(i -> area == null || area.isBlank() || area.equals(AssessmentService.areaKey(i)))
+                .map(i -> view(i, attachments.getOrDefault(i.id, List.of()), today)).toList();
+        return new AssessmentViews.Checklist(assessments.detail(a, items), rows);
     }
 
     @Transactional

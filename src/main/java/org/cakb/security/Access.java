@@ -52,6 +52,33 @@ public class Access {
         return true;
     }
 
+    /**
+     * What the current user may do on one assessment, decided with one state read and one assignment read however
+     * many controls a page shows (a page asking {@link #can} per control paid two queries per control).
+     */
+    @Transactional
+    public Permissions permissions(long assessmentId) {
+        if (identity.isAnonymous()) {
+            return new Permissions(Set.of(), false, AssessmentMembership.State.MISSING);
+        }
+        AssessmentMembership.State state = assessments.state(assessmentId);
+        boolean assigned = state != AssessmentMembership.State.MISSING && assessments.isAssigned(assessmentId, username());
+        return new Permissions(Set.copyOf(roles()), assigned, state);
+    }
+
+    /** The inputs of {@link #can} for one assessment, read once; {@link #can(AccessPolicy.Operation)} decides in memory. */
+    public record Permissions(Set<String> roles, boolean assigned, AssessmentMembership.State state) {
+        public boolean can(AccessPolicy.Operation operation) {
+            if (roles.isEmpty() || state == AssessmentMembership.State.MISSING) {
+                return false;
+            }
+            AccessPolicy.Grant grant = AccessPolicy.grant(operation, roles);
+            boolean allowed = grant == AccessPolicy.Grant.ALLOW || (grant == AccessPolicy.Grant.IF_ASSIGNED && assigned);
+            return allowed && (AccessPolicy.rule(operation).whenCompleted() != AccessPolicy.WhenCompleted.READ_ONLY
+                    || state == AssessmentMembership.State.OPEN);
+        }
+    }
+
     /** Throws 403 (or 404 / 409) unless the current user may perform the operation on the assessment. */
     @Transactional
     public void require(AccessPolicy.Operation operation, Long assessmentId) {

@@ -20,7 +20,10 @@ import java.util.Set;
  */
 public final class EndpointPolicy {
 
-    /** The kinds of caller. People sign in with HTTP Basic on /api and the login form on pages. */
+    /**
+     * The kinds of caller. People sign in with HTTP Basic or a personal access token on /api (a token acts with its
+     * owner's roles, so it is the same caller as the owner) and the login form on pages.
+     */
     public enum Caller { ANONYMOUS, VIEWER, ASSESSOR, ADMIN, AGENT, API_TOKEN }
 
     public record Rule(String method, String path, Set<Caller> allowed, Operation operation) {
@@ -59,6 +62,12 @@ public final class EndpointPolicy {
             rule("GET", "/api/v1/admin/api-tokens", ADMIN),
             rule("POST", "/api/v1/admin/api-tokens/{id}/revoke", ADMIN),
             rule("POST", "/api/v1/admin/measured-defaults", ADMIN),
+            // personal access tokens: people manage their own; admins see and revoke everybody's
+            rule("POST", "/api/v1/me/tokens", PEOPLE),
+            rule("GET", "/api/v1/me/tokens", PEOPLE),
+            rule("POST", "/api/v1/me/tokens/{id}/revoke", PEOPLE),
+            rule("GET", "/api/v1/admin/personal-access-tokens", ADMIN),
+            rule("POST", "/api/v1/admin/personal-access-tokens/{id}/revoke", ADMIN),
             rule("GET", "/api/v1/measured-defaults", PEOPLE),
             // fleet
             rule("POST", "/api/v1/hosts", ADMIN),

@@ -45,6 +45,8 @@ public class HostPages {
     FleetQueries queries;
     @Inject
     FleetHistory history;
+    @Inject
+    PersonalParts parts;
 
     @GET
     public Response hosts() {
@@ -92,13 +94,13 @@ public class HostPages {
                 FleetHistory.DRIFT_REPORTS, FleetHistory.DRIFT_LIMIT));
     }
 
-    private static Response notFound(String id) {
+    private Response notFound(String id) {
         String shown = id.length() > 40 ? id.substring(0, 40) + "\u2026" : id;
         return html(404, Pages.Templates.notFound("There is no host with the id \u201c" + shown + "\u201d.", null));
     }
 
-    private static Response html(int status, TemplateInstance template) {
+    private Response html(int status, TemplateInstance template) {
         return Response.status(status).type(PageCache.HTML).header("Cache-Control", "no-store")
-                .entity(template.render()).build();
+                .entity(SlottedPage.fill(template.render(), parts.filler(parts.person(), null))).build();
     }
 }

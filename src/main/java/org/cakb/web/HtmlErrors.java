@@ -18,6 +18,7 @@ public class HtmlErrors {
             return ApiExceptionMappers.json(404, "No such resource", null);
         }
         return Response.status(404).type(PageCache.HTML)
-                .entity(Pages.Templates.notFound("There is no page at this address.", null).render()).build();
+                .entity(SlottedPage.fill(Pages.Templates.notFound("There is no page at this address.", null).render(),
+                        PersonalParts.anonymous())).build();
     }
 }

@@ -28,7 +28,6 @@ import org.cakb.catalog.SearchService;
 import org.cakb.common.ApiException;
 import org.cakb.common.PageOf;
 import org.cakb.fleet.FleetHistory;
-import io.quarkus.security.identity.SecurityIdentity;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.io.IOException;
@@ -65,8 +64,10 @@ public class Pages {
                                               Views.Provenance provenance, List<Views.Attr> attributes,
                                               List<Views.CitationItem> citations, List<Views.CitationItem> quotes,
                                               List<Views.LinkGroup> links, List<Views.Group> trace, TraceGraph graph,
-                                              String check, String updated, String withdrawnAt, FleetHistory.Coverage coverage,
-                                              PlatformComparison defaults);
+                                              String check, String updated, String withdrawnAt, PlatformComparison defaults);
+
+        /** The per-user fleet coverage box of a countermeasure or requirement page (see {@link PersonalParts}). */
+        static native TemplateInstance coverage(String kind, FleetHistory.Coverage coverage);
 
         static native TemplateInstance trace(Views.RecordRef record, Views.Kind kind, List<Views.Group> trace, TraceGraph graph);
 
@@ -91,9 +92,7 @@ public class Pages {
     @Inject
     PageCache cache;
     @Inject
-    FleetHistory fleet;
-    @Inject
-    SecurityIdentity identity;
+    PersonalParts parts;
     @Inject
     ObjectMapper json;
     @ConfigProperty(name = "cakb.content.dir")
@@ -105,7 +104,11 @@ public class Pages {
 
     @GET
     public Response home(@Context HttpServerRequest request) {
-        Object version = cache.version();
+        Response hit = cached(request);
+        if (hit != null) {
+            return hit;
+        }
+        PageCache.Version version = cache.version();
         Map<RecordKind, Long> counts = catalog.countsByKind();
         List<Views.KindCount> kinds = counts.entrySet().stream()
                 .map(e -> new Views.KindCount(Views.Kind.of(e.getKey()), e.getValue(), "/" + e.getKey().plural, false)).toList();
@@ -124,7 +127,11 @@ public class Pages {
     public Response list(@PathParam("kind") String plural, @QueryParam("page") String pageParam,
                          @QueryParam("status") String status, @QueryParam("provenance") String provenance,
                          @Context UriInfo uri, @Context HttpServerRequest request) {
-        Object version = cache.version();
+        Response hit = cached(request);
+        if (hit != null) {
+            return hit;
+        }
+        PageCache.Version version = cache.version();
         RecordKind kind = RecordKind.fromPlural(plural).orElseThrow();
         Map<String, String> filters = new LinkedHashMap<>();
         for (Filter f : Filter.forKind(kind)) {
@@ -261,7 +268,11 @@ public class Pages {
     @GET
     @Path("{kind: " + KINDS + "}/{id: .+}")
     public Response detail(@PathParam("kind") String plural, @PathParam("id") String id, @Context HttpServerRequest request) {
-        Object version = cache.version();
+        Response hit = cached(request);
+        if (hit != null) {
+            return hit;
+        }
+        PageCache.Version version = cache.version();
         RecordKind kind = RecordKind.fromPlural(plural).orElseThrow();
         RecordViews.Detail record;
         try {
@@ -285,31 +296,14 @@ public class Pages {
                 check = String.valueOf(checkValue);
             }
         }
-        FleetHistory.Coverage coverage = fleetCoverage(kind, record.id(), request);
         TemplateInstance html = Templates.detail(Views.Kind.of(kind), record, paragraphs(record.body()),
                 Views.Provenance.of(record.provenance()), attributes(kind, record.attributes()), citations, quotes,
                 linkGroups(record.links()), trace, graph, check,
                 record.updatedAt() == null ? null : DAY.format(record.updatedAt()),
-                record.withdrawnAt() == null ? null : DAY.format(record.withdrawnAt()), coverage,
+                record.withdrawnAt() == null ? null : DAY.format(record.withdrawnAt()),
                 kind == RecordKind.PLATFORM ? platformComparisons.of(record.id()) : null);
-        if (coverage != null) {
-            return Response.ok(html.render(), PageCache.HTML).header("Cache-Control", "private, no-store").build();
-        }
-        return page(request, version, html);
-    }
-
-    /**
-     * Fleet coverage ("verified on N hosts, failing on M") is per-host data: it is computed only for requests that carry
-     * credentials and belong to a signed-in role. Such requests are never stored in or served from the PageCache (it
-     * keeps only requests without Authorization and Cookie headers), so anonymous cached pages never contain it.
-     */
-    private FleetHistory.Coverage fleetCoverage(RecordKind kind, String id, HttpServerRequest request) {
-        if ((kind != RecordKind.COUNTERMEASURE && kind != RecordKind.REQUIREMENT) || PageCache.anonymous(request)
-                || identity == null || identity.isAnonymous()
-                || !(identity.hasRole("viewer") || identity.hasRole("assessor") || identity.hasRole("admin"))) {
-            return null;
-        }
-        return fleet.coverage(kind.code, id);
+        boolean covered = kind == RecordKind.COUNTERMEASURE || kind == RecordKind.REQUIREMENT;
+        return page(request, version, html, covered ? kind.code + ":" + record.id() : null);
     }
 
     // ---------------------------------------------------------------- trace
@@ -317,7 +311,11 @@ public class Pages {
     @GET
     @Path("trace/{id: .+}")
     public Response trace(@PathParam("id") String id, @Context HttpServerRequest request) {
-        Object version = cache.version();
+        Response hit = cached(request);
+        if (hit != null) {
+            return hit;
+        }
+        PageCache.Version version = cache.version();
         Views.RecordRef self = web.ref(id);
         if (self == null) {
             return notFound(id);
@@ -364,7 +362,11 @@ public class Pages {
                            @QueryParam("platform") String platform,
                            @QueryParam("group") String group, @QueryParam("all") String all,
                            @Context HttpServerRequest request) {
-        Object version = cache.version();
+        Response hit = cached(request);
+        if (hit != null) {
+            return hit;
+        }
+        PageCache.Version version = cache.version();
         String areaId = blankToNull(area);
         String layerValue = blankToNull(layer);
         String groupBy = "layer".equals(group) ? "layer" : "area";
@@ -382,7 +384,11 @@ public class Pages {
     @GET
     @Path("search")
     public Response search(@QueryParam("q") String q, @QueryParam("kind") String kindParam, @Context HttpServerRequest request) {
-        Object version = cache.version();
+        Response hit = cached(request);
+        if (hit != null) {
+            return hit;
+        }
+        PageCache.Version version = cache.version();
         String query = q == null ? "" : q.strip();
         RecordKind kind = blankToNull(kindParam) == null ? null
                 : RecordKind.fromCode(kindParam.strip()).or(() -> RecordKind.fromPlural(kindParam.strip())).orElse(null);
@@ -430,16 +436,31 @@ public class Pages {
         return uncached(404, Templates.notFound(message, elsewhere));
     }
 
-    private Response page(HttpServerRequest request, Object version, TemplateInstance template) {
-        String html = template.render();
-        if (PageCache.anonymous(request)) {
-            cache.put(request.uri(), version, html);
-        }
-        return Response.ok(html, PageCache.HTML).build();
+    /** The shared page of this URL with this request's own parts, or null when it is not cached. */
+    private Response cached(HttpServerRequest request) {
+        PageCache.Entry entry = cache.get(request.uri());
+        return entry == null ? null : respond(entry.page(), "hit");
     }
 
-    private static Response uncached(int status, TemplateInstance template) {
-        return Response.status(status).type(PageCache.HTML).entity(template.render()).build();
+    private Response page(HttpServerRequest request, PageCache.Version version, TemplateInstance template) {
+        return page(request, version, template, null);
+    }
+
+    /** Renders the shared part once (kept for everybody under this URL), then adds this request's own parts. */
+    private Response page(HttpServerRequest request, PageCache.Version version, TemplateInstance template, String subject) {
+        return respond(cache.put(request.uri(), version, template.render(), subject), "miss");
+    }
+
+    private Response respond(SlottedPage page, String cacheState) {
+        PersonalParts.Person person = parts.person();
+        Response.ResponseBuilder response = Response.ok(page.assemble(parts.filler(person, page.subject)), PageCache.HTML)
+                .header("X-Page-Cache", cacheState);
+        return (person == null ? response : response.header("Cache-Control", "private, no-store")).build();
+    }
+
+    private Response uncached(int status, TemplateInstance template) {
+        String html = SlottedPage.fill(template.render(), parts.filler(parts.person(), null));
+        return Response.status(status).type(PageCache.HTML).header("Cache-Control", "no-store").entity(html).build();
     }
 
     static List<String> paragraphs(String body) {

@@ -44,6 +44,7 @@ class AuthorizationMatrixTest {
     private long hostId;
     private final Map<Caller, String> bearer = new EnumMap<>(Caller.class);
     private final Map<Caller, PageSession> sessions = new EnumMap<>(Caller.class);
+    private final Map<Caller, String> personalTokens = new EnumMap<>(Caller.class);
 
     @Test
     void everyEndpointAnswersEveryCallerAsThePolicyTableSays() {
@@ -81,6 +82,25 @@ class AuthorizationMatrixTest {
                 }
             }
         }
+        // personal access tokens act as their owner: on the API each person's token gets the owner's answers
+        for (String[] e : endpoints) {
+            EndpointPolicy.Rule rule = EndpointPolicy.find(e[0], e[1]);
+            if (rule == null || !e[1].startsWith("/api/")) {
+                continue;
+            }
+            for (Caller caller : List.of(Caller.VIEWER, Caller.ASSESSOR, Caller.ADMIN)) {
+                checks++;
+                fixtures.service().assign(assessmentId, new AssessmentViews.Assignment(List.of(Fixtures.ASSESSOR)), Fixtures.ADMIN);
+                Response r = callWithPersonalToken(caller, e[0], e[1]);
+                // a token cannot mint tokens (only the password can): the one deliberate refusal of an allowed caller
+                boolean expectAllowed = rule.allows(caller) && !(e[0].equals("POST") && e[1].equals("/api/v1/me/tokens"));
+                if (refused(r) == expectAllowed) {
+                    problems.add(e[0] + " " + e[1] + " with a personal access token of " + caller + ": expected "
+                            + (expectAllowed ? "allowed" : "refused") + " but got " + r.statusCode() + " "
+                            + collapsed(r));
+                }
+            }
+        }
         System.out.println("AuthorizationMatrixTest: " + endpoints.size() + " endpoints x " + Caller.values().length + " callers = "
                 + checks + " checks, " + problems.size() + " mismatches");
         problems.forEach(p -> System.out.println("  MISMATCH " + p));
@@ -111,6 +131,12 @@ class AuthorizationMatrixTest {
         bearer.put(Caller.AGENT, FleetFixture.enrolledAgent("authz-agent-host"));
         bearer.put(Caller.API_TOKEN, given().auth().preemptive().basic(Fixtures.ADMIN, Fixtures.ADMIN_PASSWORD).contentType(ContentType.JSON)
                 .body("{\"name\": \"authz-matrix\"}").post("/api/v1/admin/api-tokens").then().statusCode(201).extract().path("token"));
+        for (Caller person : List.of(Caller.VIEWER, Caller.ASSESSOR, Caller.ADMIN)) {
+            personalTokens.put(person, given().auth().preemptive().basic(username(person), person == Caller.ADMIN ? FastAdmin.PASSWORD : Fixtures.PASSWORD)
+                    .contentType(ContentType.JSON).body("{\"name\": \"authz-matrix\", \"expiresAt\": \""
+                            + java.time.OffsetDateTime.now().plusDays(1) + "\"}")
+                    .post("/api/v1/me/tokens").then().statusCode(201).extract().path("token"));
+        }
         String item = "/assessments/" + assessmentId + "/items/" + itemId;
         sessions.put(Caller.VIEWER, PageSession.login(Fixtures.VIEWER, Fixtures.PASSWORD).tokenFrom(item));
         sessions.put(Caller.ASSESSOR, PageSession.login(Fixtures.ASSESSOR, Fixtures.PASSWORD).tokenFrom(item));
@@ -133,6 +159,18 @@ class AuthorizationMatrixTest {
                     .replace("{attachmentId}", String.valueOf(attachmentId));
         }
         return path.replace("{kind}", "threats").replace("{id}", threat);
+    }
+
+    /** An API call as the person, authenticated with their personal access token instead of the password. */
+    private Response callWithPersonalToken(Caller person, String method, String template) {
+        String path = concrete(template);
+        RequestSpecification spec = given().redirects().follow(false).header("Authorization", "Bearer " + personalTokens.get(person));
+        if (!method.equals("GET") && !method.equals("DELETE")) {
+            String body = template.equals("/api/v1/agent/enroll")
+                    ? "{\"token\": \"" + FleetFixture.issueToken(hostId, 1) + "\"}" : "{}";
+            spec = spec.contentType(ContentType.JSON).body(body);
+        }
+        return spec.request(method, path);
     }
 
     private Response call(Caller caller, String method, String template) {
@@ -168,6 +206,11 @@ class AuthorizationMatrixTest {
             case ASSESSOR -> Fixtures.ASSESSOR;
             default -> FastAdmin.USERNAME;
         };
+    }
+
+    private static String collapsed(Response r) {
+        String text = r.asString().replaceAll("\\s+", " ");
+        return text.substring(0, Math.min(160, text.length()));
     }
 
     /** Refused by authorization: 401, 403, or the redirect to the login page (a logout's own redirect says "loggedout"). */

@@ -153,6 +153,8 @@ class FuzzTest {
                 new JsonTarget("POST", "/api/v1/users", "admin", fields("username", "\"fuzz-user\"", "password", "\"long-enough-password\"",
                         "roles", "[\"viewer\"]")),
                 new JsonTarget("POST", "/api/v1/admin/api-tokens", "admin", fields("name", "\"fuzz\"", "expiresAt", "\"2030-01-01T00:00:00Z\"")),
+                new JsonTarget("POST", "/api/v1/me/tokens", "assessor", fields("name", "\"fuzz\"", "scope", "\"read\"",
+                        "expiresAt", "\"" + java.time.OffsetDateTime.now().plusDays(30) + "\"")),
                 new JsonTarget("POST", "/api/v1/admin/measured-defaults", "admin", fields("measurementId", "\"" + UUID.nameUUIDFromBytes(new byte[]{1}) + "\"",
                         "runtime", "\"docker\"", "runtimeVersion", "\"27.0\"", "results", "[]")));
     }
@@ -322,6 +324,8 @@ class FuzzTest {
                 new Object[]{"/api/v1/assessments/" + hostileId + "/items", "assessor"},
                 new Object[]{"/api/v1/assessments/" + assessmentId + "/items?area=" + q, "assessor"},
                 new Object[]{"/api/v1/measured-defaults?runtime=" + q, "admin"},
+                new Object[]{"/api/v1/me/tokens/" + hostileId + "/revoke", "assessor"},
+                new Object[]{"/api/v1/admin/personal-access-tokens/" + hostileId + "/revoke", "admin"},
                 new Object[]{"/api/v1/assessments/" + assessmentId + "/items/" + itemId + "/attachments/" + hostileId, "assessor"});
         Object[] read = in.pick(reads);
         send("GET " + shorten((String) read[0]), "GET", (String) read[0], read[1], null, null);
