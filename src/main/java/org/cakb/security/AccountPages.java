@@ -1,0 +1,171 @@
+package org.cakb.security;
+
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.cakb.common.ApiException;
+import org.cakb.common.PageOf;
+import org.cakb.common.QueryParams;
+import org.cakb.security.AccessPolicy.Operation;
+import org.jboss.resteasy.reactive.RestForm;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/** Pages for account lifecycle (admin actions on /admin/users), the own password and the audit trail. */
+@Path("/")
+@Produces(MediaType.TEXT_HTML)
+@Guarded
+public class AccountPages {
+
+    @Inject
+    Accounts accounts;
+    @Inject
+    AccountPasswords passwords;
+    @Inject
+    Access access;
+    @Inject
+    AuditLog auditLog;
+    @Inject
+    SessionGuard sessions;
+    @Inject
+    RoutingContext routingContext;
+
+    public record Nav(String user, boolean admin) {
+    }
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance users(Nav nav, List<AccountViews.UserView> users, String message, String error, String username);
+
+        static native TemplateInstance password(Nav nav, boolean required, String message, String error);
+
+        static native TemplateInstance audit(Nav nav, PageOf<AuditLog.Event> events, AuditLog.Filter filter, String query);
+    }
+
+    private Nav nav() {
+        return new Nav(access.username(), access.roles().contains(Roles.ADMIN));
+    }
+
+    @GET
+    @Path("account/password")
+    @Policy(Operation.CHANGE_OWN_PASSWORD)
+    public TemplateInstance passwordPage(@QueryParam("required") String required) {
+        return Templates.password(nav(), required != null, null, null);
+    }
+
+    @POST
+    @Path("account/password")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Policy(Operation.CHANGE_OWN_PASSWORD)
+    public Response changePassword(@RestForm String currentPassword, @RestForm String newPassword, @RestForm String repeatPassword) {
+        try {
+            if (newPassword != null && !newPassword.equals(repeatPassword)) {
+                throw ApiException.badRequest("The new password and its repetition differ");
+            }
+            int epoch = passwords.change(access.username(), new AccountViews.PasswordChange(currentPassword, newPassword), routingContext);
+            sessions.issue(routingContext, access.username(), epoch); // this browser stays signed in; all others end
+            return Response.ok(Templates.password(new Nav(access.username(), access.roles().contains(Roles.ADMIN)), false,
+                    "Your password is changed. Your other sessions have ended.", null)).build();
+        } catch (ApiException e) {
+            return Response.status(e.status).entity(Templates.password(nav(), false, null, e.getMessage())).build();
+        }
+    }
+
+    @POST
+    @Path("admin/users/{userId}/roles")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Policy(Operation.CHANGE_ROLES)
+    public Response roles(@PathParam("userId") long userId, @RestForm List<String> roles) {
+        return after(() -> accounts.setRoles(userId, new AccountViews.RoleChange(roles == null ? List.of() : roles), access.username()),
+                "Roles changed");
+    }
+
+    @POST
+    @Path("admin/users/{userId}/disable")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Policy(Operation.DISABLE_USER)
+    public Response disable(@PathParam("userId") long userId) {
+        return after(() -> accounts.disable(userId, access.username()), "Account disabled; its sessions have ended");
+    }
+
+    @POST
+    @Path("admin/users/{userId}/enable")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Policy(Operation.DISABLE_USER)
+    public Response enable(@PathParam("userId") long userId) {
+        return after(() -> accounts.enable(userId, access.username()), "Account enabled");
+    }
+
+    @POST
+    @Path("admin/users/{userId}/password-reset")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Policy(Operation.RESET_PASSWORD)
+    public Response resetPassword(@PathParam("userId") long userId, @RestForm String temporaryPassword) {
+        return after(() -> accounts.resetPassword(userId, new AccountViews.PasswordReset(temporaryPassword), access.username()),
+                "Temporary password set; it must be changed at the next sign-in");
+    }
+
+    /** Runs an admin action and shows the user list with its outcome. */
+    private Response after(java.util.function.Supplier<AccountViews.UserView> action, String done) {
+        try {
+            AccountViews.UserView u = action.get();
+            return Response.ok(Templates.users(nav(), accounts.users(), done + " (" + u.username() + ").", null, "")).build();
+        } catch (ApiException e) {
+            return Response.status(e.status).entity(Templates.users(nav(), accounts.users(), null, e.getMessage(), "")).build();
+        }
+    }
+
+    @GET
+    @Path("admin/users")
+    @Policy(Operation.LIST_USERS)
+    public TemplateInstance users() {
+        return Templates.users(nav(), accounts.users(), null, null, "");
+    }
+
+    @POST
+    @Path("admin/users")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Policy(Operation.CREATE_USER)
+    public Response createUser(@RestForm String username, @RestForm String password, @RestForm List<String> roles) {
+        try {
+            AccountViews.UserView u = accounts.createUser(new AccountViews.NewUser(username, password, roles == null ? List.of() : roles));
+            return Response.ok(Templates.users(nav(), accounts.users(), "Created " + u.username() + ".", null, "")).build();
+        } catch (ApiException e) {
+            return Response.status(e.status).entity(Templates.users(nav(), accounts.users(), null, e.getMessage(), username == null ? "" : username))
+                    .build();
+        }
+    }
+
+    @GET
+    @Path("admin/audit")
+    @Policy(Operation.VIEW_AUDIT)
+    public TemplateInstance audit(@QueryParam("page") String page, @QueryParam("action") String action, @QueryParam("actor") String actor,
+                                  @QueryParam("target") String target, @QueryParam("outcome") String outcome) {
+        AuditLog.Filter filter = new AuditLog.Filter(nz(action), nz(actor), nz(target), "success".equals(outcome) || "failure".equals(outcome)
+                ? outcome : "", null, null);
+        int p = page == null || page.isBlank() ? 1 : QueryParams.page(page);
+        String query = "action=" + enc(filter.action()) + "&actor=" + enc(filter.actor()) + "&target=" + enc(filter.target())
+                + "&outcome=" + enc(filter.outcome());
+        return Templates.audit(nav(), auditLog.page(filter, p, 50), filter, query);
+    }
+
+    private static String nz(String s) {
+        return s == null ? "" : s.length() > 200 ? s.substring(0, 200) : s;
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}
