@@ -49,6 +49,11 @@ public class ApiRequestHygiene {
                 refuse(context, 403, "Forbidden", "API writes from a page on another site are refused");
                 return;
             }
+            if (write && bearer && emptyBody(headers) && !headers.contains("Content-Type")) {
+                // a bearer caller's body-less POST (agent credential rotation, curl -X POST): nothing a form or the CSRF
+                // filter could act on; typed JSON so that filter, which refuses writes without an entity type, lets it pass
+                headers.set("Content-Type", "application/json");
+            }
             if (write && !bearer) {
                 String type = baseType(headers.get("Content-Type"));
                 if (type == null || emptyBody(headers) || SIMPLE_TYPES.contains(type)) {

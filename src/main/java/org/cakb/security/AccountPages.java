@@ -23,7 +23,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-/** Pages for account lifecycle (admin actions on /admin/users), the own password and the audit trail. */
+/** The own password page (admins' account pages: {@link AccountAdminPages}). */
 @Path("/")
 @Produces(MediaType.TEXT_HTML)
 @Guarded
@@ -47,14 +47,11 @@ public class AccountPages {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance users(Nav nav, List<AccountViews.UserView> users, String message, String error, String username);
 
         static native TemplateInstance password(Nav nav, boolean required, String message, String error);
-
-        static native TemplateInstance audit(Nav nav, PageOf<AuditLog.Event> events, AuditLog.Filter filter, String query);
     }
 
-    private Nav nav() {
+    Nav nav() {
         return new Nav(access.username(), access.roles().contains(Roles.ADMIN));
     }
 
@@ -81,84 +78,6 @@ public class AccountPages {
         } catch (ApiException e) {
             return Response.status(e.status).entity(Templates.password(nav(), false, null, e.getMessage())).build();
         }
-    }
-
-    @POST
-    @Path("admin/users/{userId}/roles")
-    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Policy(Operation.CHANGE_ROLES)
-    public Response roles(@PathParam("userId") long userId, @RestForm List<String> roles) {
-        return after(() -> accounts.setRoles(userId, new AccountViews.RoleChange(roles == null ? List.of() : roles), access.username()),
-                "Roles changed");
-    }
-
-    @POST
-    @Path("admin/users/{userId}/disable")
-    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Policy(Operation.DISABLE_USER)
-    public Response disable(@PathParam("userId") long userId) {
-        return after(() -> accounts.disable(userId, access.username()), "Account disabled; its sessions have ended");
-    }
-
-    @POST
-    @Path("admin/users/{userId}/enable")
-    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Policy(Operation.DISABLE_USER)
-    public Response enable(@PathParam("userId") long userId) {
-        return after(() -> accounts.enable(userId, access.username()), "Account enabled");
-    }
-
-    @POST
-    @Path("admin/users/{userId}/password-reset")
-    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Policy(Operation.RESET_PASSWORD)
-    public Response resetPassword(@PathParam("userId") long userId, @RestForm String temporaryPassword) {
-        return after(() -> accounts.resetPassword(userId, new AccountViews.PasswordReset(temporaryPassword), access.username()),
-                "Temporary password set; it must be changed at the next sign-in");
-    }
-
-    /** Runs an admin action and shows the user list with its outcome. */
-    private Response after(java.util.function.Supplier<AccountViews.UserView> action, String done) {
-        try {
-            AccountViews.UserView u = action.get();
-            return Response.ok(Templates.users(nav(), accounts.users(), done + " (" + u.username() + ").", null, "")).build();
-        } catch (ApiException e) {
-            return Response.status(e.status).entity(Templates.users(nav(), accounts.users(), null, e.getMessage(), "")).build();
-        }
-    }
-
-    @GET
-    @Path("admin/users")
-    @Policy(Operation.LIST_USERS)
-    public TemplateInstance users() {
-        return Templates.users(nav(), accounts.users(), null, null, "");
-    }
-
-    @POST
-    @Path("admin/users")
-    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Policy(Operation.CREATE_USER)
-    public Response createUser(@RestForm String username, @RestForm String password, @RestForm List<String> roles) {
-        try {
-            AccountViews.UserView u = accounts.createUser(new AccountViews.NewUser(username, password, roles == null ? List.of() : roles));
-            return Response.ok(Templates.users(nav(), accounts.users(), "Created " + u.username() + ".", null, "")).build();
-        } catch (ApiException e) {
-            return Response.status(e.status).entity(Templates.users(nav(), accounts.users(), null, e.getMessage(), username == null ? "" : username))
-                    .build();
-        }
-    }
-
-    @GET
-    @Path("admin/audit")
-    @Policy(Operation.VIEW_AUDIT)
-    public TemplateInstance audit(@QueryParam("page") String page, @QueryParam("action") String action, @QueryParam("actor") String actor,
-                                  @QueryParam("target") String target, @QueryParam("outcome") String outcome) {
-        AuditLog.Filter filter = new AuditLog.Filter(nz(action), nz(actor), nz(target), "success".equals(outcome) || "failure".equals(outcome)
-                ? outcome : "", null, null);
-        int p = page == null || page.isBlank() ? 1 : QueryParams.page(page);
-        String query = "action=" + enc(filter.action()) + "&actor=" + enc(filter.actor()) + "&target=" + enc(filter.target())
-                + "&outcome=" + enc(filter.outcome());
-        return Templates.audit(nav(), auditLog.page(filter, p, 50), filter, query);
     }
 
     private static String nz(String s) {

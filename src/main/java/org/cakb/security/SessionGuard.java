@@ -78,7 +78,7 @@ public class SessionGuard implements IdentityProvider<TrustedAuthenticationReque
         if (claims == null || !claims.username().equals(username)) {
             throw new AuthenticationFailedException("session without a valid session cookie");
         }
-        if (claims.issuedAtSeconds() + absoluteLifetime.toSeconds() < System.currentTimeMillis() / 1000) {
+        if (claims.issuedAtSeconds() + absoluteLifetime.toSeconds() <= System.currentTimeMillis() / 1000) {
             throw new AuthenticationFailedException("session older than the absolute lifetime");
         }
         AppUser user = QuarkusTransaction.requiringNew().call(() -> {
