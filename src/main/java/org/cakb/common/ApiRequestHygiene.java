@@ -49,7 +49,8 @@ public class ApiRequestHygiene {
                 refuse(context, 403, "Forbidden", "API writes from a page on another site are refused");
                 return;
             }
-            if (write && bearer && emptyBody(headers) && !headers.contains("Content-Type")) {
+            String declared = baseType(headers.get("Content-Type"));
+            if (write && bearer && emptyBody(headers) && (declared == null || FORM_TYPES.contains(declared))) {
                 // a bearer caller's body-less POST (agent credential rotation, curl -X POST): nothing a form or the CSRF
                 // filter could act on; typed JSON so that filter, which refuses writes without an entity type, lets it pass
                 headers.set("Content-Type", "application/json");
