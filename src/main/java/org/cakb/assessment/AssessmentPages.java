@@ -47,6 +47,8 @@ import java.util.Map;
 public class AssessmentPages {
 
     @Inject
+    org.cakb.security.AuditTrail audit;
+    @Inject
     AssessmentService service;
     @Inject
     Access access;
@@ -299,7 +301,7 @@ public class AssessmentPages {
     @Produces(MediaType.WILDCARD)
     @Policy(Operation.DOWNLOAD_ATTACHMENT)
     public Response download(@PathParam("id") long id, @PathParam("itemId") long itemId, @PathParam("attachmentId") long attachmentId) {
-        return AssessmentResource.file(service.attachment(id, itemId, attachmentId));
+        return AssessmentResource.file(AssessmentResource.recorded(audit, id, itemId, service.attachment(id, itemId, attachmentId)));
     }
 
     @GET

@@ -35,6 +35,7 @@ public class AuditTrail {
     public static final String AGENT_ROTATE = "host.credential-rotate";
     public static final String CONTENT_RELOAD = "content.reload";
     public static final String WAIVER_DECISION = "waiver.decision";
+    public static final String EVIDENCE_DOWNLOAD = "evidence.download";
 
     @Inject
     EntityManager em;

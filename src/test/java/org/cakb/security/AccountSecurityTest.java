@@ -344,6 +344,21 @@ class AccountSecurityTest {
         given().auth().oauth2(old).get("/api/v1/agent/probes").then().statusCode(401);  // ...retires the old one
     }
 
+    @Inject
+    org.cakb.assessment.Fixtures fixtures;
+
+    @Test
+    void evidenceDownloadsAreRecorded() {
+        fixtures.users();
+        long a = fixtures.assessment("download record").id();
+        long item = fixtures.items(a).get(0).id();
+        long file = fixtures.attachment(a, item);
+        org.cakb.assessment.Fixtures.as(org.cakb.assessment.Fixtures.VIEWER)
+                .get("/api/v1/assessments/" + a + "/items/" + item + "/attachments/" + file).then().statusCode(200);
+        assertEquals(1, db.count("SELECT count(*) FROM audit_event WHERE action = 'evidence.download' AND actor = '"
+                + org.cakb.assessment.Fixtures.VIEWER + "' AND target = 'assessment:" + a + "/item:" + item + "/attachment:" + file + "'"));
+    }
+
     @Test
     void hstsOnlyOverTls() {
         assertNull(given().get("/").header("Strict-Transport-Security"));
