@@ -64,7 +64,8 @@ public class PasswordIdentityProvider implements IdentityProvider<UsernamePasswo
     public Uni<SecurityIdentity> authenticate(UsernamePasswordAuthenticationRequest request, AuthenticationRequestContext context) {
         RoutingContext rc = HttpSecurityUtils.getRoutingContextAttribute(request);
         String address = rc == null ? "unknown" : clientAddress.of(rc);
-        boolean form = rc != null && !rc.normalizedPath().startsWith("/api");
+        // the login form posts here; Basic credentials (on /api, or sent by a client to a page) have no form to carry a token
+        boolean form = rc != null && rc.normalizedPath().equals("/j_security_check");
         String username = request.getUsername();
         String password = new String(request.getPassword().getPassword());
         if (form && !loginCsrf.valid(rc)) {

@@ -121,7 +121,7 @@ class AssessmentApiTest {
 
         byte[] big = new byte[Attachments.MAX_BYTES + 1];
         Arrays.fill(big, (byte) 'a');
-        Fixtures.as(Fixtures.ASSESSOR).contentType("text/plain").queryParam("filename", "big.txt").body(big)
+        Fixtures.as(Fixtures.ASSESSOR).contentType("application/octet-stream").queryParam("filename", "big.txt").body(big)
                 .post(itemPath(a.id(), item.id()) + "/attachments").then().statusCode(413)
                 .body("message", containsString("file too large"))
                 .body("message", containsString("5 MiB"));

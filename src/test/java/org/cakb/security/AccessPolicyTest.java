@@ -75,7 +75,7 @@ class AccessPolicyTest {
             new Call("DELETE", "/api/v1/assessments/{id}/items/{itemId}/waiver", Operation.SET_WAIVER, c -> Fixtures.as(c.user())
                     .queryParam("version", c.itemVersion()).delete("/api/v1/assessments/" + c.id() + "/items/" + c.itemId() + "/waiver")),
             new Call("POST", "/api/v1/assessments/{id}/items/{itemId}/attachments", Operation.UPLOAD_ATTACHMENT, c -> Fixtures.as(c.user())
-                    .contentType("text/plain").queryParam("filename", "notes.txt").body("evidence text".getBytes())
+                    .contentType("application/octet-stream").queryParam("filename", "notes.txt").body("evidence text".getBytes())
                     .post("/api/v1/assessments/" + c.id() + "/items/" + c.itemId() + "/attachments")),
             new Call("GET", "/api/v1/assessments/{id}/items/{itemId}/attachments/{attachmentId}", Operation.DOWNLOAD_ATTACHMENT, c -> Fixtures.as(c.user())
                     .get("/api/v1/assessments/" + c.id() + "/items/" + c.itemId() + "/attachments/" + c.attachmentId())),
