@@ -79,8 +79,10 @@ class ForgeryBrowserTest {
             long audited = db.count("SELECT count(*) FROM audit_event WHERE action <> 'auth.sign-in'");
 
             String attackUrl = "http://localhost:" + attacker.getAddress().getPort() + "/attack.html";
-            admin.driver.get(attackUrl);
-            admin.waiting().until(d -> "forgeries sent".equals(d.getTitle()));
+            // navigate without waiting for the frames' loads (a loaded machine makes chromedriver's page-load wait time out)
+            ((org.openqa.selenium.JavascriptExecutor) admin.driver).executeScript("window.location.href = arguments[0]", attackUrl);
+            new org.openqa.selenium.support.ui.WebDriverWait(admin.driver, java.time.Duration.ofSeconds(120))
+                    .until(d -> "forgeries sent".equals(d.getTitle()));
             Thread.sleep(3000); // let the last form posts land
             admin.screenshot("forgery-attacker-page");
 
@@ -126,6 +128,7 @@ class ForgeryBrowserTest {
                 <img src="APP/admin/users/TARGET/disable">
                 <link rel="prefetch" href="APP/api/v1/admin/content/reload">
                 <script>
+                  window.addEventListener('load', () => {
                   const sent = [];
                   const opts = (body) => ({method: 'POST', mode: 'no-cors', credentials: 'include', body: body});
                   sent.push(fetch('APP/api/v1/admin/api-tokens', opts('{"name": "forged-token"}')));
@@ -135,6 +138,7 @@ class ForgeryBrowserTest {
                   sent.push(fetch('APP/admin/users', opts(new URLSearchParams({username: 'forged-fetch2', password: 'forged-password-1', roles: 'admin'}))));
                   for (const id of ['p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7', 'p8']) { document.getElementById(id).submit(); }
                   Promise.allSettled(sent).then(() => setTimeout(() => { document.title = 'forgeries sent'; }, 1500));
+                  });
                 </script>
                 </body></html>"""
                 .replace("JSON", json).replace("APP", app).replace("TARGET", String.valueOf(targetUser))
