@@ -17,12 +17,6 @@ public class SecurityHeaders {
     public static final String API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
     public static final String PERMISSIONS = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()";
 
-    /** One year, sub-domains included; sent only on responses that went out over TLS (browsers ignore it otherwise). */
-    public static final String HSTS = "max-age=31536000; includeSubDomains";
-
-    @jakarta.inject.Inject
-    org.cakb.security.ClientAddress clientAddress;
-
     void routes(@Observes Router router) {
         router.route().order(Integer.MIN_VALUE + 1).handler(this::apply);
     }
@@ -35,9 +29,6 @@ public class SecurityHeaders {
                 .set("Cross-Origin-Opener-Policy", "same-origin")
                 .set("Cross-Origin-Resource-Policy", "same-origin")
                 .set("Permissions-Policy", PERMISSIONS);
-        if (clientAddress.overTls(ctx)) {
-            headers.set("Strict-Transport-Security", HSTS);
-        }
         String path = ctx.normalizedPath();
         if (!path.startsWith("/q/swagger-ui")) {
             headers.set("Content-Security-Policy", API_CSP);

@@ -12,7 +12,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.cakb.common.ApiException;
+import org.cakb.common.DomainException;
+import org.cakb.common.ErrorStatus;
 import org.cakb.common.PageOf;
 import org.cakb.common.QueryParams;
 import org.cakb.security.AccessPolicy.Operation;
@@ -85,8 +86,8 @@ public class AccountAdminPages {
         try {
             AccountViews.UserView u = action.get();
             return Response.ok(Templates.users(nav(), accounts.users(), done + " (" + u.username() + ").", null, "")).build();
-        } catch (ApiException e) {
-            return Response.status(e.status).entity(Templates.users(nav(), accounts.users(), null, e.getMessage(), "")).build();
+        } catch (DomainException e) {
+            return Response.status(ErrorStatus.of(e)).entity(Templates.users(nav(), accounts.users(), null, e.getMessage(), "")).build();
         }
     }
 
@@ -105,8 +106,8 @@ public class AccountAdminPages {
         try {
             AccountViews.UserView u = accounts.createUser(new AccountViews.NewUser(username, password, roles == null ? List.of() : roles));
             return Response.ok(Templates.users(nav(), accounts.users(), "Created " + u.username() + ".", null, "")).build();
-        } catch (ApiException e) {
-            return Response.status(e.status).entity(Templates.users(nav(), accounts.users(), null, e.getMessage(), username == null ? "" : username))
+        } catch (DomainException e) {
+            return Response.status(ErrorStatus.of(e)).entity(Templates.users(nav(), accounts.users(), null, e.getMessage(), username == null ? "" : username))
                     .build();
         }
     }

@@ -13,7 +13,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.cakb.common.ApiException;
+import org.cakb.common.DomainException;
+import org.cakb.common.ErrorStatus;
 import org.cakb.common.PageOf;
 import org.cakb.common.QueryParams;
 import org.cakb.security.AccessPolicy.Operation;
@@ -69,14 +70,14 @@ public class AccountPages {
     public Response changePassword(@RestForm String currentPassword, @RestForm String newPassword, @RestForm String repeatPassword) {
         try {
             if (newPassword != null && !newPassword.equals(repeatPassword)) {
-                throw ApiException.badRequest("The new password and its repetition differ");
+                throw DomainException.invalid("The new password and its repetition differ");
             }
             int epoch = passwords.change(access.username(), new AccountViews.PasswordChange(currentPassword, newPassword), routingContext);
             sessions.issue(routingContext, access.username(), epoch); // this browser stays signed in; all others end
             return Response.ok(Templates.password(new Nav(access.username(), access.roles().contains(Roles.ADMIN)), false,
                     "Your password is changed. Your other sessions have ended.", null)).build();
-        } catch (ApiException e) {
-            return Response.status(e.status).entity(Templates.password(nav(), false, null, e.getMessage())).build();
+        } catch (DomainException e) {
+            return Response.status(ErrorStatus.of(e)).entity(Templates.password(nav(), false, null, e.getMessage())).build();
         }
     }
 

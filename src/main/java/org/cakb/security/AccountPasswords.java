@@ -3,8 +3,7 @@ package org.cakb.security;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.core.Response;
-import org.cakb.common.ApiException;
+import org.cakb.common.DomainException;
 import org.cakb.common.Validation;
 
 /**
@@ -33,11 +32,11 @@ public class AccountPasswords {
         try {
             right = passwords.recheck(username, req.currentPassword(), address);
         } catch (PasswordChecks.Busy e) {
-            throw new ApiException(Response.Status.SERVICE_UNAVAILABLE, e.getMessage());
+            throw DomainException.conflict(e.getMessage());
         }
         if (!right) {
             audit.recordAlone(AuditTrail.PASSWORD_CHANGE, username, address, "user:" + username, false, "current password wrong or throttled");
-            throw new ApiException(Response.Status.FORBIDDEN, "The current password is wrong (or too many attempts; wait a little)");
+            throw DomainException.forbidden("The current password is wrong (or too many attempts; wait a little)");
         }
         if (req.currentPassword().equals(req.newPassword())) {
             throw Validation.field("newPassword", "must differ from the current password");

@@ -4,8 +4,7 @@ import io.quarkus.elytron.security.common.BcryptUtil;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
-import jakarta.ws.rs.core.Response;
-import org.cakb.common.ApiException;
+import org.cakb.common.DomainException;
 import org.cakb.common.Validation;
 
 import java.time.OffsetDateTime;
@@ -62,7 +61,7 @@ public class Accounts {
     public AccountViews.UserView disable(long userId, String admin) {
         AppUser user = find(userId);
         if (user.username.equals(admin)) {
-            throw new ApiException(Response.Status.CONFLICT, "You cannot disable your own account");
+            throw DomainException.conflict("You cannot disable your own account");
         }
         if (user.enabled()) {
             if (user.roles.contains(Roles.ADMIN)) {
@@ -108,7 +107,7 @@ public class Accounts {
     public int changeOwnPassword(String username, String newPassword) {
         AppUser user = AppUser.findByUsername(username);
         if (user == null) {
-            throw ApiException.notFound("No such account");
+            throw DomainException.notFound("No such account");
         }
         if (BcryptUtil.matches(newPassword, user.passwordHash)) {
             throw Validation.field("newPassword", "must differ from the current password");
@@ -134,7 +133,7 @@ public class Accounts {
     private static AppUser find(long userId) {
         AppUser user = AppUser.findById(userId);
         if (user == null) {
-            throw ApiException.notFound("No user with id " + userId);
+            throw DomainException.notFound("No user with id " + userId);
         }
         return user;
     }
@@ -142,7 +141,7 @@ public class Accounts {
     private static void requireAnotherAdmin(AppUser user) {
         long enabledAdmins = AppUser.countEnabledWithRole(Roles.ADMIN);
         if (enabledAdmins <= 1) {
-            throw new ApiException(Response.Status.CONFLICT, "'" + user.username + "' is the last enabled admin; make another admin first");
+            throw DomainException.conflict("'" + user.username + "' is the last enabled admin; make another admin first");
         }
     }
 }

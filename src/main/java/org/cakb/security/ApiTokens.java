@@ -1,12 +1,13 @@
 package org.cakb.security;
 
+import org.cakb.common.DomainException;
+
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.runtime.QuarkusPrincipal;
 import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
-import org.cakb.common.ApiException;
 import org.cakb.security.BearerTokenResolver;
 import org.cakb.security.Secrets;
 
@@ -39,14 +40,14 @@ public class ApiTokens implements BearerTokenResolver {
     @Transactional
     public Created create(String name, OffsetDateTime expiresAt, String admin) {
         if (name == null || name.isBlank() || name.strip().length() > 100) {
-            throw ApiException.badRequest("name is required (1-100 characters), e.g. the GRC tool it is for");
+            throw DomainException.invalid("name is required (1-100 characters), e.g. the GRC tool it is for");
         }
         OffsetDateTime latest = OffsetDateTime.now().plus(maxLifetime);
         if (expiresAt != null && !expiresAt.isAfter(OffsetDateTime.now())) {
-            throw ApiException.badRequest("expiresAt must be in the future");
+            throw DomainException.invalid("expiresAt must be in the future");
         }
         if (expiresAt != null && expiresAt.isAfter(latest.plusMinutes(1))) {
-            throw ApiException.badRequest("expiresAt may be at most " + maxLifetime + " ahead (" + latest + "); rotate the token before it expires");
+            throw DomainException.invalid("expiresAt may be at most " + maxLifetime + " ahead (" + latest + "); rotate the token before it expires");
         }
         ApiToken token = issue(name.strip(), expiresAt == null ? latest : expiresAt, admin);
         audit.record(AuditTrail.TOKEN_ISSUE, admin, "api-token:" + token.id + " " + token.name, true, "expires " + token.expiresAt);
@@ -73,10 +74,10 @@ public class ApiTokens implements BearerTokenResolver {
     public Created rotate(long id, String admin) {
         ApiToken old = ApiToken.findById(id);
         if (old == null) {
-            throw ApiException.notFound("no API token with id " + id);
+            throw DomainException.notFound("no API token with id " + id);
         }
         if (!old.usableAt(OffsetDateTime.now())) {
-            throw new ApiException(jakarta.ws.rs.core.Response.Status.CONFLICT, "API token " + id + " is revoked or expired; create a new one");
+            throw DomainException.conflict("API token " + id + " is revoked or expired; create a new one");
         }
         ApiToken token = issue(old.name, OffsetDateTime.now().plus(maxLifetime), admin);
         old.revokedAt = OffsetDateTime.now();
@@ -95,7 +96,7 @@ public class ApiTokens implements BearerTokenResolver {
     public View revoke(long id, String admin) {
         ApiToken token = ApiToken.findById(id);
         if (token == null) {
-            throw ApiException.notFound("no API token with id " + id);
+            throw DomainException.notFound("no API token with id " + id);
         }
         if (token.revokedAt == null) {
             token.revokedAt = OffsetDateTime.now();

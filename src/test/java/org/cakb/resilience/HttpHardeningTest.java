@@ -133,7 +133,7 @@ class HttpHardeningTest {
     void hstsOverTlsAndNoBasicPromptForBrowsers() {
         assertNull(given().get("/").header("Strict-Transport-Security"), "not over plain HTTP");
         // the test profile trusts the local proxy address (cakb.trusted-proxies), as production trusts its proxy
-        assertEquals(org.cakb.common.SecurityHeaders.HSTS, given().header("X-Forwarded-Proto", "https").get("/api/v1/threats")
+        assertEquals(org.cakb.security.TransportSecurity.HSTS, given().header("X-Forwarded-Proto", "https").get("/api/v1/threats")
                 .header("Strict-Transport-Security"));
         Response browser = given().header("Sec-Fetch-Mode", "navigate").header("Accept", "text/html").get("/api/v1/admin/audit");
         assertEquals(401, browser.statusCode());
