@@ -135,7 +135,7 @@ class HttpHardeningTest {
         // the test profile trusts the local proxy address (cakb.trusted-proxies), as production trusts its proxy
         assertEquals(org.cakb.security.TransportSecurity.HSTS, given().header("X-Forwarded-Proto", "https").get("/api/v1/threats")
                 .header("Strict-Transport-Security"));
-        Response browser = given().header("Sec-Fetch-Mode", "navigate").header("Accept", "text/html").get("/api/v1/admin/audit");
+        Response browser = given().header("Sec-Fetch-Mode", "navigate").header("Accept", "text/html").get("/api/v1/users");
         assertEquals(401, browser.statusCode());
         assertNull(browser.header("WWW-Authenticate"));
     }
