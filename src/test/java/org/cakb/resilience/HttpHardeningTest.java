@@ -125,7 +125,7 @@ class HttpHardeningTest {
         for (int i = 0; i < 5; i++) {
             PageSession.attempt(user, "wrong-" + i, new java.util.HashMap<>()).then().statusCode(302).header("Location", containsString("error"));
         }
-        assertEquals(1, db.count("SELECT count(*) FROM login_failure_account WHERE username = '" + user + "' AND next_attempt_at > now()"));
+        assertEquals(1, db.count("SELECT count(*) FROM login_failure_account WHERE username = '" + user + "' AND failures >= 5"));
         given().auth().preemptive().basic(user, password).get("/api/v1/assessments").then().statusCode(401);
     }
 
