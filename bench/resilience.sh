@@ -11,7 +11,10 @@
 #            acknowledged, saves committed or refused with a message, the killed replica's rejoin time).
 #   FAULTS="1 2 3 4 5" selects the faults (e.g. FAULTS=5 for the replica kill only).
 #
-#   DURATION=60 BROWSERS=200 AGENTS=50 PORT=18095 PGPORT=55432 bench/resilience.sh
+#   flood  - FLOOD (200) concurrent wrong-password requests while a signed-in user loads a page: its p99 alone and under
+#            the flood (target: under 1 s)
+#
+#   DURATION=60 BROWSERS=200 AGENTS=50 PORT=18095 PGPORT=55432 bench/resilience.sh   (ONLY_LOAD=1: stop before the faults)
 # Needs: root (initdb/pg_ctl run as user postgres), PostgreSQL 15 binaries, wrk, curl, psql, python3, java 17, nginx, and
 # target/quarkus-app + target/cakb-agent.jar (./mvnw -B -ntp package -DskipTests).
 set -uo pipefail
@@ -68,6 +71,14 @@ start_app() {
   echo "app did not become ready" >&2; exit 1
 }
 kill_app() { kill -9 "$app_pid" 2>/dev/null; wait "$app_pid" 2>/dev/null; app_pid=""; }
+# signs in through the login form as a browser does (its CSRF token and cookie first); prints the Cookie header value
+sign_in() {
+  local jar=$work/jar-$1 token
+  token=$(curl -s -c "$jar" "$URL/login" | sed -nE 's/.*name="csrf-token" value="([^"]+)".*/\1/p' | head -1)
+  curl -s -o /dev/null -b "$jar" -c "$jar" --data-urlencode "j_username=$1" --data-urlencode "j_password=$2" \
+    --data-urlencode "csrf-token=$token" "$URL/j_security_check"
+  awk '$6 == "quarkus-credential" || $6 == "cakb-session" {printf "%s%s=%s", (n++ ? "; " : ""), $6, $7}' "$jar"
+}
 
 echo "== starting the packaged app on $URL"
 start_app
@@ -76,8 +87,7 @@ curl "${A[@]}" -o /dev/null -d '{"username": "bench-assessor", "password": "benc
 reqs=$(sql "SELECT string_agg('\"' || id || '\"', ',') FROM (SELECT id FROM kb_record WHERE kind = 'requirement' AND status = 'active' ORDER BY id LIMIT 8) r")
 AID=$(curl "${A[@]}" -d "{\"name\": \"bench\", \"target\": \"bench cluster\", \"scope\": {\"requirements\": [$reqs]}, \"assessors\": [\"bench-assessor\"]}" \
   "$URL/api/v1/assessments" | sed -E 's/^\{"id":([0-9]+).*/\1/')
-cookie=$(curl -s -o /dev/null -D - -d 'j_username=bench-assessor&j_password=bench-assessor-password' "$URL/j_security_check" \
-  | sed -nE 's/^[Ss]et-[Cc]ookie: (quarkus-credential=[^;]*).*/\1/p' | tr -d '\r')
+cookie=$(sign_in bench-assessor bench-assessor-password)
 [ -n "$AID" ] && [ -n "$cookie" ] || { echo "setup failed (assessment '$AID', cookie '${cookie:0:20}')" >&2; exit 1; }
 [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" "$URL/assessments/$AID")" = 200 ] || { echo "assessor page not reachable" >&2; exit 1; }
 
@@ -119,6 +129,53 @@ printf '%-12s %10s %10s %10s %8s\n' "agent post" "${arps:-?}" "${ap50:-?}ms" "${
 echo "reports: sent ${sent:-?}, acknowledged ${acked:-?}, stored $stored $([ "${acked:-x}" = "$stored" ] && echo '(= acknowledged)' || echo '(MISMATCH)')"
 echo "PostgreSQL connections used (max): $max_conn of pool max 20; app RSS (max): $(( max_rss / 1024 )) MiB"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
+
+
+# ------------------------------------------------------------------------------------------- wrong-password flood
+# FLOOD concurrent wrong-password requests (HTTP Basic, a new username and a new client address each, sent through
+# the trusted local proxy address as a botnet behind a load balancer would be: no throttle row applies, so every one
+# asks for a bcrypt check) while the signed-in assessor keeps loading its page; p99 of that page alone and under the
+# flood, in the same run.
+FLOOD=${FLOOD:-200} FLOOD_SECONDS=${FLOOD_SECONDS:-20}
+cat > "$work/flood.lua" <<'LUA'
+local b = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
+local function b64(data)
+  return ((data:gsub('.', function(x)
+    local r, byte = '', x:byte()
+    for i = 8, 1, -1 do r = r .. (byte % 2 ^ i - byte % 2 ^ (i - 1) > 0 and '1' or '0') end
+    return r
+  end) .. '0000'):gsub('%d%d%d?%d?%d?%d?', function(x)
+    if #x < 6 then return '' end
+    local c = 0
+    for i = 1, 6 do c = c + (x:sub(i, i) == '1' and 2 ^ (6 - i) or 0) end
+    return b:sub(c + 1, c + 1)
+  end) .. ({ '', '==', '=' })[#data % 3 + 1])
+end
+math.randomseed(os.time())
+request = function()
+  local user = 'flood' .. math.random(1, 100000000)
+  local ip = math.random(1, 223) .. '.' .. math.random(0, 255) .. '.' .. math.random(0, 255) .. '.' .. math.random(1, 254)
+  return wrk.format('GET', '/api/v1/assessments', { ['Authorization'] = 'Basic ' .. b64(user .. ':wrong-password'),
+    ['X-Forwarded-For'] = ip, ['Accept'] = 'application/json' })
+end
+LUA
+echo; echo "== wrong-password flood: $FLOOD concurrent requests for $FLOOD_SECONDS s, signed-in page alongside"
+wrk -t1 -c4 -d"${FLOOD_SECONDS}s" --timeout 10s --latency -H "Cookie: $cookie" "$URL/assessments/$AID" > "$work/wrk-alone.txt" 2>&1
+wrk -t2 -c"$FLOOD" -d"${FLOOD_SECONDS}s" --timeout 10s --latency -s "$work/flood.lua" "$URL" > "$work/wrk-flood.txt" 2>&1 &
+flood_pid=$!
+sleep 1
+wrk -t1 -c4 -d"$(( FLOOD_SECONDS - 2 ))s" --timeout 10s --latency -H "Cookie: $cookie" "$URL/assessments/$AID" > "$work/wrk-under-flood.txt" 2>&1
+wait $flood_pid
+p99() { awk '$1 == "99%" {print $2}' "$1"; }
+to_ms() { awk -v v="$1" 'BEGIN { if (v ~ /ms$/) { sub(/ms/, "", v); print v } else if (v ~ /us$/) { sub(/us/, "", v); print v / 1000 } else { sub(/s/, "", v); print v * 1000 } }'; }
+alone=$(to_ms "$(p99 "$work/wrk-alone.txt")") under=$(to_ms "$(p99 "$work/wrk-under-flood.txt")")
+frps=$(awk '/Requests\/sec/ {print $2}' "$work/wrk-flood.txt")
+fok=$(awk '/Non-2xx/ {print $NF}' "$work/wrk-flood.txt")
+printf 'signed-in page p99: alone %s ms, under the flood %s ms (x%s; target < 1000 ms)\n' "$alone" "$under" \
+  "$(awk -v a="$alone" -v u="$under" 'BEGIN { printf "%.1f", (a > 0 ? u / a : 0) }')"
+printf 'flood: %s wrong-password req/s answered (%s refused; none may succeed), page errors under the flood: %s\n' "${frps:-?}" "${fok:-0}" \
+  "$(awk '/Non-2xx/ {print $NF}' "$work/wrk-under-flood.txt" | grep . || echo 0)"
+[ -n "${ONLY_LOAD:-}" ] && exit 0
 
 # -------------------------------------------------------------------------------------------------------------- faults
 if want 1; then
@@ -167,8 +224,7 @@ for round in 1 2; do
   total=$(sql "SELECT count(*) FROM kb_record WHERE title LIKE '% rev$round'")
   echo "   round $round: killed ${when} ms into the reload: $new records new; after restart (the start-up load applies the files): $total new -> killed state was $([ "$new" = 0 ] && echo 'OLD' || ([ "$new" = "$total" ] && echo 'NEW' || echo 'MIXED'))"
 done
-cookie=$(curl -s -o /dev/null -D - -d 'j_username=bench-assessor&j_password=bench-assessor-password' "$URL/j_security_check" \
-  | sed -nE 's/^[Ss]et-[Cc]ookie: (quarkus-credential=[^;]*).*/\1/p' | tr -d '\r')
+cookie=$(sign_in bench-assessor bench-assessor-password)
 
 fi
 if want 3; then

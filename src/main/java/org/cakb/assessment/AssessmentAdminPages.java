@@ -65,36 +65,12 @@ public class AssessmentAdminPages {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance users(AssessmentPages.Nav nav, List<AccountViews.UserView> users, String message, String error,
-                                             String username);
-
         static native TemplateInstance newAssessment(AssessmentPages.Nav nav, List<Choice> areas, List<Choice> countermeasures,
                                                      List<AccountViews.UserView> assessors, NewForm form, String error);
     }
 
     AssessmentPages.Nav nav() {
         return new AssessmentPages.Nav(access.username(), access.roles().contains(Roles.ADMIN));
-    }
-
-    @GET
-    @Path("/users")
-    @Policy(Operation.LIST_USERS)
-    public TemplateInstance users() {
-        return Templates.users(nav(), accounts.users(), null, null, "");
-    }
-
-    @POST
-    @Path("/users")
-    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Policy(Operation.CREATE_USER)
-    public Response createUser(@RestForm String username, @RestForm String password, @RestForm List<String> roles) {
-        try {
-            AccountViews.UserView u = accounts.createUser(new AccountViews.NewUser(username, password, roles == null ? List.of() : roles));
-            return Response.ok(Templates.users(nav(), accounts.users(), "Created " + u.username() + ".", null, "")).build();
-        } catch (DomainException e) {
-            return Response.status(ErrorStatus.of(e)).entity(Templates.users(nav(), accounts.users(), null, e.getMessage(), username == null ? "" : username))
-                    .build();
-        }
     }
 
     @GET

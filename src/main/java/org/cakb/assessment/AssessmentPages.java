@@ -50,6 +50,8 @@ import java.util.Map;
 public class AssessmentPages {
 
     @Inject
+    org.cakb.security.AuditTrail audit;
+    @Inject
     AssessmentService service;
     @Inject
     ItemAttachments attachments;
@@ -313,7 +315,7 @@ public class AssessmentPages {
     @Produces(MediaType.WILDCARD)
     @Policy(Operation.DOWNLOAD_ATTACHMENT)
     public Response download(@PathParam("id") long id, @PathParam("itemId") long itemId, @PathParam("attachmentId") long attachmentId) {
-        return AssessmentResource.file(attachments.attachment(id, itemId, attachmentId));
+        return AssessmentResource.file(AssessmentResource.recorded(audit, id, itemId, attachments.attachment(id, itemId, attachmentId)));
     }
 
     @GET

@@ -57,6 +57,8 @@ import java.util.List;
 public class AssessmentResource {
 
     @Inject
+    org.cakb.security.AuditTrail audit;
+    @Inject
     AssessmentService service;
     @Inject
     ItemAttachments attachments;
@@ -283,7 +285,7 @@ public class AssessmentResource {
     @Policy(Operation.DOWNLOAD_ATTACHMENT)
     @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Download an evidence file (signed-in people only, not API tokens)")
     public Response download(@Parameter(description = "assessment id") @PathParam("id") long id, @Parameter(description = "checklist item id") @PathParam("itemId") long itemId, @Parameter(description = "attachment id") @PathParam("attachmentId") long attachmentId) {
-        return file(attachments.attachment(id, itemId, attachmentId));
+        return file(recorded(audit, id, itemId, attachments.attachment(id, itemId, attachmentId)));
     }
 
     @GET
@@ -401,6 +403,13 @@ public class AssessmentResource {
         } catch (IOException e) {
             throw new ApiException(Response.Status.BAD_REQUEST, "could not read the uploaded file");
         }
+    }
+
+    /** Every evidence download is recorded in the audit trail: who, from where, when, which file. */
+    static ItemAttachment recorded(org.cakb.security.AuditTrail audit, long id, long itemId, ItemAttachment att) {
+        audit.record(org.cakb.security.AuditTrail.EVIDENCE_DOWNLOAD, "assessment:" + id + "/item:" + itemId + "/attachment:" + att.id,
+                att.filename + " (sha256 " + att.sha256 + ")");
+        return att;
     }
 
     static Response file(ItemAttachment att) {

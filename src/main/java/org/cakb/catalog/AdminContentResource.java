@@ -28,6 +28,9 @@ import java.util.List;
 @Tag(name = "Administration")
 public class AdminContentResource {
 
+    @jakarta.inject.Inject
+    org.cakb.security.AuditTrail audit;
+
     @Inject
     ContentLoader loader;
 
@@ -42,8 +45,11 @@ public class AdminContentResource {
             content = @Content(schema = @Schema(implementation = ApiError.class)))
     public Response reload() {
         try {
-            return Response.ok(loader.load("admin-api")).build();
+            var report = loader.load("admin-api");
+            audit.record(org.cakb.security.AuditTrail.CONTENT_RELOAD, "content", "loaded");
+            return Response.ok(report).build();
         } catch (ContentException e) {
+            audit.record(org.cakb.security.AuditTrail.CONTENT_RELOAD, null, "content", false, e.problems.size() + " problem(s); nothing loaded");
             return ApiExceptionMappers.json(422, e.problems.size() + " problem(s) in content/, nothing was loaded",
                     e.problems.stream().map(ContentProblem::toString).toList());
         }

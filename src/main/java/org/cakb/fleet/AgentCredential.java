@@ -37,6 +37,13 @@ public class AgentCredential extends PanacheEntityBase {
     @Column(name = "revoked_by")
     public String revokedBy;
 
+    /** Set when the agent rotated this credential: it keeps working until then (or until the new one is used). */
+    @Column(name = "superseded_until")
+    public OffsetDateTime supersededUntil;
+
+    @Column(name = "rotated_to")
+    public Long rotatedTo;
+
     public static AgentCredential findActiveByHash(String hash) {
         return find("credentialHash = ?1 and revokedAt is null", hash).firstResult();
     }

@@ -46,7 +46,8 @@ public class AgentCredentials implements BearerTokenResolver {
             boolean touch;
             try (PreparedStatement select = connection.prepareStatement("""
                     SELECT id, host_id, last_used_at IS NULL OR last_used_at < now() - interval '1 minute'
-                    FROM fleet_credential WHERE credential_hash = ? AND revoked_at IS NULL""")) {
+                    FROM fleet_credential WHERE credential_hash = ? AND revoked_at IS NULL
+                      AND (superseded_until IS NULL OR superseded_until > now())""")) {
                 select.setString(1, hash);
                 try (ResultSet row = select.executeQuery()) {
                     if (!row.next()) {
@@ -61,6 +62,12 @@ public class AgentCredentials implements BearerTokenResolver {
                 try (PreparedStatement update = connection.prepareStatement("UPDATE fleet_credential SET last_used_at = now() WHERE id = ?")) {
                     update.setLong(1, credentialId);
                     update.executeUpdate();
+                }
+                // the first use of a rotated-in credential ends its predecessor's overlap
+                try (PreparedStatement retire = connection.prepareStatement(
+                        "UPDATE fleet_credential SET revoked_at = now(), revoked_by = 'rotation' WHERE rotated_to = ? AND revoked_at IS NULL")) {
+                    retire.setLong(1, credentialId);
+                    retire.executeUpdate();
                 }
             }
             return Optional.of(QuarkusSecurityIdentity.builder()

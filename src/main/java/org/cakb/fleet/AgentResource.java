@@ -56,6 +56,17 @@ public class AgentResource {
         return Response.status(Response.Status.CREATED).entity(issued).build();
     }
 
+    @POST
+    @Path("/credential/rotate")
+    @RolesAllowed(Roles.AGENT)
+    @Operation(summary = "Rotate this agent's own credential: a new one is returned once; the old one keeps working for a short overlap or until the new one is used")
+    @APIResponse(responseCode = "201", description = "The host's new credential (shown once)", content = @Content(mediaType = MediaType.APPLICATION_JSON, example = """
+            {"hostId": 3, "hostName": "node-eu-1", "credential": "cakb_agent_..."}"""))
+    public Response rotateCredential() {
+        Long credentialId = identity.getAttribute(AgentCredentials.CREDENTIAL_ID);
+        return Response.status(Response.Status.CREATED).entity(enrollment.rotate(credentialId)).build();
+    }
+
     @GET
     @Path("/probes")
     @RolesAllowed(Roles.AGENT)

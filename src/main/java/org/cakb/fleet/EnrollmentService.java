@@ -29,6 +29,11 @@ public class EnrollmentService {
             String bundleSigningAlgorithm) {
     }
 
+    @jakarta.inject.Inject
+    org.cakb.security.AuditTrail audit;
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "cakb.agent.rotation-overlap", defaultValue = "PT1H")
+    Duration rotationOverlap;
+
     @Transactional
     public FleetHost register(String name, String description, Map<String, String> labels, String admin) {
         if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}")) {
@@ -43,6 +48,7 @@ public class EnrollmentService {
         host.labels = labels == null ? Map.of() : labels;
         host.createdBy = admin;
         host.persist();
+        audit.record(org.cakb.security.AuditTrail.HOST_REGISTER, admin, "host:" + host.id + " " + host.name, true, null);
         return host;
     }
 
@@ -97,7 +103,36 @@ public class EnrollmentService {
         if (FleetHost.findById(hostId) == null) {
             throw DomainException.notFound("no host with id " + hostId);
         }
-        return AgentCredential.update("revokedAt = ?1, revokedBy = ?2 where hostId = ?3 and revokedAt is null",
+        int revoked = AgentCredential.update("revokedAt = ?1, revokedBy = ?2 where hostId = ?3 and revokedAt is null",
                 OffsetDateTime.now(), admin, hostId);
+        audit.record(org.cakb.security.AuditTrail.HOST_REVOKE, admin, "host:" + hostId, true, revoked + " credential(s) revoked");
+        return revoked;
+    }
+
+    /**
+     * The agent's own credential rotation: a new secret for the same host, without re-enrollment. The old credential
+     * keeps working for {@code cakb.agent.rotation-overlap} (or until the new one is first used, see
+     * {@link AgentCredentials}), so an answer lost on the way does not strand the agent.
+     */
+    @Transactional
+    public IssuedCredential rotate(long credentialId) {
+        AgentCredential old = AgentCredential.findById(credentialId, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+        if (old == null || old.revokedAt != null) {
+            throw DomainException.unauthenticated("this credential is revoked");
+        }
+        if (old.rotatedTo != null) {
+            throw DomainException.conflict("this credential was already rotated; use the new one");
+        }
+        String credential = Secrets.generate(AgentCredentials.PREFIX);
+        AgentCredential fresh = new AgentCredential();
+        fresh.hostId = old.hostId;
+        fresh.credentialHash = Secrets.sha256(credential);
+        fresh.persist();
+        old.rotatedTo = fresh.id;
+        old.supersededUntil = OffsetDateTime.now().plus(rotationOverlap);
+        FleetHost host = FleetHost.findById(old.hostId);
+        audit.record(org.cakb.security.AuditTrail.AGENT_ROTATE, "host:" + host.id, "host:" + host.id + " " + host.name, true,
+                "credential " + old.id + " -> " + fresh.id);
+        return new IssuedCredential(host.id, host.name, credential);
     }
 }

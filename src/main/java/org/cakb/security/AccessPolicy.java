@@ -29,7 +29,8 @@ public final class AccessPolicy {
     public enum Operation {
         LIST_ASSESSMENTS, VIEW_ASSESSMENT, CREATE_ASSESSMENT, EDIT_ASSESSMENT, CHANGE_STATUS, REOPEN_ASSESSMENT,
         ASSIGN_ASSESSORS, LIST_ITEMS, VIEW_ITEM, EDIT_ITEM, SET_WAIVER, UPLOAD_ATTACHMENT, DOWNLOAD_ATTACHMENT,
-        VIEW_HISTORY, LIST_USERS, CREATE_USER, VIEW_LINKED_HOSTS, LINK_HOSTS, VIEW_PROBE_EVIDENCE, DECIDE_PROBE_EVIDENCE
+        VIEW_HISTORY, LIST_USERS, CREATE_USER, VIEW_LINKED_HOSTS, LINK_HOSTS, VIEW_PROBE_EVIDENCE, DECIDE_PROBE_EVIDENCE,
+        CHANGE_ROLES, DISABLE_USER, RESET_PASSWORD, CHANGE_OWN_PASSWORD, VIEW_AUDIT
     }
 
 
@@ -77,7 +78,13 @@ public final class AccessPolicy {
             // an assessor who could pick the hosts could also pick the evidence they then judge
             new Rule(Operation.LINK_HOSTS,             D,        D,         A,     D,        RO),
             new Rule(Operation.VIEW_PROBE_EVIDENCE,    A,        A,         A,     A,        OPEN),
-            new Rule(Operation.DECIDE_PROBE_EVIDENCE,  D,        ASSIGNED,  D,     D,        RO));
+            new Rule(Operation.DECIDE_PROBE_EVIDENCE,  D,        ASSIGNED,  D,     D,        RO),
+            // accounts: admins manage them; everyone with an account (not a token) changes their own password
+            new Rule(Operation.CHANGE_ROLES,           D,        D,         A,     D,        OPEN),
+            new Rule(Operation.DISABLE_USER,           D,        D,         A,     D,        OPEN),
+            new Rule(Operation.RESET_PASSWORD,         D,        D,         A,     D,        OPEN),
+            new Rule(Operation.CHANGE_OWN_PASSWORD,    A,        A,         A,     D,        OPEN),
+            new Rule(Operation.VIEW_AUDIT,             D,        D,         A,     D,        OPEN));
 
     private static final Map<Operation, Rule> BY_OPERATION = new EnumMap<>(Operation.class);
 

@@ -86,7 +86,20 @@ public final class ApiAuthentication {
             if (!isApi(context)) {
                 return Uni.createFrom().nullItem();
             }
+            if (fromBrowser(context)) {
+                // no Basic challenge to a browser: the prompt it would show stores the credentials in the browser's
+                // cache, which then rides along on every request any page makes to /api (cross-site forgery)
+                return Uni.createFrom().item(new ChallengeData(401));
+            }
             return Uni.createFrom().item(new ChallengeData(401, "WWW-Authenticate", "Basic realm=\"Container Assurance KB\""));
+        }
+
+        /** Browsers send Sec-Fetch-* on every request (Chromium 76+, Firefox 90+, Safari 16.4+) and ask for HTML on navigations. */
+        static boolean fromBrowser(RoutingContext context) {
+            var headers = context.request().headers();
+            String accept = headers.get("Accept");
+            return headers.contains("Sec-Fetch-Mode") || headers.contains("Sec-Fetch-Dest")
+                    || (accept != null && accept.contains("text/html"));
         }
 
         @Override

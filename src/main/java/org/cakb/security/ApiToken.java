@@ -34,8 +34,15 @@ public class ApiToken extends PanacheEntityBase {
     @Column(name = "created_by", nullable = false)
     public String createdBy;
 
-    @Column(name = "expires_at")
+    @Column(name = "expires_at", nullable = false)
     public OffsetDateTime expiresAt;
+
+    @Column(name = "rotated_to")
+    public Long rotatedTo;
+
+    /** The plain secret, only on a token just issued (never stored). */
+    @jakarta.persistence.Transient
+    public String secret;
 
     @Column(name = "last_used_at")
     public OffsetDateTime lastUsedAt;

@@ -58,6 +58,16 @@ public class ApiTokenResource {
     }
 
     @POST
+    @Path("/{id}/rotate")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Rotate a token: a new secret under the same name with the full lifetime; the old secret is revoked (body {})")
+    @APIResponse(responseCode = "201", description = "The new token with its secret (shown once)", content = @Content(schema = @Schema(implementation = ApiTokens.Created.class), example = """
+            {"id": 9, "name": "grc-export", "scope": "read", "token": "cakb_api_...", "expiresAt": "2027-03-01T00:00:00Z"}"""))
+    public Response rotate(@Parameter(description = "token id") @PathParam("id") long id, UserResource.Empty body) {
+        return Response.status(Response.Status.CREATED).entity(tokens.rotate(id, identity.getPrincipal().getName())).build();
+    }
+
+    @POST
     @Path("/{id}/revoke")
     @Operation(summary = "Revoke a token; requests with it get 401 from then on")
     @APIResponse(responseCode = "200", description = "The revoked token", content = @Content(schema = @Schema(implementation = ApiTokens.View.class), example = """

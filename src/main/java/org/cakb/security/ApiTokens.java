@@ -21,6 +21,11 @@ public class ApiTokens implements BearerTokenResolver {
 
     public static final String PREFIX = "cakb_api_";
 
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "cakb.api-token.max-lifetime", defaultValue = "P90D")
+    java.time.Period maxLifetime;
+    @jakarta.inject.Inject
+    AuditTrail audit;
+
     public record Created(long id, String name, String scope, String token, OffsetDateTime expiresAt) {
     }
 
@@ -37,17 +42,49 @@ public class ApiTokens implements BearerTokenResolver {
         if (name == null || name.isBlank() || name.strip().length() > 100) {
             throw DomainException.invalid("name is required (1-100 characters), e.g. the GRC tool it is for");
         }
+        OffsetDateTime latest = OffsetDateTime.now().plus(maxLifetime);
         if (expiresAt != null && !expiresAt.isAfter(OffsetDateTime.now())) {
             throw DomainException.invalid("expiresAt must be in the future");
         }
+        if (expiresAt != null && expiresAt.isAfter(latest.plusMinutes(1))) {
+            throw DomainException.invalid("expiresAt may be at most " + maxLifetime + " ahead (" + latest + "); rotate the token before it expires");
+        }
+        ApiToken token = issue(name.strip(), expiresAt == null ? latest : expiresAt, admin);
+        audit.record(AuditTrail.TOKEN_ISSUE, admin, "api-token:" + token.id + " " + token.name, true, "expires " + token.expiresAt);
+        return new Created(token.id, token.name, token.scope, token.secret, token.expiresAt);
+    }
+
+    private static ApiToken issue(String name, OffsetDateTime expiresAt, String admin) {
         String secret = Secrets.generate(PREFIX);
         ApiToken token = new ApiToken();
-        token.name = name.strip();
+        token.name = name;
         token.tokenHash = Secrets.sha256(secret);
         token.createdBy = admin;
         token.expiresAt = expiresAt;
         token.persist();
-        return new Created(token.id, token.name, token.scope, secret, token.expiresAt);
+        token.secret = secret;
+        return token;
+    }
+
+    /**
+     * Replaces a usable token with a new secret under the same name and the full lifetime from now; the old one is
+     * revoked in the same transaction (the GRC tool switches to the new secret from this answer).
+     */
+    @Transactional
+    public Created rotate(long id, String admin) {
+        ApiToken old = ApiToken.findById(id);
+        if (old == null) {
+            throw DomainException.notFound("no API token with id " + id);
+        }
+        if (!old.usableAt(OffsetDateTime.now())) {
+            throw DomainException.conflict("API token " + id + " is revoked or expired; create a new one");
+        }
+        ApiToken token = issue(old.name, OffsetDateTime.now().plus(maxLifetime), admin);
+        old.revokedAt = OffsetDateTime.now();
+        old.revokedBy = admin;
+        old.rotatedTo = token.id;
+        audit.record(AuditTrail.TOKEN_ROTATE, admin, "api-token:" + id + " " + old.name, true, "replaced by api-token:" + token.id);
+        return new Created(token.id, token.name, token.scope, token.secret, token.expiresAt);
     }
 
     @Transactional
@@ -64,6 +101,7 @@ public class ApiTokens implements BearerTokenResolver {
         if (token.revokedAt == null) {
             token.revokedAt = OffsetDateTime.now();
             token.revokedBy = admin;
+            audit.record(AuditTrail.TOKEN_REVOKE, admin, "api-token:" + id + " " + token.name, true, null);
         }
         return View.of(token);
     }

@@ -42,6 +42,23 @@ public class AppUser extends PanacheEntityBase {
     @Column(name = "created_at", nullable = false)
     public OffsetDateTime createdAt = OffsetDateTime.now();
 
+    @Column(name = "disabled_at")
+    public OffsetDateTime disabledAt;
+
+    @Column(name = "disabled_by")
+    public String disabledBy;
+
+    /** Set by an admin's password reset: the next sign-in leads straight to the change-password page. */
+    @Column(name = "must_change_password", nullable = false)
+    public boolean mustChangePassword;
+
+    @Column(name = "password_changed_at")
+    public OffsetDateTime passwordChangedAt;
+
+    /** Every session carries the epoch it was issued in; bumping it ends them all (logout, disable, password change). */
+    @Column(name = "session_epoch", nullable = false)
+    public int sessionEpoch;
+
     public static AppUser create(String username, String password, String roles) {
         AppUser user = new AppUser();
         user.username = username;
@@ -57,5 +74,13 @@ public class AppUser extends PanacheEntityBase {
 
     public static long countWithRole(String role) {
         return find("roles like ?1", "%" + role + "%").count();
+    }
+
+    public static long countEnabledWithRole(String role) {
+        return find("roles like ?1 and disabledAt is null", "%" + role + "%").count();
+    }
+
+    public boolean enabled() {
+        return disabledAt == null;
     }
 }

@@ -61,6 +61,9 @@ public final class EndpointPolicy {
             rule("POST", "/api/v1/admin/api-tokens", ADMIN),
             rule("GET", "/api/v1/admin/api-tokens", ADMIN),
             rule("POST", "/api/v1/admin/api-tokens/{id}/revoke", ADMIN),
+            rule("POST", "/api/v1/admin/api-tokens/{id}/rotate", ADMIN),
+            assessment("GET", "/api/v1/admin/audit", Operation.VIEW_AUDIT),
+            assessment("GET", "/admin/audit", Operation.VIEW_AUDIT),
             rule("POST", "/api/v1/admin/measured-defaults", ADMIN),
             // personal access tokens: people manage their own; admins see and revoke everybody's
             rule("POST", "/api/v1/me/tokens", PEOPLE),
@@ -80,6 +83,7 @@ public final class EndpointPolicy {
             rule("POST", "/api/v1/agent/enroll", EVERYONE),
             rule("GET", "/api/v1/agent/probes", AGENT),
             rule("POST", "/api/v1/agent/reports", AGENT),
+            rule("POST", "/api/v1/agent/credential/rotate", AGENT),
             rule("GET", "/hosts", PEOPLE),
             rule("GET", "/hosts/{id}", PEOPLE),
             // assessments (API)
@@ -108,6 +112,18 @@ public final class EndpointPolicy {
             assessment("GET", "/api/v1/assessments/{id}/checklist.csv", Operation.LIST_ITEMS),
             assessment("GET", "/api/v1/users", Operation.LIST_USERS),
             assessment("POST", "/api/v1/users", Operation.CREATE_USER),
+            assessment("PUT", "/api/v1/users/{userId}/roles", Operation.CHANGE_ROLES),
+            assessment("POST", "/api/v1/users/{userId}/disable", Operation.DISABLE_USER),
+            assessment("POST", "/api/v1/users/{userId}/enable", Operation.DISABLE_USER),
+            assessment("POST", "/api/v1/users/{userId}/password-reset", Operation.RESET_PASSWORD),
+            assessment("PUT", "/api/v1/account/password", Operation.CHANGE_OWN_PASSWORD),
+            // accounts (pages)
+            assessment("POST", "/admin/users/{userId}/roles", Operation.CHANGE_ROLES),
+            assessment("POST", "/admin/users/{userId}/disable", Operation.DISABLE_USER),
+            assessment("POST", "/admin/users/{userId}/enable", Operation.DISABLE_USER),
+            assessment("POST", "/admin/users/{userId}/password-reset", Operation.RESET_PASSWORD),
+            assessment("GET", "/account/password", Operation.CHANGE_OWN_PASSWORD),
+            assessment("POST", "/account/password", Operation.CHANGE_OWN_PASSWORD),
             // assessments (pages)
             assessment("GET", "/assessments", Operation.LIST_ASSESSMENTS),
             assessment("GET", "/assessments/assessment.css", Operation.LIST_ASSESSMENTS),

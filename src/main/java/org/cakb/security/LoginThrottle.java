@@ -9,11 +9,20 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Failed-login counter per username and client address, in PostgreSQL (table login_failure). After
- * {@code cakb.login.max-failures} failures in a row the pair is locked for {@code cakb.login.lockout}; while locked,
- * even the right password is refused. A successful login clears the counter.
+ * Failed sign-ins, counted in PostgreSQL (so every replica sees them), checked before any password is hashed.
+ * <ul>
+ * <li>Per account (any address): after {@code free-failures} failures in a row, each further attempt must wait a
+ * delay that doubles per failure up to {@code max-delay}. There is no lock an attacker can make permanent: the
+ * right password is accepted as soon as the current delay has passed, and a success clears the count.</li>
+ * <li>Per client address ({@link ClientAddress}, never a client-written header): at most {@code address-max-failures}
+ * failures per {@code address-window}, whichever accounts they were for (password spraying).</li>
+ * </ul>
+ * Rows whose window has passed are pruned (at most once a minute per replica).
  */
 @ApplicationScoped
 public class LoginThrottle {
@@ -22,49 +31,107 @@ public class LoginThrottle {
 
     @Inject
     EntityManager em;
-    @ConfigProperty(name = "cakb.login.max-failures", defaultValue = "5")
-    int maxFailures;
-    @ConfigProperty(name = "cakb.login.lockout", defaultValue = "PT5M")
-    Duration lockout;
+    @ConfigProperty(name = "cakb.login.free-failures", defaultValue = "3")
+    int freeFailures;
+    @ConfigProperty(name = "cakb.login.first-delay", defaultValue = "PT1S")
+    Duration firstDelay;
+    @ConfigProperty(name = "cakb.login.max-delay", defaultValue = "PT30S")
+    Duration maxDelay;
+    @ConfigProperty(name = "cakb.login.account-reset-after", defaultValue = "PT1H")
+    Duration accountResetAfter;
+    @ConfigProperty(name = "cakb.login.address-max-failures", defaultValue = "30")
+    int addressMaxFailures;
+    @ConfigProperty(name = "cakb.login.address-window", defaultValue = "PT10M")
+    Duration addressWindow;
 
-    public boolean isLocked(String username, String address) {
+    private final AtomicLong lastPrune = new AtomicLong();
+
+    /** Why an attempt is refused before its password is checked, or empty when it may go ahead. */
+    public Optional<String> refusal(String username, String address) {
         return QuarkusTransaction.requiringNew().call(() -> {
-            Number n = (Number) em.createNativeQuery("""
-                            SELECT count(*) FROM login_failure
-                            WHERE username = :u AND client_address = :a AND locked_until > now()""")
-                    .setParameter("u", key(username)).setParameter("a", address).getSingleResult();
-            return n.longValue() > 0;
+            @SuppressWarnings("unchecked")
+            List<Object[]> rows = em.createNativeQuery("""
+                            SELECT 'account', ceil(extract(epoch FROM next_attempt_at - now()))::bigint FROM login_failure_account
+                             WHERE username = :u AND next_attempt_at > now()
+                            UNION ALL
+                            SELECT 'address', ceil(extract(epoch FROM window_start + make_interval(secs => :w) - now()))::bigint
+                              FROM login_failure_address
+                             WHERE client_address = :a AND failures >= :max AND window_start > now() - make_interval(secs => :w)""")
+                    .setParameter("u", key(username)).setParameter("a", address)
+                    .setParameter("w", (double) addressWindow.toSeconds()).setParameter("max", addressMaxFailures).getResultList();
+            for (Object[] row : rows) {
+                long seconds = Math.max(1, ((Number) row[1]).longValue());
+                return Optional.of("account".equals(row[0])
+                        ? "Too many failed sign-ins for this account; try again in " + seconds + " s"
+                        : "Too many failed sign-ins from your address; try again in " + Math.max(1, seconds / 60) + " min");
+            }
+            return Optional.<String>empty();
         });
     }
 
     public void failed(String username, String address) {
         QuarkusTransaction.requiringNew().run(() -> {
             Number failures = (Number) em.createNativeQuery("""
-                            INSERT INTO login_failure (username, client_address, failures, last_failure)
-                            VALUES (:u, :a, 1, now())
-                            ON CONFLICT (username, client_address) DO UPDATE
-                              SET failures = CASE WHEN login_failure.locked_until IS NOT NULL AND login_failure.locked_until <= now()
-                                                  THEN 1 ELSE login_failure.failures + 1 END,
-                                  locked_until = CASE WHEN login_failure.locked_until <= now() THEN NULL ELSE login_failure.locked_until END,
+                            INSERT INTO login_failure_account AS f (username, failures, last_failure, next_attempt_at)
+                            VALUES (:u, 1, now(), now())
+                            ON CONFLICT (username) DO UPDATE
+                              SET failures = CASE WHEN f.last_failure < now() - make_interval(secs => :reset) THEN 1 ELSE f.failures + 1 END,
                                   last_failure = now()
                             RETURNING failures""")
-                    .setParameter("u", key(username)).setParameter("a", address).getSingleResult();
-            if (failures.intValue() >= maxFailures) {
-                em.createNativeQuery("UPDATE login_failure SET locked_until = :until WHERE username = :u AND client_address = :a")
-                        .setParameter("until", OffsetDateTime.now().plus(lockout))
-                        .setParameter("u", key(username)).setParameter("a", address).executeUpdate();
-                LOG.warnf("login for '%s' from %s locked for %s after %d failures", key(username), address, lockout, failures.intValue());
+                    .setParameter("u", key(username)).setParameter("reset", (double) accountResetAfter.toSeconds()).getSingleResult();
+            Duration delay = delayAfter(failures.intValue());
+            if (!delay.isZero()) {
+                em.createNativeQuery("UPDATE login_failure_account SET next_attempt_at = :next WHERE username = :u")
+                        .setParameter("next", OffsetDateTime.now().plus(delay)).setParameter("u", key(username)).executeUpdate();
+                LOG.infof("sign-in for '%s' delayed %s after %d failures (last from %s)", key(username), delay, failures.intValue(), address);
             }
+            em.createNativeQuery("""
+                            INSERT INTO login_failure_address AS f (client_address, failures, window_start, last_failure)
+                            VALUES (:a, 1, now(), now())
+                            ON CONFLICT (client_address) DO UPDATE
+                              SET failures = CASE WHEN f.window_start <= now() - make_interval(secs => :w) THEN 1 ELSE f.failures + 1 END,
+                                  window_start = CASE WHEN f.window_start <= now() - make_interval(secs => :w) THEN now() ELSE f.window_start END,
+                                  last_failure = now()""")
+                    .setParameter("a", address).setParameter("w", (double) addressWindow.toSeconds()).executeUpdate();
         });
+        pruneNowAndThen();
     }
 
-    public void succeeded(String username, String address) {
-        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
-                        "DELETE FROM login_failure WHERE username = :u AND client_address = :a")
-                .setParameter("u", key(username)).setParameter("a", address).executeUpdate());
+    public void succeeded(String username) {
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("DELETE FROM login_failure_account WHERE username = :u")
+                .setParameter("u", key(username)).executeUpdate());
     }
 
-    private static String key(String username) {
+    /** No delay for the first free failures, then first-delay, doubling, capped. */
+    Duration delayAfter(int failures) {
+        if (failures < freeFailures) {
+            return Duration.ZERO;
+        }
+        int doublings = Math.min(30, failures - freeFailures);
+        Duration d = firstDelay.multipliedBy(1L << Math.min(doublings, 20));
+        return d.compareTo(maxDelay) > 0 ? maxDelay : d;
+    }
+
+    private void pruneNowAndThen() {
+        long now = System.currentTimeMillis();
+        long last = lastPrune.get();
+        if (now - last < 60_000 || !lastPrune.compareAndSet(last, now)) {
+            return;
+        }
+        prune();
+    }
+
+    /** Deletes rows that no longer delay or limit anything. */
+    public int prune() {
+        return QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery("""
+                        DELETE FROM login_failure_account
+                         WHERE last_failure < now() - make_interval(secs => :reset) AND next_attempt_at < now()""")
+                .setParameter("reset", (double) accountResetAfter.toSeconds()).executeUpdate()
+                + em.createNativeQuery("DELETE FROM login_failure_address WHERE window_start < now() - make_interval(secs => :w)")
+                .setParameter("w", (double) addressWindow.toSeconds()).executeUpdate());
+    }
+
+    static String key(String username) {
         String u = username == null ? "" : username.strip().toLowerCase();
         return u.length() > 100 ? u.substring(0, 100) : u;
     }

@@ -15,10 +15,16 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
 /**
  * Username and password check for both form login and HTTP Basic, in front of the security-jpa provider (higher
- * priority), so that every password attempt goes through {@link LoginThrottle}. Passwords are compared with bcrypt.
- * Roles of later requests (session cookie) still come from app_user through security-jpa.
+ * priority). In order, cheapest first: the login form's CSRF token ({@link LoginCsrf}), the throttle
+ * ({@link LoginThrottle}, by the {@link ClientAddress}), the global budget of concurrent checks
+ * ({@link PasswordChecks}), and only then bcrypt. A disabled account is refused like a wrong password (after the
+ * same hashing, so the answer takes as long). A form sign-in also gets the session cookie of {@link SessionGuard}.
  */
 @ApplicationScoped
 @io.quarkus.arc.Unremovable
@@ -26,9 +32,23 @@ public class PasswordIdentityProvider implements IdentityProvider<UsernamePasswo
 
     /** A real bcrypt hash, compared against when the user does not exist, so both cases take the same time. */
     private static final String DUMMY_HASH = BcryptUtil.bcryptHash("no-such-user-password", 12);
+    private static final long BASIC_AUDIT_INTERVAL_MS = 15 * 60_000L;
 
     @Inject
     LoginThrottle throttle;
+    @Inject
+    PasswordChecks checks;
+    @Inject
+    ClientAddress clientAddress;
+    @Inject
+    LoginCsrf loginCsrf;
+    @Inject
+    SessionGuard sessions;
+    @Inject
+    AuditTrail audit;
+
+    /** Basic sign-ins come with every API call: audited once per user and address per quarter hour, not per call. */
+    private final Map<String, Long> basicAudited = new ConcurrentHashMap<>();
 
     @Override
     public Class<UsernamePasswordAuthenticationRequest> getRequestType() {
@@ -43,16 +63,54 @@ public class PasswordIdentityProvider implements IdentityProvider<UsernamePasswo
     @Override
     public Uni<SecurityIdentity> authenticate(UsernamePasswordAuthenticationRequest request, AuthenticationRequestContext context) {
         RoutingContext rc = HttpSecurityUtils.getRoutingContextAttribute(request);
-        String address = rc == null || rc.request().remoteAddress() == null ? "unknown" : rc.request().remoteAddress().hostAddress();
+        String address = rc == null ? "unknown" : clientAddress.of(rc);
+        // the login form posts here; Basic credentials (on /api, or sent by a client to a page) have no form to carry a token
+        boolean form = rc != null && rc.normalizedPath().equals("/j_security_check");
         String username = request.getUsername();
         String password = new String(request.getPassword().getPassword());
-        return context.runBlocking(() -> verify(username, password, address));
+        if (form && !loginCsrf.valid(rc)) {
+            return Uni.createFrom().failure(new AuthenticationFailedException("the login form's CSRF token is missing or wrong"));
+        }
+        return context.runBlocking(() -> {
+            AppUser user = verify(username, password, address, form ? "form" : "basic");
+            if (form) {
+                sessions.issue(rc, user.username, user.sessionEpoch);
+            }
+            return identity(user);
+        });
     }
 
-    SecurityIdentity verify(String username, String password, String address) {
-        if (throttle.isLocked(username, address)) {
-            throw new AuthenticationFailedException("too many failed logins; try again later");
+    /** Checks the password under the throttle and budget; the account on success, else AuthenticationFailedException. */
+    AppUser verify(String username, String password, String address, String mechanism) {
+        Optional<String> refused = throttle.refusal(username, address);
+        if (refused.isPresent()) {
+            audit.recordAlone(AuditTrail.SIGN_IN, LoginThrottle.key(username), address, null, false, mechanism + ": " + refused.get());
+            throw new AuthenticationFailedException(refused.get());
         }
+        AppUser user;
+        try {
+            user = checks.run(() -> check(username, password));
+        } catch (PasswordChecks.Busy e) {
+            throw new AuthenticationFailedException(e.getMessage());
+        }
+        if (user == null) {
+            throttle.failed(username, address);
+            audit.recordAlone(AuditTrail.SIGN_IN, LoginThrottle.key(username), address, null, false, mechanism + ": wrong username or password");
+            throw new AuthenticationFailedException("wrong username or password");
+        }
+        if (!user.enabled()) {
+            audit.recordAlone(AuditTrail.SIGN_IN, user.username, address, null, false, mechanism + ": account disabled");
+            throw new AuthenticationFailedException("account disabled");
+        }
+        throttle.succeeded(username);
+        if (!"basic".equals(mechanism) || firstBasicInAWhile(user.username, address)) {
+            audit.recordAlone(AuditTrail.SIGN_IN, user.username, address, null, true, mechanism);
+        }
+        return user;
+    }
+
+    /** The account when the password is right (disabled or not), else null. Public for the own-password change. */
+    public AppUser check(String username, String password) {
         AppUser user = QuarkusTransaction.requiringNew().call(() -> {
             AppUser u = AppUser.findByUsername(username);
             if (u != null) {
@@ -61,15 +119,37 @@ public class PasswordIdentityProvider implements IdentityProvider<UsernamePasswo
             return u;
         });
         boolean ok = BcryptUtil.matches(password, user == null ? DUMMY_HASH : user.passwordHash) && user != null;
-        if (!ok) {
-            throttle.failed(username, address);
-            throw new AuthenticationFailedException("wrong username or password");
+        return ok ? user : null;
+    }
+
+    /** Checks a password someone typed again (own password change) under the same throttle and budget. */
+    public boolean recheck(String username, String password, String address) {
+        if (throttle.refusal(username, address).isPresent()) {
+            return false;
         }
-        throttle.succeeded(username, address);
+        AppUser user = checks.run(() -> check(username, password));
+        if (user == null) {
+            throttle.failed(username, address);
+            return false;
+        }
+        return true;
+    }
+
+    private boolean firstBasicInAWhile(String username, String address) {
+        long now = System.currentTimeMillis();
+        if (basicAudited.size() > 10_000) {
+            basicAudited.clear();
+        }
+        Long last = basicAudited.put(username + "|" + address, now);
+        return last == null || now - last > BASIC_AUDIT_INTERVAL_MS;
+    }
+
+    static SecurityIdentity identity(AppUser user) {
         QuarkusSecurityIdentity.Builder identity = QuarkusSecurityIdentity.builder().setPrincipal(new QuarkusPrincipal(user.username));
         for (String role : user.roles.split(",")) {
             identity.addRole(role.strip());
         }
+        identity.addAttribute(SessionGuard.MUST_CHANGE_PASSWORD, user.mustChangePassword);
         return identity.build();
     }
 }

@@ -143,7 +143,7 @@ public class PersonalAccessTokens implements BearerTokenResolver {
         return token.startsWith(PREFIX);
     }
 
-    /** One indexed lookup (token and owner together); the owner's roles are read now, so a changed role applies at once. */
+    /** One indexed lookup (token and owner together); the owner's roles are read now, so a changed role applies at once, and a disabled owner's tokens stop working. */
     @Override
     public Optional<SecurityIdentity> resolve(String secret) {
         String hash = Secrets.sha256(secret);
@@ -152,7 +152,7 @@ public class PersonalAccessTokens implements BearerTokenResolver {
                             SELECT t.id AS id, t.scope AS scope, t.expires_at AS expires, t.revoked_at AS revoked,
                                    t.last_used_at AS used, u.username AS username, u.roles AS roles
                             FROM personal_access_token t JOIN app_user u ON u.id = t.user_id
-                            WHERE t.token_hash = :hash""", Map.of("hash", hash),
+                            WHERE t.token_hash = :hash AND u.disabled_at IS NULL""", Map.of("hash", hash),
                     row -> new Found(Rows.number(row, "id"), row.get("scope", String.class), time(row.get("expires")),
                             row.get("revoked") != null, row.get("used") == null ? null : time(row.get("used")),
                             row.get("username", String.class), row.get("roles", String.class)));

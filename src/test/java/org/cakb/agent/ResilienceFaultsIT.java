@@ -246,7 +246,7 @@ class ResilienceFaultsIT {
     static HttpResponse<String> send(String method, String path, String auth, String body) throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(15))
                 .header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+                .method(method, body == null && method.equals("GET") ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body == null ? "{}" : body));
         if (auth != null) {
             b.header("Authorization", auth);
         }
@@ -480,7 +480,8 @@ class ResilienceFaultsIT {
         long t0 = System.currentTimeMillis();
         CompletableFuture<HttpResponse<String>> reload = http.sendAsync(HttpRequest.newBuilder(URI.create(url()
                         + "/api/v1/admin/content/reload")).timeout(Duration.ofSeconds(120))
-                .header("Authorization", basic("admin", ADMIN_PASSWORD)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                .header("Authorization", basic("admin", ADMIN_PASSWORD)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
                 HttpResponse.BodyHandlers.ofString());
         // kill as soon as the loader's write transaction shows in PostgreSQL (or the reload is over)
         boolean seen = false;

@@ -26,14 +26,14 @@ class AdminContentResourceTest {
 
     @Test
     void onlyAnAdminMayReload() {
-        given().post("/api/v1/admin/content/reload").then().statusCode(401);
-        given().auth().preemptive().basic("viewer-1", "viewer-password-1").post("/api/v1/admin/content/reload").then().statusCode(403);
-        given().auth().preemptive().basic("admin", "wrong-password").post("/api/v1/admin/content/reload").then().statusCode(401);
+        given().contentType("application/json").body("{}").post("/api/v1/admin/content/reload").then().statusCode(401);
+        given().auth().preemptive().basic("viewer-1", "viewer-password-1").contentType("application/json").body("{}").post("/api/v1/admin/content/reload").then().statusCode(403);
+        given().auth().preemptive().basic("admin", "wrong-password").contentType("application/json").body("{}").post("/api/v1/admin/content/reload").then().statusCode(401);
     }
 
     @Test
     void anAdminReloadsAndSeesTheHistory() {
-        given().auth().preemptive().basic("admin", "test-admin-password").post("/api/v1/admin/content/reload").then()
+        given().auth().preemptive().basic("admin", "test-admin-password").contentType("application/json").body("{}").post("/api/v1/admin/content/reload").then()
                 .statusCode(200)
                 .body("trigger", equalTo("admin-api"))
                 .body("filesRead", greaterThan(300))

@@ -88,7 +88,11 @@ class ContentLoaderTest {
         assertEquals(before, db.catalogFingerprint(), "a failed load must not change the database");
         given().get("/q/health").then().statusCode(503)
                 .body("checks.find { it.name == 'content' }.status", equalTo("DOWN"))
-                .body("checks.find { it.name == 'content' }.data.error", containsString(where));
+                .body("checks.find { it.name == 'content' }.data.error", containsString("/api/v1/admin/content/loads"))
+                .body("checks.find { it.name == 'content' }.data.error", org.hamcrest.Matchers.not(containsString(where)));
+        // the details are for admins only
+        assertTrue(given().auth().preemptive().basic("admin", "test-admin-password").get("/api/v1/admin/content/loads").asString()
+                .contains(where), "admins see the problem");
         given().get("/q/health/ready").then().statusCode(200);
     }
 

@@ -263,7 +263,7 @@ class OscalAssessmentResultsTest {
 
         long tokenId = ((Number) Fixtures.as(Fixtures.ADMIN).get("/api/v1/admin/api-tokens").then().statusCode(200)
                 .extract().path("find { it.name == 'ar-token-grc' }.id")).longValue();
-        Fixtures.as(Fixtures.ADMIN).post("/api/v1/admin/api-tokens/" + tokenId + "/revoke").then().statusCode(200);
+        Fixtures.as(Fixtures.ADMIN).contentType("application/json").body("{}").post("/api/v1/admin/api-tokens/" + tokenId + "/revoke").then().statusCode(200);
         Fixtures.as(s.token()).get(base + "/oscal/assessment-results").then().statusCode(401);
         Fixtures.as(s.token()).get(base + "/checklist.csv").then().statusCode(401);
     }

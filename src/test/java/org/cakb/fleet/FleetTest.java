@@ -115,7 +115,7 @@ class FleetTest {
         given().contentType(ContentType.JSON).body(report(UUID.randomUUID().toString(), "pass"))
                 .post("/api/v1/agent/reports").then().statusCode(401);
 
-        given().auth().preemptive().basic(ADMIN, ADMIN_PASSWORD).post("/api/v1/hosts/" + host + "/revoke").then()
+        given().auth().preemptive().basic(ADMIN, ADMIN_PASSWORD).contentType("application/json").body("{}").post("/api/v1/hosts/" + host + "/revoke").then()
                 .statusCode(200).body("revoked", equalTo(1));
         given().auth().oauth2(credential).contentType(ContentType.JSON).body(report(UUID.randomUUID().toString(), "pass"))
                 .post("/api/v1/agent/reports").then().statusCode(401);

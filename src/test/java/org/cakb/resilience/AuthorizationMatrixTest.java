@@ -42,6 +42,7 @@ class AuthorizationMatrixTest {
     private long itemId;
     private long attachmentId;
     private long hostId;
+    private long victimUserId;
     private final Map<Caller, String> bearer = new EnumMap<>(Caller.class);
     private final Map<Caller, PageSession> sessions = new EnumMap<>(Caller.class);
     private final Map<Caller, String> personalTokens = new EnumMap<>(Caller.class);
@@ -128,6 +129,10 @@ class AuthorizationMatrixTest {
         itemId = fixtures.items(assessmentId).get(0).id();
         attachmentId = fixtures.attachment(assessmentId, itemId);
         hostId = FleetFixture.registerHost("authz-host");
+        // account actions (disable, roles, password reset) act on a user none of the callers signs in as
+        victimUserId = ((Number) given().auth().preemptive().basic(FastAdmin.USERNAME, FastAdmin.PASSWORD).contentType(ContentType.JSON)
+                .body("{\"username\": \"authz-victim\", \"password\": \"authz-victim-password\", \"roles\": [\"viewer\"]}")
+                .post("/api/v1/users").then().statusCode(201).extract().path("id")).longValue();
         bearer.put(Caller.AGENT, FleetFixture.enrolledAgent("authz-agent-host"));
         bearer.put(Caller.API_TOKEN, given().auth().preemptive().basic(Fixtures.ADMIN, Fixtures.ADMIN_PASSWORD).contentType(ContentType.JSON)
                 .body("{\"name\": \"authz-matrix\"}").post("/api/v1/admin/api-tokens").then().statusCode(201).extract().path("token"));
@@ -145,6 +150,9 @@ class AuthorizationMatrixTest {
 
     private String concrete(String path) {
         String threat = "threat:container-to-host-escape";
+        if (path.contains("{userId}")) {
+            return path.replace("{userId}", String.valueOf(victimUserId));
+        }
         if (path.contains("/api-tokens/")) {
             long tokenId = ((Number) given().auth().preemptive().basic(Fixtures.ADMIN, Fixtures.ADMIN_PASSWORD).contentType(ContentType.JSON)
                     .body("{\"name\": \"authz-revocable\"}").post("/api/v1/admin/api-tokens").then().statusCode(201).extract().path("id"))
@@ -197,7 +205,13 @@ class AuthorizationMatrixTest {
                 spec = spec.contentType(ContentType.URLENC).body(session == null ? "x=1" : "csrf-token=" + session.csrfToken);
             }
         }
-        return spec.request(method, path);
+        Response r = spec.request(method, path);
+        if (template.equals("/logout") && session != null) {
+            // logout ends every session of the account (session epoch): sign that caller in again for the next rows
+            sessions.put(caller, PageSession.login(username(caller), caller == Caller.ADMIN ? FastAdmin.PASSWORD : Fixtures.PASSWORD)
+                    .tokenFrom(caller == Caller.ADMIN ? "/admin/users" : "/assessments/" + assessmentId + "/items/" + itemId));
+        }
+        return r;
     }
 
     private static String username(Caller caller) {

@@ -63,6 +63,8 @@ class FuzzTest {
     private String agentCredential;
     private PageSession assessorPages;
     private PageSession adminPages;
+    private long victimUser;
+    private long rotatableToken;
 
     /** A JSON endpoint with a valid body as ordered fields (values JSON-encoded); {id}, {item}, {host} are filled in. */
     record JsonTarget(String method, String path, String who, Map<String, String> fields) {
@@ -100,6 +102,9 @@ class FuzzTest {
             readCase();
         }
         hugeBodies();
+        for (int i = 0; i < 40; i++) {
+            forgeableCase();
+        }
         if (!catalog.equals(db.catalogFingerprint())) {
             failures.add("the knowledge-base tables changed during the HTTP cases");
         }
@@ -120,6 +125,14 @@ class FuzzTest {
         victimHost = FleetFixture.registerHost("fuzz-victim-host");
         assessorPages = PageSession.login(Fixtures.ASSESSOR, Fixtures.PASSWORD).tokenFrom("/assessments/" + assessmentId + "/items/" + itemId);
         adminPages = PageSession.login(FastAdmin.USERNAME, FastAdmin.PASSWORD).tokenFrom("/admin/users");
+        victimUser = ((Number) given().auth().preemptive().basic(FastAdmin.USERNAME, FastAdmin.PASSWORD).contentType("application/json")
+                .body("{\"username\": \"fuzz-victim\", \"password\": \"fuzz-victim-password\", \"roles\": [\"viewer\"]}")
+                .post("/api/v1/users").then().statusCode(201).extract().path("id")).longValue();
+        given().auth().preemptive().basic(FastAdmin.USERNAME, FastAdmin.PASSWORD).contentType("application/json")
+                .body("{\"username\": \"fuzz-self\", \"password\": \"fuzz-self-password\", \"roles\": [\"viewer\"]}")
+                .post("/api/v1/users").then().statusCode(201);
+        rotatableToken = ((Number) given().auth().preemptive().basic(FastAdmin.USERNAME, FastAdmin.PASSWORD).contentType("application/json")
+                .body("{\"name\": \"fuzz-rotate\"}").post("/api/v1/admin/api-tokens").then().statusCode(201).extract().path("id")).longValue();
         tables = db.everyTableFingerprint(false);
     }
 
@@ -152,9 +165,18 @@ class FuzzTest {
                         "result", "\"satisfied\"", "reason", "\"checked by hand\"", "fingerprint", "\"0\"", "version", iv)),
                 new JsonTarget("POST", "/api/v1/users", "admin", fields("username", "\"fuzz-user\"", "password", "\"long-enough-password\"",
                         "roles", "[\"viewer\"]")),
-                new JsonTarget("POST", "/api/v1/admin/api-tokens", "admin", fields("name", "\"fuzz\"", "expiresAt", "\"2030-01-01T00:00:00Z\"")),
+                new JsonTarget("POST", "/api/v1/admin/api-tokens", "admin", fields("name", "\"fuzz\"", "expiresAt", "\"2027-01-01T00:00:00Z\"")),
                 new JsonTarget("POST", "/api/v1/me/tokens", "assessor", fields("name", "\"fuzz\"", "scope", "\"read\"",
                         "expiresAt", "\"" + java.time.OffsetDateTime.now().plusDays(30) + "\"")),
+                new JsonTarget("POST", "/api/v1/admin/api-tokens/{token}/rotate", "admin", fields()),
+                new JsonTarget("PUT", "/api/v1/users/{user}/roles", "admin", fields("roles", "[\"viewer\"]")),
+                new JsonTarget("POST", "/api/v1/users/{user}/disable", "admin", fields()),
+                new JsonTarget("POST", "/api/v1/users/{user}/enable", "admin", fields()),
+                new JsonTarget("POST", "/api/v1/users/{user}/password-reset", "admin", fields("temporaryPassword", "\"temporary-password-1\"")),
+                // always the wrong current password: a fuzz case must never really change a password
+                new JsonTarget("PUT", "/api/v1/account/password", "self", fields("currentPassword", "\"not-the-password\"",
+                        "newPassword", "\"a-new-password-123\"")),
+                new JsonTarget("POST", "/api/v1/agent/credential/rotate", "agent", fields()),
                 new JsonTarget("POST", "/api/v1/admin/measured-defaults", "admin", fields("measurementId", "\"" + UUID.nameUUIDFromBytes(new byte[]{1}) + "\"",
                         "runtime", "\"docker\"", "runtimeVersion", "\"27.0\"", "results", "[]")));
     }
@@ -182,7 +204,13 @@ class FuzzTest {
                 new FormTarget("/admin/users", "admin", fields("username", "fuzz-form-user", "password", "long-enough-password", "roles", "viewer")),
                 new FormTarget("/admin/assessments", "admin", fields("name", "n", "target", "t", "labels", "env=x",
                         "requirements", "nistir8176:req/a2-no-new-privs", "startDate", "2026-01-01", "assessors", Fixtures.ASSESSOR)),
-                new FormTarget("/admin/assessments/{id}/assessors", "admin", fields("assessors", Fixtures.ASSESSOR)));
+                new FormTarget("/admin/assessments/{id}/assessors", "admin", fields("assessors", Fixtures.ASSESSOR)),
+                new FormTarget("/admin/users/{user}/roles", "admin", fields("roles", "viewer")),
+                new FormTarget("/admin/users/{user}/disable", "admin", fields("x", "1")),
+                new FormTarget("/admin/users/{user}/enable", "admin", fields("x", "1")),
+                new FormTarget("/admin/users/{user}/password-reset", "admin", fields("temporaryPassword", "temporary-password-2")),
+                new FormTarget("/account/password", "assessor", fields("currentPassword", "not-the-password", "newPassword", "a-new-password-123",
+                        "repeatPassword", "a-new-password-123")));
     }
 
     private static Map<String, String> fields(String... kv) {
@@ -326,9 +354,31 @@ class FuzzTest {
                 new Object[]{"/api/v1/measured-defaults?runtime=" + q, "admin"},
                 new Object[]{"/api/v1/me/tokens/" + hostileId + "/revoke", "assessor"},
                 new Object[]{"/api/v1/admin/personal-access-tokens/" + hostileId + "/revoke", "admin"},
+                new Object[]{"/api/v1/admin/audit?" + in.pick(List.of("action", "actor", "target", "outcome", "since", "until", "page", "size")) + "=" + q, "admin"},
+                new Object[]{"/admin/audit?" + in.pick(List.of("action", "actor", "target", "outcome", "page")) + "=" + q, adminPages},
                 new Object[]{"/api/v1/assessments/" + assessmentId + "/items/" + itemId + "/attachments/" + hostileId, "assessor"});
         Object[] read = in.pick(reads);
         send("GET " + shorten((String) read[0]), "GET", (String) read[0], read[1], null, null);
+    }
+
+    /**
+     * Writes a page on another site could send with the browser's cached Basic credentials (text/plain, form-encoded,
+     * multipart, no body): 415 with a message, nothing changed, whatever the endpoint.
+     */
+    private void forgeableCase() {
+        JsonTarget target = in.pick(jsonTargets());
+        if (!"admin".equals(target.who()) && !"assessor".equals(target.who())) {
+            return;
+        }
+        String type = in.pick(java.util.Arrays.asList("text/plain", "text/plain;charset=UTF-8", "application/x-www-form-urlencoded",
+                "multipart/form-data; boundary=x", null));
+        byte[] body = type == null ? null : bytes(object(target.fields()));
+        String path = fill(target.path());
+        int before = failures.size();
+        send("forgeable " + target.method() + " " + path + " as " + type, target.method(), path, target.who(), type, body);
+        if (failures.size() == before && lastStatus != 415 && !target.method().equals("DELETE")) {
+            failures.add("forgeable " + target.method() + " " + path + " as " + type + ": expected 415, got " + lastStatus);
+        }
     }
 
     /** Bodies over the 10 MB limit (announced, see {@link RawHttp}), and a 3 MB field. */
@@ -469,6 +519,8 @@ class FuzzTest {
             spec = spec.auth().preemptive().basic(FastAdmin.USERNAME, FastAdmin.PASSWORD);
         } else if ("assessor".equals(who)) {
             spec = spec.auth().preemptive().basic(Fixtures.ASSESSOR, Fixtures.PASSWORD);
+        } else if ("self".equals(who)) {
+            spec = spec.auth().preemptive().basic("fuzz-self", "fuzz-self-password");
         } else if ("agent".equals(who)) {
             spec = spec.header("Authorization", "Bearer " + agentCredential);
         } else if (who instanceof PageSession s) {
@@ -489,8 +541,11 @@ class FuzzTest {
             failures.add(label + ": no HTTP answer (" + e + ")");
             return;
         }
+        lastStatus = r.statusCode();
         verdict(label, path, r.statusCode(), String.valueOf(r.contentType()), r.asString());
     }
+
+    private int lastStatus;
 
     private void verdict(String label, String path, int status, String type, String text) {
         if (status >= 500) {
@@ -534,7 +589,9 @@ class FuzzTest {
         boolean hostile = in.random().nextInt(8) == 0;
         String id = hostile ? in.pick(HostileInput.PATH_IDS) : String.valueOf(assessmentId);
         String item = hostile ? in.pick(HostileInput.PATH_IDS) : String.valueOf(itemId);
-        return path.replace("{id}", id).replace("{item}", item).replace("{host}", hostile ? in.pick(HostileInput.PATH_IDS) : String.valueOf(victimHost));
+        return path.replace("{id}", id).replace("{item}", item).replace("{host}", hostile ? in.pick(HostileInput.PATH_IDS) : String.valueOf(victimHost))
+                .replace("{user}", hostile ? in.pick(HostileInput.PATH_IDS) : String.valueOf(victimUser))
+                .replace("{token}", hostile ? in.pick(HostileInput.PATH_IDS) : String.valueOf(rotatableToken));
     }
 
     private PageSession pagesOf(String who) {

@@ -27,6 +27,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
 
+import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -74,7 +75,7 @@ class AccessPolicyTest {
             new Call("DELETE", "/api/v1/assessments/{id}/items/{itemId}/waiver", Operation.SET_WAIVER, c -> Fixtures.as(c.user())
                     .queryParam("version", c.itemVersion()).delete("/api/v1/assessments/" + c.id() + "/items/" + c.itemId() + "/waiver")),
             new Call("POST", "/api/v1/assessments/{id}/items/{itemId}/attachments", Operation.UPLOAD_ATTACHMENT, c -> Fixtures.as(c.user())
-                    .contentType("text/plain").queryParam("filename", "notes.txt").body("evidence text".getBytes())
+                    .contentType("application/octet-stream").queryParam("filename", "notes.txt").body("evidence text".getBytes())
                     .post("/api/v1/assessments/" + c.id() + "/items/" + c.itemId() + "/attachments")),
             new Call("GET", "/api/v1/assessments/{id}/items/{itemId}/attachments/{attachmentId}", Operation.DOWNLOAD_ATTACHMENT, c -> Fixtures.as(c.user())
                     .get("/api/v1/assessments/" + c.id() + "/items/" + c.itemId() + "/attachments/" + c.attachmentId())),
@@ -100,7 +101,35 @@ class AccessPolicyTest {
             new Call("GET", "/api/v1/users", Operation.LIST_USERS, c -> Fixtures.as(c.user()).get("/api/v1/users")),
             new Call("POST", "/api/v1/users", Operation.CREATE_USER, c -> Fixtures.as(c.user()).contentType(ContentType.JSON)
                     .body(Map.of("username", "new-" + System.nanoTime(), "password", "a-long-password-1", "roles", List.of("viewer")))
-                    .post("/api/v1/users")));
+                    .post("/api/v1/users")),
+            new Call("PUT", "/api/v1/users/{userId}/roles", Operation.CHANGE_ROLES, c -> Fixtures.as(c.user()).contentType(ContentType.JSON)
+                    .body(Map.of("roles", List.of("assessor"))).put("/api/v1/users/" + throwawayUser() + "/roles")),
+            new Call("POST", "/api/v1/users/{userId}/disable", Operation.DISABLE_USER, c -> Fixtures.as(c.user()).contentType(ContentType.JSON)
+                    .body("{}").post("/api/v1/users/" + throwawayUser() + "/disable")),
+            new Call("POST", "/api/v1/users/{userId}/enable", Operation.DISABLE_USER, c -> Fixtures.as(c.user()).contentType(ContentType.JSON)
+                    .body("{}").post("/api/v1/users/" + throwawayUser() + "/enable")),
+            new Call("POST", "/api/v1/users/{userId}/password-reset", Operation.RESET_PASSWORD, c -> Fixtures.as(c.user())
+                    .contentType(ContentType.JSON).body(Map.of("temporaryPassword", "temporary-password-1"))
+                    .post("/api/v1/users/" + throwawayUser() + "/password-reset")),
+            // the own password: changed and changed back, so the fixture accounts keep theirs
+            new Call("PUT", "/api/v1/account/password", Operation.CHANGE_OWN_PASSWORD, c -> {
+                String current = Fixtures.ADMIN.equals(c.user()) ? Fixtures.ADMIN_PASSWORD : Fixtures.PASSWORD;
+                Response r = Fixtures.as(c.user()).contentType(ContentType.JSON)
+                        .body(Map.of("currentPassword", current, "newPassword", "an-interim-password-1")).put("/api/v1/account/password");
+                if (r.statusCode() == 200) {
+                    given().auth().preemptive().basic(c.user(), "an-interim-password-1").contentType(ContentType.JSON)
+                            .body(Map.of("currentPassword", "an-interim-password-1", "newPassword", current)).put("/api/v1/account/password")
+                            .then().statusCode(200);
+                }
+                return r;
+            }),
+            new Call("GET", "/api/v1/admin/audit", Operation.VIEW_AUDIT, c -> Fixtures.as(c.user()).get("/api/v1/admin/audit")));
+
+    private static long throwawayUser() {
+        return ((Number) Fixtures.as(Fixtures.ADMIN).contentType(ContentType.JSON)
+                .body(Map.of("username", "throwaway-" + System.nanoTime(), "password", "a-long-password-1", "roles", List.of("viewer")))
+                .post("/api/v1/users").then().statusCode(201).extract().path("id")).longValue();
+    }
 
     /**
      * Who calls: null is anonymous; the assessor is assigned to the fixture assessment, the other is not; an API token
@@ -125,7 +154,7 @@ class AccessPolicyTest {
     @Test
     void everyEndpointHasAPolicyAndACallHere() {
         Set<String> declared = new TreeSet<>();
-        for (Class<?> resource : List.of(AssessmentResource.class, UserResource.class, AssessmentExportResource.class)) {
+        for (Class<?> resource : List.of(AssessmentResource.class, UserResource.class, AssessmentExportResource.class, AuditResource.class)) {
             assertTrue(resource.isAnnotationPresent(Guarded.class), resource + " must be @Guarded");
             String base = resource.getAnnotation(Path.class).value();
             for (Method m : resource.getDeclaredMethods()) {

@@ -53,10 +53,10 @@ class ApiTokenTest {
         var created = create("{\"name\": \"to-revoke\"}");
         String token = created.path("token");
         given().auth().oauth2(token).get("/api/v1/hosts").then().statusCode(200);
-        admin().post("/api/v1/admin/api-tokens/" + created.path("id") + "/revoke").then().statusCode(200).body("usable", equalTo(false));
+        admin().contentType(ContentType.JSON).body("{}").post("/api/v1/admin/api-tokens/" + created.path("id") + "/revoke").then().statusCode(200).body("usable", equalTo(false));
         given().auth().oauth2(token).get("/api/v1/hosts").then().statusCode(401);
 
-        String expiring = create("{\"name\": \"short-lived\", \"expiresAt\": \"2999-01-01T00:00:00Z\"}").path("token");
+        String expiring = create("{\"name\": \"short-lived\", \"expiresAt\": \"" + java.time.OffsetDateTime.now().plusDays(30) + "\"}").path("token");
         db.single("UPDATE api_token SET expires_at = now() - interval '1 second' WHERE name = 'short-lived' RETURNING 1");
         given().auth().oauth2(expiring).get("/api/v1/hosts").then().statusCode(401);
     }

@@ -25,10 +25,10 @@ public class Database {
     }
 
     /**
-     * Tables whose rows legitimately change on a refused request: failed logins are counted (throttling), and every
+     * Tables whose rows legitimately change on a refused request: failed logins are counted (throttling) and audited, and every
      * content load attempt, failed or not, is recorded.
      */
-    public static final java.util.Set<String> WRITTEN_ON_REFUSAL = java.util.Set.of("login_failure", "kb_content_load",
+    public static final java.util.Set<String> WRITTEN_ON_REFUSAL = java.util.Set.of("login_failure_account", "login_failure_address", "audit_event", "kb_content_load",
             "flyway_schema_history");
 
     private static final java.util.Set<String> TOUCHED_BY_AUTHENTICATION = java.util.Set.of("fleet_host", "fleet_credential",
@@ -72,6 +72,13 @@ public class Database {
             return out;
         } catch (SQLException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** Runs one statement; PostgreSQL's refusal comes back as the SQLException. */
+    public void execute(String sql) throws java.sql.SQLException {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
         }
     }
 

@@ -21,13 +21,31 @@ public final class PageSession {
         this.cookies = cookies;
     }
 
+    /** Signs in through the login form, with its CSRF token, as a browser does. */
     public static PageSession login(String user, String password) {
-        Response r = given().redirects().follow(false).formParam("j_username", user).formParam("j_password", password)
-                .post("/j_security_check");
+        Map<String, String> cookies = new HashMap<>();
+        Response r = attempt(user, password, cookies);
         if (r.statusCode() != 302 || String.valueOf(r.header("Location")).contains("error")) {
             throw new IllegalStateException("login of " + user + " failed: " + r.statusCode() + " " + r.header("Location"));
         }
-        return new PageSession(new HashMap<>(r.getCookies()));
+        return new PageSession(cookies);
+    }
+
+    /**
+     * One sign-in attempt through the form: the login page first (its CSRF token and cookie), then the post. The
+     * cookies of both answers are put into {@code cookies}.
+     */
+    public static Response attempt(String user, String password, Map<String, String> cookies) {
+        Response page = given().get("/login");
+        Matcher m = TOKEN.matcher(page.asString());
+        if (!m.find()) {
+            throw new IllegalStateException("the login page has no CSRF token field");
+        }
+        cookies.putAll(page.getCookies());
+        Response r = given().redirects().follow(false).cookies(cookies).formParam("j_username", user)
+                .formParam("j_password", password).formParam("csrf-token", m.group(1)).post("/j_security_check");
+        cookies.putAll(r.getCookies());
+        return r;
     }
 
     /** Loads a page with a form and keeps its CSRF token (and the CSRF cookie that comes with it). */
