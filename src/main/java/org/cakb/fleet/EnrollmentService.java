@@ -133,6 +133,6 @@ public class EnrollmentService {
         FleetHost host = FleetHost.findById(old.hostId);
         audit.record(org.cakb.security.AuditTrail.AGENT_ROTATE, "host:" + host.id, "host:" + host.id + " " + host.name, true,
                 "credential " + old.id + " -> " + fresh.id);
-        return new IssuedCredential(host.id, host.name, credential);
+        return new IssuedCredential(host.id, host.name, credential, signer.publicKeyBase64(), BundleSigner.ALGORITHM);
     }
 }
