@@ -141,6 +141,7 @@ public final class AllowList {
             new Rule("/sys", STAT, "sysfs present"),
             new Rule("/sys/*", STAT, "existence of sysfs entries (masked /sys/firmware)"),
             new Rule("/sys/firmware", LIST, "masked path: whether the directory is empty"),
+            new Rule("/sys/kernel/uevent_helper", STAT, "sysfs writable? (access(2) W_OK, nothing written)"),
             new Rule("/sys/fs/cgroup/**", READ_LIST, "cgroup limits and device rules"),
             new Rule("/sys/kernel/security/**", READ_LIST, "securityfs: LSM and TPM event log presence"),
             new Rule("/sys/module/*", STAT, "kernel module present"),
