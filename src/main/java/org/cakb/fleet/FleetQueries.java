@@ -1,10 +1,11 @@
 package org.cakb.fleet;
 
+import org.cakb.common.DomainException;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
-import org.cakb.common.ApiException;
 import org.cakb.common.PageOf;
 
 import java.time.OffsetDateTime;
@@ -61,7 +62,7 @@ public class FleetQueries {
     public HostDetail host(long id) {
         List<HostSummary> found = summaries("h.id = :id", Map.of("id", id), "h.id");
         if (found.isEmpty()) {
-            throw ApiException.notFound("no host with id " + id);
+            throw DomainException.notFound("no host with id " + id);
         }
         HostSummary host = found.get(0);
         List<CheckResultView> results = host.latestReport() == null ? List.of() : results(host.latestReport());
@@ -121,12 +122,12 @@ public class FleetQueries {
         try {
             id = java.util.UUID.fromString(reportId);
         } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("reportId must be a UUID, got: " + reportId);
+            throw DomainException.invalid("reportId must be a UUID, got: " + reportId);
         }
         List<?> rows = em.createNativeQuery("SELECT payload::text FROM fleet_report WHERE id = :id AND host_id = :host")
                 .setParameter("id", id).setParameter("host", hostId).getResultList();
         if (rows.isEmpty()) {
-            throw ApiException.notFound("Host " + hostId + " has no report " + reportId);
+            throw DomainException.notFound("Host " + hostId + " has no report " + reportId);
         }
         return (String) rows.get(0);
     }

@@ -1,5 +1,7 @@
 package org.cakb.fleet;
 
+import org.cakb.common.DomainException;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,9 +14,7 @@ import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.core.Response;
 import org.cakb.catalog.ContentLoaded;
-import org.cakb.common.ApiException;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -64,19 +64,19 @@ public class ReportIngestion {
 
     public Outcome ingest(long hostId, long credentialId, byte[] body) {
         if (body.length > MAX_REPORT_BYTES) {
-            throw new ApiException(Response.Status.REQUEST_ENTITY_TOO_LARGE,
+            throw new DomainException(DomainException.Kind.TOO_LARGE,
                     "report is " + body.length + " bytes; the limit is " + MAX_REPORT_BYTES + " bytes");
         }
         JsonNode report;
         try {
             report = json.readTree(body);
         } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("report is not valid JSON: " + e.getOriginalMessage());
+            throw DomainException.invalid("report is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
-            throw ApiException.badRequest("report could not be read");
+            throw DomainException.invalid("report could not be read");
         }
         if (report == null || !report.isObject()) {
-            throw ApiException.badRequest("report must be a JSON object");
+            throw DomainException.invalid("report must be a JSON object");
         }
         validate(report);
         return store(hostId, credentialId, report, body);
@@ -85,7 +85,7 @@ public class ReportIngestion {
     private void validate(JsonNode report) {
         Set<ValidationMessage> messages = schema.validate(report);
         if (!messages.isEmpty()) {
-            throw new ApiException(ApiException.UNPROCESSABLE, "report does not match the report schema",
+            throw new DomainException(DomainException.Kind.UNPROCESSABLE, "report does not match the report schema",
                     messages.stream().map(ValidationMessage::getMessage).sorted().limit(20).toList());
         }
         Instant started = instant(report, "startedAt");
@@ -191,7 +191,7 @@ public class ReportIngestion {
                 }
             }
         }
-        throw new ApiException(Response.Status.CONFLICT, "report " + reportId + " was already stored with different content; "
+        throw new DomainException(DomainException.Kind.CONFLICT, "report " + reportId + " was already stored with different content; "
                 + "a report id must not be reused");
     }
 
@@ -226,8 +226,8 @@ public class ReportIngestion {
         return value == null || value.isNull() ? null : value.asText();
     }
 
-    private static ApiException unprocessable(String message) {
-        return ApiException.unprocessable(message);
+    private static DomainException unprocessable(String message) {
+        return DomainException.unprocessable(message);
     }
 
     private static String sha256(byte[] body) {
