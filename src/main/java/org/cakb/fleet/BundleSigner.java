@@ -1,8 +1,6 @@
 package org.cakb.fleet;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 import java.security.GeneralSecurityException;
@@ -13,19 +11,15 @@ import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
-import java.util.List;
 
 /**
- * The server's Ed25519 key for probe bundles, kept in {@code fleet_signing_key} (migration V11). Made on first use;
- * when two instances race, the unique index on the active row lets exactly one insert win and both use it. The agent
+ * The server's Ed25519 key for probe bundles, a {@link SigningKey} row (migration V11). Made on first use; when two
+ * instances race, the unique index on the active row lets exactly one insert win and both use it. The agent
  * gets {@link #publicKeyBase64()} at enrollment and checks {@link #sign} of the exact bundle bytes it is served.
  */
 @ApplicationScoped
 public class BundleSigner {
     public static final String ALGORITHM = "Ed25519";
-
-    @Inject
-    EntityManager em;
 
     private volatile Loaded key;
     private volatile String signedBody;
@@ -73,32 +67,35 @@ public class BundleSigner {
     }
 
     private Loaded loadOrCreate() {
-        List<?> rows = active();
-        if (rows.isEmpty()) {
+        SigningKey k = QuarkusTransaction.requiringNew().call(SigningKey::findActive);
+        if (k == null) {
+            KeyPair pair;
             try {
-                KeyPair pair = KeyPairGenerator.getInstance(ALGORITHM).generateKeyPair();
-                em.createNativeQuery("INSERT INTO fleet_signing_key (algorithm, public_key, private_key) VALUES (?1, ?2, ?3)"
-                        + " ON CONFLICT (active) WHERE active DO NOTHING")
-                        .setParameter(1, ALGORITHM)
-                        .setParameter(2, pair.getPublic().getEncoded())
-                        .setParameter(3, pair.getPrivate().getEncoded())
-                        .executeUpdate();
+                pair = KeyPairGenerator.getInstance(ALGORITHM).generateKeyPair();
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("this JRE cannot make Ed25519 keys: " + e.getMessage(), e);
             }
-            rows = active();
+            try {
+                QuarkusTransaction.requiringNew().run(() -> {
+                    SigningKey made = new SigningKey();
+                    made.algorithm = ALGORITHM;
+                    made.publicKey = pair.getPublic().getEncoded();
+                    made.privateKey = pair.getPrivate().getEncoded();
+                    made.persist();
+                });
+            } catch (RuntimeException e) {
+                // another server instance stored its key first (one active row): use that one
+            }
+            k = QuarkusTransaction.requiringNew().call(SigningKey::findActive);
+            if (k == null) {
+                throw new IllegalStateException("no bundle signing key could be stored in fleet_signing_key");
+            }
         }
-        Object[] row = (Object[]) rows.get(0);
         try {
-            PrivateKey priv = KeyFactory.getInstance(ALGORITHM).generatePrivate(new PKCS8EncodedKeySpec((byte[]) row[1]));
-            return new Loaded(priv, Base64.getEncoder().encodeToString((byte[]) row[0]));
+            PrivateKey priv = KeyFactory.getInstance(ALGORITHM).generatePrivate(new PKCS8EncodedKeySpec(k.privateKey));
+            return new Loaded(priv, Base64.getEncoder().encodeToString(k.publicKey));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the stored bundle signing key is unusable: " + e.getMessage(), e);
         }
-    }
-
-    private List<?> active() {
-        return em.createNativeQuery("SELECT public_key, private_key FROM fleet_signing_key WHERE active ORDER BY id LIMIT 1")
-                .getResultList();
     }
 }
