@@ -80,9 +80,9 @@ public class HostPages {
                 HostViews.when(h.lastSeenAt()), HostViews.iso(h.lastSeenAt()), h.agentVersion(), h.vantage(), h.runtime(),
                 entity == null ? null : entity.hostname, h.kernel(), entity == null ? null : entity.osRelease, h.enrolled(),
                 h.latestReport(), HostViews.Counts.of(h.passed(), h.failed(), h.errors(), h.notApplicable()));
-        List<HostViews.Group> byCm = history.byCountermeasure(h.latestReport()).stream()
+        List<HostViews.Group> byCm = history.byCountermeasure(id).stream()
                 .map(g -> HostViews.group(g, "countermeasure")).toList();
-        List<HostViews.Group> byReq = history.byRequirement(h.latestReport()).stream()
+        List<HostViews.Group> byReq = history.byRequirement(id).stream()
                 .map(g -> HostViews.group(g, "requirement")).toList();
         List<HostViews.DriftRow> drift = history.drift(id).stream().map(HostViews::drift).toList();
         List<FleetHistory.TrendPoint> trend = history.trend(id);
