@@ -134,6 +134,27 @@ public class ReportIngestion {
         }
     }
 
+    private Outcome store(long hostId, long credentialId, JsonNode report, byte[] body) {
+        JsonNode system = report.path("system");
+        JsonNode environment = report.path("environment");
+        List<IncomingReport.Subject> subjects = new ArrayList<>();
+        JsonNode hostResults = report.get("results");
+        if (hostResults.size() > 0 || !report.has("containers") && !report.has("baseReportId")) {
+            subjects.add(new IncomingReport.Subject("host", "", "", null, null, null, null, results(hostResults)));
+        }
+        for (JsonNode container : report.path("containers")) {
+            subjects.add(new IncomingReport.Subject("container", container.get("runtime").asText(), container.get("id").asText(),
+                    text(container, "name"), text(container, "image"), container.get("pid").asInt(), text(container, "cgroup"),
+                    results(container.get("results"))));
+        }
+        IncomingReport incoming = new IncomingReport(report.get("reportId").asText(), report.path("format").asInt(1),
+                text(report, "baseReportId"), instant(report, "startedAt"), instant(report, "finishedAt"),
+                report.get("agentVersion").asText(), text(environment, "vantage"), text(environment, "runtime"),
+                text(system, "hostname"), text(system, "kernel"), text(system, "osRelease"), subjects);
+        // the payload is kept as received; no re-serialisation
+        return store.apply(hostId, credentialId, incoming, new String(body, StandardCharsets.UTF_8), sha256(body)).outcome();
+    }
+
     /** The results as the state keeps them; the agent's "verifies" list is not kept (the server's content decides). */
     private static List<IncomingReport.Result> results(JsonNode results) {
         List<IncomingReport.Result> list = new ArrayList<>(results.size());
