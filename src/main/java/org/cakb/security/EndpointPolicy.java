@@ -77,6 +77,9 @@ public final class EndpointPolicy {
             rule("GET", "/hosts", PEOPLE),
             rule("GET", "/hosts/{id}", PEOPLE),
             rule("GET", "/hosts/{id}/containers/{containerId}", PEOPLE),
+            rule("GET", "/fleet/failing", PEOPLE),
+            rule("GET", "/fleet/failing.csv", PEOPLE),
+            rule("GET", "/fleet/drift", PEOPLE),
             // assessments (API)
             assessment("GET", "/api/v1/assessments", Operation.LIST_ASSESSMENTS),
             assessment("POST", "/api/v1/assessments", Operation.CREATE_ASSESSMENT),
