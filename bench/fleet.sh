@@ -174,3 +174,33 @@ stored=$(receipts)
 echo "== stored/acknowledged: $stored/$total_acked (wrk does not read answers in flight at its deadline: at most $((2 * CONC)) more stored)"
 if [ "$stored" -lt "$total_acked" ] || [ "$stored" -gt $((total_acked + 2 * CONC)) ]; then echo "MISMATCH"; exit 1; fi
 echo "OK every acknowledged report stored, once"
+
+# ---- pages: the host page and the fleet page of a probe with 2,000 hosts x 20 containers (x 40 checks), seeded in SQL
+echo "== seeding 2,000 hosts x 20 containers x 40 checks (1.6 M current check states) for the page timings"
+probe=$(head -1 "$work/checks.tsv" | cut -f1)
+psql_b "
+INSERT INTO fleet_host (name, created_by, labels, state_report_id, state_finished_at, state_received_at, last_seen_at, agent_version, vantage)
+SELECT 'pages-' || g, 'bench', jsonb_build_object('group', 'g' || (g % 4)), gen_random_uuid(), now(), now(), now(), 'bench', 'host'
+FROM generate_series(1, 2000) g;
+INSERT INTO fleet_subject (host_id, kind, runtime, container_id, name, image, pid, passed, failed)
+SELECT h.id, 'container', 'docker', h.id || '-' || c, 'app-' || c, 'registry.example/app:' || c, 1000 + c, 36, 4
+FROM fleet_host h, generate_series(0, 19) c WHERE h.name LIKE 'pages-%';
+INSERT INTO fleet_check_state (subject_id, check_id, status, observed, expected, explanation, since, since_report_id)
+SELECT s.id, p.id, CASE WHEN (s.id + p.n) % 10 = 0 THEN 'fail' ELSE 'pass' END, 'bench observed', 'bench expected', 'bench', now(), gen_random_uuid()
+FROM fleet_subject s JOIN fleet_host h ON h.id = s.host_id AND h.name LIKE 'pages-%',
+     (SELECT id, row_number() OVER (ORDER BY id) AS n FROM kb_record WHERE kind = 'probe' ORDER BY id LIMIT 40) p;
+ANALYZE fleet_host; ANALYZE fleet_subject; ANALYZE fleet_check_state;"
+host=$(psql_b "SELECT id FROM fleet_host WHERE name = 'pages-1000'")
+curl -s -c "$work/cookies" -o /dev/null -d 'j_username=admin&j_password=bench-admin-password' "http://127.0.0.1:$PORT/j_security_check"
+cookie=$(awk '$6 == "quarkus-credential" {print $6 "=" $7}' "$work/cookies")
+[ -n "$cookie" ] || { echo "page login failed" >&2; exit 1; }
+enc=$(jq -rn --arg p "$probe" '$p | @uri')
+fails=$(psql_b "SELECT count(*) FROM fleet_current_result WHERE check_id = '$probe' AND status = 'fail'")
+for page in "/hosts/$host" "/fleet/failing?probe=$enc"; do
+  code=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" "http://127.0.0.1:$PORT$page")
+  [ "$code" = 200 ] || { echo "$page: HTTP $code" >&2; exit 1; }
+  wrk -t 4 -c 16 -d 15s --latency -H "Cookie: $cookie" "http://127.0.0.1:$PORT$page" > "$work/page.out"
+  echo "   $page ($fails failing results of that probe fleet-wide for the fleet page): $(awk '/Requests\/sec/ {print $2}' "$work/page.out") req/s," \
+       "p50 $(awk '$1 == "50%" {print $2}' "$work/page.out"), p99 $(awk '$1 == "99%" {print $2}' "$work/page.out") at 16 connections" \
+       "(load average $(cut -d' ' -f1-3 /proc/loadavg))"
+done

@@ -63,7 +63,7 @@ public class ProbeEvidenceService {
                             JOIN kb_link v ON v.to_id = cm.id AND v.relation = 'verifies'
                             JOIN kb_record p ON p.id = v.from_id AND p.status = 'active'
                             WHERE s.to_id = :requirement AND s.relation = 'satisfies'
-                            GROUP BY v.from_id),
+                            GROUP BY v.from_id)
                         SELECT c.host_id, c.host, c.check_id, probe.countermeasures, c.status, c.observed, c.expected,
                                c.report_id, c.finished_at, c.agent_version,
                                CASE WHEN c.kind = 'container' THEN c.subject_id END,

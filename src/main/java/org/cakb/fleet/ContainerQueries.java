@@ -214,13 +214,17 @@ public class ContainerQueries {
      * Where a probe ({@code kind} probe) or the probes verifying a countermeasure ({@code kind} countermeasure) have
      * {@code status} now, on hosts and containers; failing first is the caller's choice of status.
      */
-    @SuppressWarnings("unchecked")
-    public List<Where> where(String kind, String recordId, String status, String runtime, String label, int limit) {
-        StringBuilder sql = new StringBuilder("""
-                SELECT c.host_id, c.host, CASE WHEN c.kind = 'container' THEN c.subject_id END,
-                       CASE WHEN c.kind = 'container' THEN coalesce(c.container_name, c.container_id) END,
-                       nullif(c.container_runtime, ''), c.image, c.check_id, c.status, c.observed, c.since
-                FROM fleet_current_result c JOIN fleet_host h ON h.id = c.host_id
+    /** How many results, hosts and containers {@link #where} would list without a limit. */
+    public long[] whereCounts(String kind, String recordId, String status, String runtime, String label) {
+        Query count = whereQuery("count(*), count(DISTINCT c.host_id), count(*) FILTER (WHERE c.kind = 'container')", "",
+                kind, recordId, status, runtime, label);
+        Object[] r = (Object[]) count.getSingleResult();
+        return new long[]{((Number) r[0]).longValue(), ((Number) r[1]).longValue(), ((Number) r[2]).longValue()};
+    }
+
+    private Query whereQuery(String columns, String tail, String kind, String recordId, String status, String runtime, String label) {
+        StringBuilder sql = new StringBuilder("SELECT " + columns + """
+                \sFROM fleet_current_result c JOIN fleet_host h ON h.id = c.host_id
                 WHERE c.status = :status""");
         Map<String, Object> params = new HashMap<>();
         params.put("status", status);
@@ -235,9 +239,23 @@ public class ContainerQueries {
             params.put("runtime", runtime);
         }
         labelFilter(label, sql, params);
-        sql.append(" ORDER BY c.host, c.kind DESC, coalesce(c.container_name, c.container_id), c.check_id LIMIT :limit");
-        Query select = em.createNativeQuery(sql.toString());
-        params.forEach(select::setParameter);
+        Query query = em.createNativeQuery(sql + tail);
+        params.forEach(query::setParameter);
+        return query;
+    }
+
+    /**
+     * Where a probe ({@code kind} probe) or the probes verifying a countermeasure ({@code kind} countermeasure) have
+     * {@code status} now, on hosts and containers, by host and container name; at most {@code limit} rows.
+     */
+    @SuppressWarnings("unchecked")
+    public List<Where> where(String kind, String recordId, String status, String runtime, String label, int limit) {
+        Query select = whereQuery("""
+                c.host_id, c.host, CASE WHEN c.kind = 'container' THEN c.subject_id END,
+                       CASE WHEN c.kind = 'container' THEN coalesce(c.container_name, c.container_id) END,
+                       nullif(c.container_runtime, ''), c.image, c.check_id, c.status, c.observed, c.since""",
+                " ORDER BY c.host, c.kind DESC, coalesce(c.container_name, c.container_id), c.check_id LIMIT :limit",
+                kind, recordId, status, runtime, label);
         select.setParameter("limit", limit);
         return ((List<Object[]>) select.getResultList()).stream().map(r -> new Where(((Number) r[0]).longValue(), (String) r[1],
                 r[2] == null ? null : ((Number) r[2]).longValue(), (String) r[3], (String) r[4], (String) r[5], (String) r[6],

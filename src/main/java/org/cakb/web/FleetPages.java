@@ -31,14 +31,15 @@ import java.util.List;
 @RolesAllowed({Roles.VIEWER, Roles.ASSESSOR, Roles.ADMIN})
 public class FleetPages {
 
-    /** Rows on the page and in the CSV (2,000 hosts x 20 containers fit). */
-    static final int LIMIT = 50_000;
+    /** Rows on the page (the counts cover all; the CSV has every row, up to CSV_LIMIT). */
+    static final int LIMIT = 500;
+    static final int CSV_LIMIT = 100_000;
     static final int DRIFT_DAYS = 7;
 
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance failing(String kind, String recordId, String status, String runtime, String label,
-                                               List<Row> rows, long hosts, long containers, String csv, boolean truncated);
+                                               List<Row> rows, long total, long hosts, long containers, String csv, boolean truncated);
 
         static native TemplateInstance drift(List<ContainerQueries.DriftEvent> events, int days);
     }
@@ -57,16 +58,16 @@ public class FleetPages {
     public Response failing(@QueryParam("probe") String probe, @QueryParam("countermeasure") String countermeasure,
                             @QueryParam("status") String status, @QueryParam("runtime") String runtime, @QueryParam("label") String label) {
         Query q = query(probe, countermeasure, status, runtime, label);
-        List<ContainerQueries.Where> found = queries.where(q.kind, q.id, q.status, q.runtime, q.label, LIMIT + 1);
-        List<Row> rows = found.stream().limit(LIMIT).map(w -> new Row(w.host(), "/hosts/" + w.hostId(),
+        List<ContainerQueries.Where> found = queries.where(q.kind, q.id, q.status, q.runtime, q.label, LIMIT);
+        long[] counts = queries.whereCounts(q.kind, q.id, q.status, q.runtime, q.label);
+        List<Row> rows = found.stream().map(w -> new Row(w.host(), "/hosts/" + w.hostId(),
                 w.container() == null ? "(host)" : w.container(),
                 w.containerSubjectId() == null ? "/hosts/" + w.hostId() : "/hosts/" + w.hostId() + "/containers/" + w.containerSubjectId(),
                 w.runtime(), w.image(), w.checkId(), w.observed(), HostViews.when(w.since()))).toList();
-        long hosts = found.stream().limit(LIMIT).map(ContainerQueries.Where::hostId).distinct().count();
-        long containers = found.stream().limit(LIMIT).filter(w -> w.containerSubjectId() != null).count();
         String csv = "/fleet/failing.csv?" + q.kind + "=" + encode(q.id) + "&status=" + q.status
                 + (q.runtime == null ? "" : "&runtime=" + encode(q.runtime)) + (q.label == null ? "" : "&label=" + encode(q.label));
-        return html(Templates.failing(q.kind, q.id, q.status, q.runtime, q.label, rows, hosts, containers, csv, found.size() > LIMIT));
+        return html(Templates.failing(q.kind, q.id, q.status, q.runtime, q.label, rows, counts[0], counts[1], counts[2], csv,
+                counts[0] > rows.size()));
     }
 
     @GET
@@ -75,7 +76,7 @@ public class FleetPages {
     public Response failingCsv(@QueryParam("probe") String probe, @QueryParam("countermeasure") String countermeasure,
                                @QueryParam("status") String status, @QueryParam("runtime") String runtime, @QueryParam("label") String label) {
         Query q = query(probe, countermeasure, status, runtime, label);
-        List<ContainerQueries.Where> found = queries.where(q.kind, q.id, q.status, q.runtime, q.label, LIMIT);
+        List<ContainerQueries.Where> found = queries.where(q.kind, q.id, q.status, q.runtime, q.label, CSV_LIMIT);
         StreamingOutput body = output -> {
             BufferedWriter writer = new BufferedWriter(new OutputStreamWriter(output, StandardCharsets.UTF_8), 64 * 1024);
             Csv csv = new Csv(writer);
