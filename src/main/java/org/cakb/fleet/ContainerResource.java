@@ -27,17 +27,14 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 
-/** Containers the agents report (format 2): per host, across the fleet, one container, its history; and the drift feed. */
-@Path("/api/v1")
+/** Containers the agents report (format 2): across the fleet, one container, its history. Per host: {@link HostResource}. */
+@Path("/api/v1/containers")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Fleet", description = "Hosts, enrollment and probe results")
 @RolesAllowed({Roles.VIEWER, Roles.ASSESSOR, Roles.ADMIN, Roles.API_READ})
 public class ContainerResource {
 
-    /** Drift events returned at most per request; poll again with since = the last receivedAt. */
-    static final int DRIFT_LIMIT = 500;
-
-    private static final String CONTAINER_EXAMPLE = """
+    static final String CONTAINER_EXAMPLE = """
             {"id": 17, "hostId": 3, "host": "node-eu-1", "runtime": "docker", "containerId": "4f1c...e9", "name": "web",
              "image": "registry.example/web:1.4", "pid": 4242, "firstSeenAt": "2026-11-23T10:00:02Z",
              "changedAt": "2026-11-23T11:05:02Z", "goneAt": null, "passed": 37, "failed": 2, "notApplicable": 1, "errors": 0}""";
@@ -48,28 +45,6 @@ public class ContainerResource {
     ObjectMapper json;
 
     @GET
-    @Path("/hosts/{id}/containers")
-    @Operation(summary = "The containers of a host, failing first, with their status counts",
-            description = "page is 1-based, size 1-200 (default 50). gone=true also lists containers a later full report no "
-                    + "longer had. updated-since keeps containers whose state changed at or after it. ETag / If-None-Match.")
-    @APIResponse(responseCode = "200", description = "A page of containers", content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            example = "{\"items\": [" + CONTAINER_EXAMPLE + "], \"page\": 1, \"size\": 50, \"total\": 1, \"pages\": 1}"))
-    @APIResponse(responseCode = "304", description = "Not modified since the ETag sent in If-None-Match")
-    @APIResponse(responseCode = "400", description = "Bad page, size or updated-since")
-    @APIResponse(responseCode = "404", description = "No such host")
-    public Response ofHost(@Parameter(description = "host id") @PathParam("id") long id,
-                           @Parameter(description = "true to include containers that are gone") @QueryParam("gone") @DefaultValue("false") boolean gone,
-                           @Parameter(description = "ISO 8601 instant with offset, e.g. 2026-11-01T00:00:00Z")
-                           @QueryParam("updated-since") String updatedSince,
-                           @Parameter(description = "1-based page number") @QueryParam("page") @DefaultValue("1") String page,
-                           @Parameter(description = "page size, 1-200") @QueryParam("size") @DefaultValue("50") String size,
-                           @Context Request request) {
-        return Conditional.ok(request, json, queries.ofHost(id, gone, QueryParams.instant("updated-since", updatedSince),
-                QueryParams.page(page), QueryParams.size(size)));
-    }
-
-    @GET
-    @Path("/containers")
     @Operation(summary = "Containers across the fleet, by id, filtered by a probe's current status, runtime and host label",
             description = "probe=probe:... with status=fail lists the containers where that probe fails now. status alone keeps "
                     + "containers with any check in that status. label=key=value filters on host labels. Paged, ETag.")
@@ -92,7 +67,7 @@ public class ContainerResource {
     }
 
     @GET
-    @Path("/containers/{id}")
+    @Path("/{id}")
     @Operation(summary = "One container with each check's current state and since when (failing first)")
     @APIResponse(responseCode = "200", description = "The container", content = @Content(mediaType = MediaType.APPLICATION_JSON,
             example = "{\"container\": " + CONTAINER_EXAMPLE + ", \"latestReport\": \"0b7e3c9e-5d1f-4f43-9a0e-8c1d2e3f4a5b\","
@@ -108,7 +83,7 @@ public class ContainerResource {
     }
 
     @GET
-    @Path("/containers/{id}/history")
+    @Path("/{id}/history")
     @Operation(summary = "A container's status changes (first observations included), newest first")
     @APIResponse(responseCode = "200", description = "A page of transitions", content = @Content(mediaType = MediaType.APPLICATION_JSON,
             example = """
@@ -125,28 +100,7 @@ public class ContainerResource {
         return Conditional.ok(request, json, queries.history(id, blank(probe), QueryParams.page(page), QueryParams.size(size)));
     }
 
-    @GET
-    @Path("/drift")
-    @Operation(summary = "Drift feed: every pass-to-fail change on any host or container received at or after since, oldest first",
-            description = "since defaults to 24 hours ago; at most 500 events per response: poll again with since = the last "
-                    + "receivedAt (events at that instant come again; de-duplicate by reportId, containerSubjectId and checkId). ETag.")
-    @APIResponse(responseCode = "200", description = "The events", content = @Content(mediaType = MediaType.APPLICATION_JSON, example = """
-            {"since": "2026-11-23T00:00:00Z", "events": [{"hostId": 3, "host": "node-eu-1", "containerSubjectId": 17, "container": "web",
-             "runtime": "docker", "checkId": "probe:caps/no-cap-sys-admin", "observed": "CapEff ...", "reportId": "5a1e...",
-             "observedAt": "2026-11-23T11:05:00Z", "receivedAt": "2026-11-23T11:05:02Z"}]}"""))
-    @APIResponse(responseCode = "304", description = "Not modified since the ETag sent in If-None-Match")
-    @APIResponse(responseCode = "400", description = "Bad since")
-    public Response drift(@Parameter(description = "ISO 8601 instant with offset, e.g. 2026-11-01T00:00:00Z") @QueryParam("since") String since,
-                          @Context Request request) {
-        OffsetDateTime from = QueryParams.instant("since", since);
-        if (from == null) {
-            from = OffsetDateTime.now().minusDays(1).withNano(0);
-        }
-        List<ContainerQueries.DriftEvent> events = queries.drift(from, DRIFT_LIMIT);
-        return Conditional.ok(request, json, Map.of("since", from.toString(), "events", events));
-    }
-
-    private static String blank(String value) {
+    static String blank(String value) {
         return value == null || value.isBlank() ? null : value.strip();
     }
 }

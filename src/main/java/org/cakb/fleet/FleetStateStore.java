@@ -114,10 +114,10 @@ public class FleetStateStore {
     }
 
     private static Applied duplicate(Connection c, long hostId, IncomingReport report, String payloadHash) throws SQLException {
-        try (PreparedStatement select = c.prepareStatement(
-                "SELECT host_id, payload_sha256 FROM fleet_report WHERE id = ?::uuid AND started_at = ?")) {
+        // by id alone (every kept partition): a reused id must be refused even with another startedAt. Receipts are kept
+        // at least as long as reports are accepted (MAX_AGE), so every resend the server would accept is recognised.
+        try (PreparedStatement select = c.prepareStatement("SELECT host_id, payload_sha256 FROM fleet_report WHERE id = ?::uuid")) {
             select.setString(1, report.reportId());
-            select.setTimestamp(2, Timestamp.from(report.startedAt()));
             try (ResultSet row = select.executeQuery()) {
                 if (!row.next()) {
                     return null;
