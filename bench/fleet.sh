@@ -157,6 +157,10 @@ total_acked=$AGENTS
 for phase in unchanged 1; do
   pct=$([ $phase = unchanged ] && echo 0 || echo 1)
   psql_b "CHECKPOINT" >/dev/null 2>&1 || true
+  # each wrk run starts from the reports the server acknowledged last (the bases of the next deltas)
+  while read -r cred _ i; do
+    echo "$cred $(psql_b "SELECT state_report_id FROM fleet_host WHERE name = '$run$i'") $i"
+  done < "$work/agents.txt" > "$work/agents.next" && mv "$work/agents.next" "$work/agents.txt"
   before=$(fleet_bytes); r0=$(receipts)
   echo "== phase $phase: $AGENTS agents, $CONC connections, $DURATION s, $pct % of 800 results changed per report (load average $(cut -d' ' -f1-3 /proc/loadavg))"
   wrk -t "$CONC" -c "$CONC" -d "${DURATION}s" --latency -s "$work/delta.lua" "http://127.0.0.1:$PORT" -- \
@@ -166,6 +170,7 @@ for phase in unchanged 1; do
   sleep 2
   after=$(fleet_bytes); r1=$(receipts)
   total_acked=$((total_acked + acked))
+  [ "$r1" -gt "$r0" ] || { echo "no report stored in phase $phase" >&2; exit 1; }
   per=$(( (after - before) / (r1 - r0) ))
   echo "   database growth: $(( (after - before) / 1024 )) KiB for $((r1 - r0)) reports = $per bytes per report;" \
        "today's design: $BASELINE bytes per 800-result report; ratio $(echo "scale=4; $per / $BASELINE" | bc)"
