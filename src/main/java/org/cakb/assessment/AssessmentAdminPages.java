@@ -1,5 +1,8 @@
 package org.cakb.assessment;
 
+import org.cakb.common.DomainException;
+import org.cakb.common.ErrorStatus;
+
 import org.cakb.security.Roles;
 
 import org.cakb.common.Validation;
@@ -88,8 +91,8 @@ public class AssessmentAdminPages {
         try {
             AccountViews.UserView u = accounts.createUser(new AccountViews.NewUser(username, password, roles == null ? List.of() : roles));
             return Response.ok(Templates.users(nav(), accounts.users(), "Created " + u.username() + ".", null, "")).build();
-        } catch (ApiException e) {
-            return Response.status(e.status).entity(Templates.users(nav(), accounts.users(), null, e.getMessage(), username == null ? "" : username))
+        } catch (DomainException e) {
+            return Response.status(ErrorStatus.of(e)).entity(Templates.users(nav(), accounts.users(), null, e.getMessage(), username == null ? "" : username))
                     .build();
         }
     }
@@ -125,8 +128,8 @@ public class AssessmentAdminPages {
                     new Scope(form.areas(), form.countermeasures(), words(form.recommendations()), words(form.requirements())),
                     date("startDate", form.startDate()), date("dueDate", form.dueDate()), form.assessors()), access.username());
             return AssessmentPages.seeOther("/assessments/" + d.id());
-        } catch (ApiException e) {
-            return Response.status(e.status).entity(form(form, e.getMessage())).build();
+        } catch (DomainException e) {
+            return Response.status(ErrorStatus.of(e)).entity(form(form, e.getMessage())).build();
         }
     }
 
@@ -140,9 +143,9 @@ public class AssessmentAdminPages {
     }
 
     @ServerExceptionMapper
-    public Response pageError(ApiException e) {
-        return Response.status(e.status).type(MediaType.TEXT_HTML_TYPE)
-                .entity(AssessmentPages.Templates.error(nav(), e.status, e.getMessage())).build();
+    public Response pageError(DomainException e) {
+        return Response.status(ErrorStatus.of(e)).type(MediaType.TEXT_HTML_TYPE)
+                .entity(AssessmentPages.Templates.error(nav(), ErrorStatus.of(e), e.getMessage())).build();
     }
 
     private static List<String> words(String s) {

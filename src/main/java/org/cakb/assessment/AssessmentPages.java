@@ -1,5 +1,8 @@
 package org.cakb.assessment;
 
+import org.cakb.common.DomainException;
+import org.cakb.common.ErrorStatus;
+
 import org.cakb.security.Roles;
 
 import org.cakb.common.Validation;
@@ -48,6 +51,14 @@ public class AssessmentPages {
 
     @Inject
     AssessmentService service;
+    @Inject
+    ItemAttachments attachments;
+    @Inject
+    AssessmentHistory history;
+    @Inject
+    ChecklistItems items;
+    @Inject
+    Waivers waivers;
     @Inject
     Access access;
     @Inject
@@ -137,7 +148,7 @@ public class AssessmentPages {
         List<EvidenceViews.LinkedHost> hosts = linkedHosts.list(id);
         boolean canLinkHosts = access.can(Operation.LINK_HOSTS, id);
         List<HostChoice> choices = canLinkHosts ? hostChoices(hosts) : List.of();
-        return Templates.assessment(nav(), a, service.items(id, blank(result), blank(area)), bars(a), blank(result), blank(area),
+        return Templates.assessment(nav(), a, items.items(id, blank(result), blank(area)), bars(a), blank(result), blank(area),
                 ChecklistItem.RESULTS, access.can(Operation.CHANGE_STATUS, id), a.status().equals(Assessment.COMPLETED)
                         && access.can(Operation.REOPEN_ASSESSMENT, id), access.can(Operation.ASSIGN_ASSESSORS, id), hosts, choices,
                 canLinkHosts, message, error);
@@ -156,8 +167,8 @@ public class AssessmentPages {
     public Response linkHosts(@PathParam("id") long id, @RestForm List<Long> hostIds) {
         try {
             linkedHosts.replace(id, new EvidenceViews.HostLinks(hostIds == null ? List.of() : hostIds), access.username());
-        } catch (ApiException e) {
-            return Response.status(e.status).entity(assessmentPage(id, null, null, null, e.getMessage())).build();
+        } catch (DomainException e) {
+            return Response.status(ErrorStatus.of(e)).entity(assessmentPage(id, null, null, null, e.getMessage())).build();
         }
         return seeOther("/assessments/" + id + "?saved=1");
     }
@@ -169,8 +180,8 @@ public class AssessmentPages {
     public Response status(@PathParam("id") long id, @RestForm long version, @RestForm String status) {
         try {
             service.changeStatus(id, new AssessmentViews.StatusChange(version, status), access.username());
-        } catch (ApiException e) {
-            return Response.status(e.status).entity(assessmentPage(id, null, null, null, e.getMessage())).build();
+        } catch (DomainException e) {
+            return Response.status(ErrorStatus.of(e)).entity(assessmentPage(id, null, null, null, e.getMessage())).build();
         }
         return seeOther("/assessments/" + id + "?saved=1");
     }
@@ -182,8 +193,8 @@ public class AssessmentPages {
     public Response reopen(@PathParam("id") long id, @RestForm long version, @RestForm String reason) {
         try {
             service.reopen(id, new AssessmentViews.Reopen(version, reason), access.username());
-        } catch (ApiException e) {
-            return Response.status(e.status).entity(assessmentPage(id, null, null, null, e.getMessage())).build();
+        } catch (DomainException e) {
+            return Response.status(ErrorStatus.of(e)).entity(assessmentPage(id, null, null, null, e.getMessage())).build();
         }
         return seeOther("/assessments/" + id + "?saved=1");
     }
@@ -192,7 +203,7 @@ public class AssessmentPages {
     @Path("/{id}/items/{itemId}")
     @Policy(Operation.VIEW_ITEM)
     public TemplateInstance item(@PathParam("id") long id, @PathParam("itemId") long itemId, @QueryParam("saved") String saved) {
-        AssessmentViews.ItemDetail d = service.item(id, itemId);
+        AssessmentViews.ItemDetail d = items.item(id, itemId);
         return itemPage(id, d, ItemForm.of(d.item()), null, null, saved == null ? null : "Saved.", null);
     }
 
@@ -218,9 +229,9 @@ public class AssessmentPages {
                                    @RestForm String fingerprint, @RestForm String decision, @RestForm String result, @RestForm String reason) {
         try {
             evidence.decide(id, itemId, new EvidenceViews.Decision(decision, blank(result), reason, fingerprint, version), access.username());
-        } catch (ApiException e) {
-            AssessmentViews.ItemDetail d = service.item(id, itemId);
-            return Response.status(e.status).entity(itemPage(id, d, ItemForm.of(d.item()), null, null, null, e.getMessage())).build();
+        } catch (DomainException e) {
+            AssessmentViews.ItemDetail d = items.item(id, itemId);
+            return Response.status(ErrorStatus.of(e)).entity(itemPage(id, d, ItemForm.of(d.item()), null, null, null, e.getMessage())).build();
         }
         return seeOther("/assessments/" + id + "/items/" + itemId + "?saved=1");
     }
@@ -235,18 +246,18 @@ public class AssessmentPages {
         ItemForm typed = new ItemForm(version, result, nz(justification), nz(evidenceText), nz(evidenceLinks), blank(evidenceMethod));
         List<String> links = Arrays.stream(nz(evidenceLinks).split("\\R")).map(String::strip).filter(s -> !s.isEmpty()).toList();
         try {
-            service.updateItem(id, itemId, new AssessmentViews.ItemUpdate(version, result, typed.justification(), typed.evidenceText(), links,
+            items.updateItem(id, itemId, new AssessmentViews.ItemUpdate(version, result, typed.justification(), typed.evidenceText(), links,
                     typed.evidenceMethod()),
                     access.username());
         } catch (ConflictException e) {
-            AssessmentViews.ItemDetail d = service.item(id, itemId);
+            AssessmentViews.ItemDetail d = items.item(id, itemId);
             // keep what was typed; the next save is made against the version now stored, deliberately
             ItemForm kept = new ItemForm(e.current.version(), typed.result(), typed.justification(), typed.evidenceText(), typed.evidenceLinks(),
                     typed.evidenceMethod());
             return Response.status(409).entity(itemPage(id, d, kept, e.current, e.getMessage(), null, null)).build();
-        } catch (ApiException e) {
-            AssessmentViews.ItemDetail d = service.item(id, itemId);
-            return Response.status(e.status).entity(itemPage(id, d, typed, null, null, null, e.getMessage())).build();
+        } catch (DomainException e) {
+            AssessmentViews.ItemDetail d = items.item(id, itemId);
+            return Response.status(ErrorStatus.of(e)).entity(itemPage(id, d, typed, null, null, null, e.getMessage())).build();
         }
         return seeOther("/assessments/" + id + "/items/" + itemId + "?saved=1");
     }
@@ -259,7 +270,7 @@ public class AssessmentPages {
                            @RestForm String approver, @RestForm String expires, @RestForm String remove) {
         try {
             if (remove != null) {
-                service.clearWaiver(id, itemId, version, access.username());
+                waivers.clearWaiver(id, itemId, version, access.username());
             } else {
                 LocalDate date;
                 try {
@@ -267,14 +278,14 @@ public class AssessmentPages {
                 } catch (DateTimeParseException e) {
                     throw Validation.field("expires", "must be a date like 2027-01-31");
                 }
-                service.setWaiver(id, itemId, new AssessmentViews.WaiverUpdate(version, reason, approver, date), access.username());
+                waivers.setWaiver(id, itemId, new AssessmentViews.WaiverUpdate(version, reason, approver, date), access.username());
             }
         } catch (ConflictException e) {
-            AssessmentViews.ItemDetail d = service.item(id, itemId);
+            AssessmentViews.ItemDetail d = items.item(id, itemId);
             return Response.status(409).entity(itemPage(id, d, ItemForm.of(d.item()), e.current, e.getMessage(), null, null)).build();
-        } catch (ApiException e) {
-            AssessmentViews.ItemDetail d = service.item(id, itemId);
-            return Response.status(e.status).entity(itemPage(id, d, ItemForm.of(d.item()), null, null, null, e.getMessage())).build();
+        } catch (DomainException e) {
+            AssessmentViews.ItemDetail d = items.item(id, itemId);
+            return Response.status(ErrorStatus.of(e)).entity(itemPage(id, d, ItemForm.of(d.item()), null, null, null, e.getMessage())).build();
         }
         return seeOther("/assessments/" + id + "/items/" + itemId + "?saved=1");
     }
@@ -285,11 +296,11 @@ public class AssessmentPages {
     @Policy(Operation.UPLOAD_ATTACHMENT)
     public Response upload(@PathParam("id") long id, @PathParam("itemId") long itemId, @RestForm("file") FileUpload file) {
         try {
-            service.attach(id, itemId, file == null ? null : file.fileName(), file == null ? null : file.contentType(),
+            attachments.attach(id, itemId, file == null ? null : file.fileName(), file == null ? null : file.contentType(),
                     AssessmentResource.read(file), access.username());
-        } catch (ApiException e) {
-            AssessmentViews.ItemDetail d = service.item(id, itemId);
-            return Response.status(e.status).entity(itemPage(id, d, ItemForm.of(d.item()), null, null, null, e.getMessage())).build();
+        } catch (DomainException e) {
+            AssessmentViews.ItemDetail d = items.item(id, itemId);
+            return Response.status(ErrorStatus.of(e)).entity(itemPage(id, d, ItemForm.of(d.item()), null, null, null, e.getMessage())).build();
         }
         return seeOther("/assessments/" + id + "/items/" + itemId + "?saved=1");
     }
@@ -299,21 +310,21 @@ public class AssessmentPages {
     @Produces(MediaType.WILDCARD)
     @Policy(Operation.DOWNLOAD_ATTACHMENT)
     public Response download(@PathParam("id") long id, @PathParam("itemId") long itemId, @PathParam("attachmentId") long attachmentId) {
-        return AssessmentResource.file(service.attachment(id, itemId, attachmentId));
+        return AssessmentResource.file(attachments.attachment(id, itemId, attachmentId));
     }
 
     @GET
     @Path("/{id}/history")
     @Policy(Operation.VIEW_HISTORY)
     public TemplateInstance history(@PathParam("id") long id) {
-        return Templates.history(nav(), service.detail(id), null, service.history(id));
+        return Templates.history(nav(), service.detail(id), null, history.history(id));
     }
 
     @GET
     @Path("/{id}/items/{itemId}/history")
     @Policy(Operation.VIEW_HISTORY)
     public TemplateInstance itemHistory(@PathParam("id") long id, @PathParam("itemId") long itemId) {
-        return Templates.history(nav(), service.detail(id), service.item(id, itemId).item(), service.itemHistory(id, itemId));
+        return Templates.history(nav(), service.detail(id), items.item(id, itemId).item(), history.itemHistory(id, itemId));
     }
 
     @GET
@@ -321,12 +332,12 @@ public class AssessmentPages {
     @Policy(Operation.VIEW_ASSESSMENT)
     public TemplateInstance report(@PathParam("id") long id) {
         AssessmentViews.Detail a = service.detail(id);
-        return Templates.report(nav(), a, service.items(id, null, null), bars(a), LocalDate.now().toString());
+        return Templates.report(nav(), a, items.items(id, null, null), bars(a), LocalDate.now().toString());
     }
 
     @ServerExceptionMapper
-    public Response pageError(ApiException e) {
-        return Response.status(e.status).type(MediaType.TEXT_HTML_TYPE).entity(Templates.error(nav(), e.status, e.getMessage()))
+    public Response pageError(DomainException e) {
+        return Response.status(ErrorStatus.of(e)).type(MediaType.TEXT_HTML_TYPE).entity(Templates.error(nav(), ErrorStatus.of(e), e.getMessage()))
                 .build();
     }
 

@@ -59,6 +59,14 @@ public class AssessmentResource {
     @Inject
     AssessmentService service;
     @Inject
+    ItemAttachments attachments;
+    @Inject
+    AssessmentHistory history;
+    @Inject
+    ChecklistItems items;
+    @Inject
+    Waivers waivers;
+    @Inject
     Access access;
     @Inject
     LinkedHosts linkedHosts;
@@ -210,7 +218,7 @@ public class AssessmentResource {
                           @Parameter(description = "ISO 8601 instant with offset; items changed at or after it")
                           @QueryParam("updated-since") String updatedSince,
                           @Context Request request) {
-        return Conditional.ok(request, json, service.items(id, result, area, QueryParams.instant("updated-since", updatedSince)));
+        return Conditional.ok(request, json, items.items(id, result, area, QueryParams.instant("updated-since", updatedSince)));
     }
 
     @GET
@@ -219,7 +227,7 @@ public class AssessmentResource {
     @org.eclipse.microprofile.openapi.annotations.Operation(summary = "One checklist item with its requirement as it is now and whether it changed since")
     @APIResponse(responseCode = "200", description = "The item", content = @Content(schema = @Schema(implementation = AssessmentViews.ItemDetail.class), example = ApiExamples.ITEM_DETAIL))
     public AssessmentViews.ItemDetail item(@Parameter(description = "assessment id") @PathParam("id") long id, @Parameter(description = "checklist item id") @PathParam("itemId") long itemId) {
-        return service.item(id, itemId);
+        return items.item(id, itemId);
     }
 
     @PUT
@@ -228,7 +236,7 @@ public class AssessmentResource {
     @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Record result, justification, evidence and evidence method (EXAMINE or INTERVIEW); send the version you saw")
     @APIResponse(responseCode = "200", description = "The updated item", content = @Content(schema = @Schema(implementation = AssessmentViews.Item.class), example = ApiExamples.ITEM))
     public AssessmentViews.Item updateItem(@Parameter(description = "assessment id") @PathParam("id") long id, @Parameter(description = "checklist item id") @PathParam("itemId") long itemId, AssessmentViews.ItemUpdate body) {
-        return service.updateItem(id, itemId, body, access.username());
+        return items.updateItem(id, itemId, body, access.username());
     }
 
     @PUT
@@ -237,7 +245,7 @@ public class AssessmentResource {
     @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Set a waiver (reason, approver, expiry) on an item (admin)")
     @APIResponse(responseCode = "200", description = "The item with its waiver", content = @Content(schema = @Schema(implementation = AssessmentViews.Item.class), example = ApiExamples.ITEM))
     public AssessmentViews.Item setWaiver(@Parameter(description = "assessment id") @PathParam("id") long id, @Parameter(description = "checklist item id") @PathParam("itemId") long itemId, AssessmentViews.WaiverUpdate body) {
-        return service.setWaiver(id, itemId, body, access.username());
+        return waivers.setWaiver(id, itemId, body, access.username());
     }
 
     @DELETE
@@ -249,7 +257,7 @@ public class AssessmentResource {
         if (version == null) {
             throw Validation.field("version", "query parameter version is required");
         }
-        return service.clearWaiver(id, itemId, version, access.username());
+        return waivers.clearWaiver(id, itemId, version, access.username());
     }
 
     /**
@@ -265,7 +273,7 @@ public class AssessmentResource {
     @APIResponse(responseCode = "201", description = "The stored file's metadata", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AssessmentViews.AttachmentInfo.class), example = ApiExamples.ATTACHMENT))
     public Response upload(@Parameter(description = "assessment id") @PathParam("id") long id, @Parameter(description = "checklist item id") @PathParam("itemId") long itemId, @Parameter(description = "the file's name") @QueryParam("filename") String filename,
                            @HeaderParam("Content-Type") String contentType, InputStream body) {
-        AssessmentViews.AttachmentInfo info = service.attach(id, itemId, filename, contentType, read(body), access.username());
+        AssessmentViews.AttachmentInfo info = attachments.attach(id, itemId, filename, contentType, read(body), access.username());
         return Response.status(201).entity(info).build();
     }
 
@@ -275,7 +283,7 @@ public class AssessmentResource {
     @Policy(Operation.DOWNLOAD_ATTACHMENT)
     @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Download an evidence file (signed-in people only, not API tokens)")
     public Response download(@Parameter(description = "assessment id") @PathParam("id") long id, @Parameter(description = "checklist item id") @PathParam("itemId") long itemId, @Parameter(description = "attachment id") @PathParam("attachmentId") long attachmentId) {
-        return file(service.attachment(id, itemId, attachmentId));
+        return file(attachments.attachment(id, itemId, attachmentId));
     }
 
     @GET
@@ -312,7 +320,7 @@ public class AssessmentResource {
                                 @Parameter(description = "1-based page number") @QueryParam("page") @DefaultValue("1") String page,
                                 @Parameter(description = "page size, 1-200") @QueryParam("size") @DefaultValue("50") String size,
                                 @Context Request request) {
-        return Conditional.ok(request, json, service.itemHistoryPage(id, itemId, since(since, updatedSince),
+        return Conditional.ok(request, json, history.itemHistoryPage(id, itemId, since(since, updatedSince),
                 QueryParams.page(page), QueryParams.size(size)));
     }
 
@@ -331,7 +339,7 @@ public class AssessmentResource {
                             @Parameter(description = "1-based page number") @QueryParam("page") @DefaultValue("1") String page,
                             @Parameter(description = "page size, 1-200") @QueryParam("size") @DefaultValue("50") String size,
                             @Context Request request) {
-        return Conditional.ok(request, json, service.historyPage(id, since(since, updatedSince),
+        return Conditional.ok(request, json, history.historyPage(id, since(since, updatedSince),
                 QueryParams.page(page), QueryParams.size(size)));
     }
 

@@ -1,9 +1,9 @@
 package org.cakb.assessment;
 
+import org.cakb.common.DomainException;
+
 import org.cakb.common.Validation;
 
-import jakarta.ws.rs.core.Response;
-import org.cakb.common.ApiException;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -41,20 +41,20 @@ public final class Attachments {
         }
         String detected = detect(data);
         if (detected == null) {
-            throw new ApiException(Response.Status.UNSUPPORTED_MEDIA_TYPE, "file type not allowed: its content is not one of "
+            throw new DomainException(DomainException.Kind.UNSUPPORTED_TYPE, "file type not allowed: its content is not one of "
                     + String.join(", ", ALLOWED) + " (checked by the file's first bytes)");
         }
         String declared = declaredType == null ? "" : declaredType.split(";")[0].strip().toLowerCase();
         if (!declared.isEmpty() && !GENERIC.contains(declared) && !declared.equals(detected)
                 && !(detected.equals("text/plain") && declared.startsWith("text/"))) {
-            throw new ApiException(Response.Status.UNSUPPORTED_MEDIA_TYPE, "the file was sent as " + declared
+            throw new DomainException(DomainException.Kind.UNSUPPORTED_TYPE, "the file was sent as " + declared
                     + " but its content is " + detected + "; nothing was stored");
         }
         return new Checked(cleanName(filename), detected, sha256(data));
     }
 
-    public static ApiException tooLarge(long size) {
-        return new ApiException(Response.Status.REQUEST_ENTITY_TOO_LARGE, "file too large: " + size + " bytes; the limit is "
+    public static DomainException tooLarge(long size) {
+        return new DomainException(DomainException.Kind.TOO_LARGE, "file too large: " + size + " bytes; the limit is "
                 + MAX_BYTES + " bytes (5 MiB); nothing was stored");
     }
 

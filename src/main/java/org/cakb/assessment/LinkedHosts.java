@@ -1,12 +1,13 @@
 package org.cakb.assessment;
 
+import org.cakb.common.DomainException;
+
 import org.cakb.common.Validation;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
-import org.cakb.common.ApiException;
 import org.cakb.fleet.FleetHost;
 
 import java.time.OffsetDateTime;
@@ -23,13 +24,11 @@ public class LinkedHosts {
     @Inject
     EntityManager em;
     @Inject
-    AssessmentService assessments;
-    @Inject
     Validation validation;
 
     @Transactional
     public List<EvidenceViews.LinkedHost> list(long id) {
-        assessments.find(id);
+        ChecklistRecords.find(id);
         @SuppressWarnings("unchecked")
         List<Object[]> rows = em.createNativeQuery("""
                         SELECT h.id, h.name, ah.linked_by, ah.linked_at, h.state_report_id, h.state_finished_at, h.agent_version
@@ -48,13 +47,13 @@ public class LinkedHosts {
     @Transactional
     public List<EvidenceViews.LinkedHost> replace(long id, EvidenceViews.HostLinks req, String actor) {
         validation.check(req);
-        Assessment a = assessments.lockedAssessment(id);
-        AssessmentService.requireOpen(a);
+        Assessment a = ChecklistRecords.lockedAssessment(id);
+        ChecklistRecords.requireOpen(a);
         Map<Long, String> wanted = new TreeMap<>();
         for (Long hostId : new TreeSet<>(req.hostIds())) {
             FleetHost host = FleetHost.findById(hostId);
             if (host == null) {
-                throw new ApiException(ApiException.UNPROCESSABLE, "hostIds: no host with id " + hostId + "; nothing was changed",
+                throw new DomainException(DomainException.Kind.UNPROCESSABLE, "hostIds: no host with id " + hostId + "; nothing was changed",
                         List.of("hostIds: no host with id " + hostId));
             }
             wanted.put(hostId, host.name);

@@ -1,5 +1,7 @@
 package org.cakb.assessment;
 
+import org.cakb.common.DomainException;
+
 import org.cakb.common.Validation;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -9,8 +11,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
-import jakarta.ws.rs.core.Response;
-import org.cakb.common.ApiException;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -41,8 +41,8 @@ public class ProbeEvidenceService {
 
     @Transactional
     public EvidenceViews.ProbeEvidence evidence(long id, long itemId) {
-        assessments.find(id);
-        return evidence(assessments.findItem(id, itemId));
+        ChecklistRecords.find(id);
+        return evidence(ChecklistRecords.findItem(id, itemId));
     }
 
     private EvidenceViews.ProbeEvidence evidence(ChecklistItem item) {
@@ -158,18 +158,18 @@ public class ProbeEvidenceService {
                 throw unprocessable("reason", "an override needs a reason: say why the probe results do not decide this item");
             }
         }
-        Assessment a = assessments.lockedAssessment(id); // serialises with host link changes, which alter the evidence
-        AssessmentService.requireOpen(a);
-        ChecklistItem item = assessments.lockedItem(id, itemId);
+        Assessment a = ChecklistRecords.lockedAssessment(id); // serialises with host link changes, which alter the evidence
+        ChecklistRecords.requireOpen(a);
+        ChecklistItem item = ChecklistRecords.lockedItem(id, itemId);
         if (item.version != req.version()) {
             throw new ConflictException("Item " + itemId + " is at version " + item.version + (item.updatedBy == null ? ""
                     : " (last saved by " + item.updatedBy + " at " + item.updatedAt + ")") + "; you sent version " + req.version()
                     + ", so it changed after you loaded it. Nothing was recorded; reload the item and decide again.",
-                    req, AssessmentService.stored(item));
+                    req, ChecklistRecords.stored(item));
         }
         EvidenceViews.ProbeEvidence current = evidence(item);
         if (!current.fingerprint().equals(req.fingerprint())) {
-            throw new ApiException(Response.Status.CONFLICT, "The probe evidence of item " + itemId + " changed after you loaded it"
+            throw new DomainException(DomainException.Kind.CONFLICT, "The probe evidence of item " + itemId + " changed after you loaded it"
                     + " (new reports arrived or linked hosts changed; fingerprint now " + current.fingerprint() + "). Nothing was"
                     + " recorded; reload the evidence, review it and decide again.");
         }
@@ -194,8 +194,8 @@ public class ProbeEvidenceService {
             HistoryEntry.record(a.id, item.id, actor, "result", item.result, recorded);
             item.result = recorded;
         }
-        AssessmentService.touch(item, actor);
-        assessments.startIfDraft(a, actor);
+        ChecklistRecords.touch(item, actor);
+        ChecklistRecords.startIfDraft(a, actor);
         em.flush();
         return evidence(item);
     }
@@ -216,8 +216,8 @@ public class ProbeEvidenceService {
         }
     }
 
-    private static ApiException unprocessable(String field, String message) {
-        return new ApiException(ApiException.UNPROCESSABLE, field + ": " + message + ". Nothing was recorded.", List.of(field + ": " + message));
+    private static DomainException unprocessable(String field, String message) {
+        return new DomainException(DomainException.Kind.UNPROCESSABLE, field + ": " + message + ". Nothing was recorded.", List.of(field + ": " + message));
     }
 
     private String write(List<EvidenceViews.Observation> observations) {

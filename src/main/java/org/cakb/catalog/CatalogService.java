@@ -1,5 +1,7 @@
 package org.cakb.catalog;
 
+import org.cakb.common.DomainException;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,8 +10,9 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.Query;
 import jakarta.transaction.Transactional;
-import org.cakb.common.ApiException;
 import org.cakb.common.PageOf;
+import org.cakb.common.Paging;
+import org.cakb.common.Rows;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.io.IOException;
@@ -30,7 +33,7 @@ import java.util.stream.Collectors;
 @Transactional(Transactional.TxType.SUPPORTS)
 public class CatalogService {
 
-    public static final int MAX_PAGE_SIZE = 200;
+    public static final int MAX_PAGE_SIZE = Paging.MAX_PAGE_SIZE;
     /** Query parameter for incremental sync: records changed (including withdrawn) at or after a time. */
     public static final String UPDATED_SINCE = "updated-since";
 
@@ -45,25 +48,21 @@ public class CatalogService {
 
     public PageOf<RecordViews.Summary> list(RecordKind kind, Map<String, String> params, String provenance, String status,
                                              int page, int size) {
-        if (page < 1) {
-            throw ApiException.badRequest("page must be 1 or more, got " + page);
-        }
-        if (size < 1 || size > MAX_PAGE_SIZE) {
-            throw ApiException.badRequest("size must be between 1 and " + MAX_PAGE_SIZE + ", got " + size);
-        }
+        Paging.page(page);
+        Paging.size(size);
         StringBuilder where = new StringBuilder("kind = :kind");
         Map<String, Object> bind = new LinkedHashMap<>();
         bind.put("kind", kind.code);
         if (!"all".equals(status)) {
             if (!Set.of(KbRecord.ACTIVE, KbRecord.WITHDRAWN).contains(status)) {
-                throw ApiException.badRequest("status must be one of active, withdrawn, all; got '" + status + "'");
+                throw DomainException.invalid("status must be one of active, withdrawn, all; got '" + status + "'");
             }
             where.append(" AND status = :status");
             bind.put("status", status);
         }
         if (provenance != null) {
             if (!Set.of("quoted", "paraphrased", "derived").contains(provenance)) {
-                throw ApiException.badRequest("provenance must be one of quoted, paraphrased, derived; got '" + provenance + "'");
+                throw DomainException.invalid("provenance must be one of quoted, paraphrased, derived; got '" + provenance + "'");
             }
             where.append(" AND provenance = :provenance");
             bind.put("provenance", provenance);
@@ -74,7 +73,7 @@ public class CatalogService {
             try {
                 bind.put("updatedSince", java.time.OffsetDateTime.parse(updatedSince));
             } catch (java.time.format.DateTimeParseException e) {
-                throw ApiException.badRequest("updated-since must be an ISO-8601 timestamp with offset, e.g. 2026-11-01T00:00:00Z; got '"
+                throw DomainException.invalid("updated-since must be an ISO-8601 timestamp with offset, e.g. 2026-11-01T00:00:00Z; got '"
                         + updatedSince + "'");
             }
             where.append(" AND updated_at >= :updatedSince");
@@ -114,10 +113,10 @@ public class CatalogService {
     public KbRecord find(RecordKind kind, String id) {
         KbRecord record = KbRecord.findById(id);
         if (record == null) {
-            throw ApiException.notFound("No " + kind.label() + " with id '" + id + "'");
+            throw DomainException.notFound("No " + kind.label() + " with id '" + id + "'");
         }
         if (record.kind != kind) {
-            throw ApiException.notFound("'" + id + "' is a " + record.kind.label() + ", not a " + kind.label()
+            throw DomainException.notFound("'" + id + "' is a " + record.kind.label() + ", not a " + kind.label()
                     + "; see /api/v1/" + record.kind.plural + "/" + id);
         }
         return record;
@@ -128,29 +127,27 @@ public class CatalogService {
         Map<String, List<RecordViews.LinkView>> outgoing = new TreeMap<>();
         Map<String, List<RecordViews.LinkView>> incoming = new TreeMap<>();
         if (!ids.isEmpty()) {
-            @SuppressWarnings("unchecked")
-            List<Object[]> rows = em.createNativeQuery("""
-                            SELECT l.from_id, l.relation, l.to_id, f.kind, f.title, f.status, t.kind, t.title, t.status
-                            FROM kb_link l JOIN kb_record f ON f.id = l.from_id JOIN kb_record t ON t.id = l.to_id
-                            WHERE l.from_id = ANY (CAST(:ids AS text[])) OR l.to_id = ANY (CAST(:ids AS text[]))
-                            ORDER BY l.relation, l.from_id, l.to_id""")
-                    .setParameter("ids", ids.toArray(String[]::new))
-                    .getResultList();
             Set<String> wanted = Set.copyOf(ids);
-            for (Object[] row : rows) {
-                String from = (String) row[0];
-                String relation = (String) row[1];
-                String to = (String) row[2];
+            Rows.list(em, """
+                    SELECT l.from_id, l.relation, l.to_id, f.kind AS from_kind, f.title AS from_title, f.status AS from_status,
+                           t.kind AS to_kind, t.title AS to_title, t.status AS to_status
+                    FROM kb_link l JOIN kb_record f ON f.id = l.from_id JOIN kb_record t ON t.id = l.to_id
+                    WHERE l.from_id = ANY (CAST(:ids AS text[])) OR l.to_id = ANY (CAST(:ids AS text[]))
+                    ORDER BY l.relation, l.from_id, l.to_id""", Map.of("ids", ids.toArray(String[]::new)), row -> {
+                String from = row.get("from_id", String.class);
+                String relation = row.get("relation", String.class);
+                String to = row.get("to_id", String.class);
                 if (wanted.contains(from)) {
-                    outgoing.computeIfAbsent(from, k -> new ArrayList<>())
-                            .add(new RecordViews.LinkView(relation, to, (String) row[6], (String) row[7], (String) row[8]));
+                    outgoing.computeIfAbsent(from, k -> new ArrayList<>()).add(new RecordViews.LinkView(relation, to,
+                            row.get("to_kind", String.class), row.get("to_title", String.class), row.get("to_status", String.class)));
                 }
                 if (wanted.contains(to)) {
                     String inverse = LinkRule.byRelation(relation).map(LinkRule::inverse).orElse(relation + "-of");
-                    incoming.computeIfAbsent(to, k -> new ArrayList<>())
-                            .add(new RecordViews.LinkView(inverse, from, (String) row[3], (String) row[4], (String) row[5]));
+                    incoming.computeIfAbsent(to, k -> new ArrayList<>()).add(new RecordViews.LinkView(inverse, from,
+                            row.get("from_kind", String.class), row.get("from_title", String.class), row.get("from_status", String.class)));
                 }
-            }
+                return row;
+            });
         }
         Map<String, RecordViews.Links> result = new LinkedHashMap<>();
         for (String id : ids) {
@@ -213,12 +210,12 @@ public class CatalogService {
         for (Map.Entry<String, String> param : params.entrySet()) {
             Filter filter = filters.get(param.getKey());
             if (filter == null) {
-                throw ApiException.badRequest("unknown query parameter '" + param.getKey() + "' for " + kind.plural
+                throw DomainException.invalid("unknown query parameter '" + param.getKey() + "' for " + kind.plural
                         + "; allowed: page, size, status, provenance, updated-since" + (filters.isEmpty() ? "" : ", " + String.join(", ", sorted(filters.keySet()))));
             }
             String value = param.getValue();
             if (value == null || value.isBlank()) {
-                throw ApiException.badRequest("query parameter '" + param.getKey() + "' needs a value");
+                throw DomainException.invalid("query parameter '" + param.getKey() + "' needs a value");
             }
             JsonNode property = schema(kind).path("properties").path(filter.attribute());
             checkAllowed(param.getKey(), value, property);
@@ -235,14 +232,14 @@ public class CatalogService {
 
     private static void checkAllowed(String param, String value, JsonNode property) {
         if ("boolean".equals(property.path("type").asText()) && !Set.of("true", "false").contains(value)) {
-            throw ApiException.badRequest("query parameter '" + param + "' must be true or false, got '" + value + "'");
+            throw DomainException.invalid("query parameter '" + param + "' must be true or false, got '" + value + "'");
         }
         JsonNode allowed = property.has("enum") ? property.get("enum") : property.path("items").path("enum");
         if (allowed.isArray() && allowed.size() > 0) {
             List<String> values = new ArrayList<>();
             allowed.forEach(v -> values.add(v.asText()));
             if (!values.contains(value)) {
-                throw ApiException.badRequest("query parameter '" + param + "' must be one of " + String.join(", ", values)
+                throw DomainException.invalid("query parameter '" + param + "' must be one of " + String.join(", ", values)
                         + "; got '" + value + "'");
             }
         }
@@ -270,14 +267,21 @@ public class CatalogService {
 
     /** Counts of active records per kind, for overviews. */
     public Map<RecordKind, Long> countsByKind() {
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("SELECT kind, count(*) FROM kb_record WHERE status = 'active' GROUP BY kind")
-                .getResultList();
         Map<RecordKind, Long> counts = new LinkedHashMap<>();
         for (RecordKind kind : RecordKind.values()) {
             counts.put(kind, 0L);
         }
-        rows.forEach(row -> RecordKind.fromCode((String) row[0]).ifPresent(k -> counts.put(k, ((Number) row[1]).longValue())));
+        Rows.list(em, "SELECT kind, count(*) AS n FROM kb_record WHERE status = 'active' GROUP BY kind",
+                row -> RecordKind.fromCode(row.get("kind", String.class)).map(k -> counts.put(k, Rows.number(row, "n"))));
         return counts;
+    }
+
+    /** The whole active knowledge base at once, for exports that walk all of it (the OSCAL catalog). */
+    public record Snapshot(List<KbRecord> records, List<Link> links, List<Citation> citations) {
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Snapshot snapshot() {
+        return new Snapshot(KbRecord.list("status", KbRecord.ACTIVE), Link.listAll(), Citation.listAll());
     }
 }

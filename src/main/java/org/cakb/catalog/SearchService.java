@@ -1,5 +1,7 @@
 package org.cakb.catalog;
 
+import org.cakb.common.Rows;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -49,31 +51,24 @@ public class SearchService {
         if (q.isEmpty() || q.length() > MAX_QUERY_LENGTH) {
             throw new IllegalArgumentException("query must be 1 to " + MAX_QUERY_LENGTH + " characters");
         }
-        @SuppressWarnings("unchecked")
-        List<Object[]> facetRows = em.createNativeQuery("""
-                        SELECT r.kind, count(*) FROM kb_record r
-                        WHERE r.status = 'active' AND (r.search @@ websearch_to_tsquery('english', :q) OR r.id = :raw)
-                        GROUP BY r.kind""")
-                .setParameter("q", q)
-                .setParameter("raw", q.toLowerCase())
-                .getResultList();
         Map<String, Long> counts = new LinkedHashMap<>();
         for (RecordKind k : RecordKind.values()) {
             counts.put(k.code, 0L);
         }
-        long total = 0;
-        for (Object[] row : facetRows) {
-            long n = ((Number) row[1]).longValue();
-            counts.put((String) row[0], n);
-            if (kind == null || kind.equals(row[0])) {
-                total += n;
-            }
-        }
+        Map<String, Object> parameters = Map.of("q", q, "raw", q.toLowerCase());
+        Rows.list(em, """
+                SELECT r.kind, count(*) AS n FROM kb_record r
+                WHERE r.status = 'active' AND (r.search @@ websearch_to_tsquery('english', :q) OR r.id = :raw)
+                GROUP BY r.kind""", parameters, row -> counts.put(row.get("kind", String.class), Rows.number(row, "n")));
+        long total = counts.entrySet().stream().filter(e -> kind == null || kind.equals(e.getKey())).mapToLong(Map.Entry::getValue).sum();
         if (total == 0) {
             return new Result(q, kind, counts, 0, List.of());
         }
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("""
+        Map<String, Object> hitParameters = new java.util.HashMap<>(parameters);
+        hitParameters.put("kind", kind);
+        hitParameters.put("limit", limit);
+        hitParameters.put("options", HEADLINE_OPTIONS);
+        List<Hit> hits = Rows.list(em, """
                         WITH query AS (SELECT websearch_to_tsquery('english', :q) AS tsq),
                         top AS (
                             SELECT r.id, r.kind, r.title, r.provenance, r.status, r.body,
@@ -85,20 +80,12 @@ public class SearchService {
                             ORDER BY exact DESC, rank DESC, r.id
                             LIMIT :limit)
                         SELECT top.id, top.kind, top.title, top.provenance, top.status, top.rank, top.exact,
-                               ts_headline('english', translate(top.body, E'\\x02\\x03', ''), query.tsq, :options)
+                               ts_headline('english', translate(top.body, E'\\x02\\x03', ''), query.tsq, :options) AS headline
                         FROM top, query
-                        ORDER BY top.exact DESC, top.rank DESC, top.id""")
-                .setParameter("q", q)
-                .setParameter("raw", q.toLowerCase())
-                .setParameter("kind", kind)
-                .setParameter("limit", limit)
-                .setParameter("options", HEADLINE_OPTIONS)
-                .getResultList();
-        List<Hit> hits = new ArrayList<>(rows.size());
-        for (Object[] row : rows) {
-            hits.add(new Hit((String) row[0], (String) row[1], (String) row[2], (String) row[3], (String) row[4],
-                    ((Number) row[5]).doubleValue(), Boolean.TRUE.equals(row[6]), (String) row[7]));
-        }
+                        ORDER BY top.exact DESC, top.rank DESC, top.id""", hitParameters,
+                row -> new Hit(row.get("id", String.class), row.get("kind", String.class), row.get("title", String.class),
+                        row.get("provenance", String.class), row.get("status", String.class), ((Number) row.get("rank")).doubleValue(),
+                        Boolean.TRUE.equals(row.get("exact")), row.get("headline", String.class)));
         return new Result(q, kind, counts, total, hits);
     }
 }

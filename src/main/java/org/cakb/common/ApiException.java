@@ -4,13 +4,15 @@ import jakarta.ws.rs.core.Response;
 
 import java.util.List;
 
-/** An error with an HTTP status and a message a person can act on. */
-public class ApiException extends RuntimeException {
+/**
+ * An error raised by the HTTP layer itself (resources, filters, query parameters) with an explicit status.
+ * Services throw {@link DomainException} instead and never name a status.
+ */
+public class ApiException extends DomainException {
 
     public static final int UNPROCESSABLE = 422;
 
     public final int status;
-    public final List<String> details;
 
     public ApiException(Response.Status status, String message) {
         this(status.getStatusCode(), message, null);
@@ -21,9 +23,8 @@ public class ApiException extends RuntimeException {
     }
 
     public ApiException(int status, String message, List<String> details) {
-        super(message);
+        super(kindOf(status), message, details);
         this.status = status;
-        this.details = details;
     }
 
     public static ApiException notFound(String message) {
@@ -36,5 +37,18 @@ public class ApiException extends RuntimeException {
 
     public static ApiException unprocessable(String message) {
         return new ApiException(UNPROCESSABLE, message, null);
+    }
+
+    private static Kind kindOf(int status) {
+        return switch (status) {
+            case 401 -> Kind.UNAUTHENTICATED;
+            case 403 -> Kind.FORBIDDEN;
+            case 404 -> Kind.NOT_FOUND;
+            case 409 -> Kind.CONFLICT;
+            case 413 -> Kind.TOO_LARGE;
+            case 415 -> Kind.UNSUPPORTED_TYPE;
+            case UNPROCESSABLE -> Kind.UNPROCESSABLE;
+            default -> Kind.INVALID;
+        };
     }
 }

@@ -13,9 +13,15 @@ public class ApiExceptionMappers {
 
     private static final Logger LOG = Logger.getLogger(ApiExceptionMappers.class);
 
+    /** Every domain failure (and the HTTP layer's own {@link ApiException}) becomes a JSON error body. */
     @ServerExceptionMapper
-    public Response apiException(ApiException e) {
-        return json(e.status, e.getMessage(), e.details);
+    public Response domainException(DomainException e) {
+        int status = ErrorStatus.of(e);
+        Object body = e.body();
+        if (body != null) {
+            return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body).build();
+        }
+        return json(status, e.getMessage(), e.details);
     }
 
     @ServerExceptionMapper

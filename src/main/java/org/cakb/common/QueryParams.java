@@ -9,25 +9,17 @@ import java.util.List;
 /** Parses the paging and filter query parameters of list endpoints; bad values get 400 naming the parameter. */
 public final class QueryParams {
 
-    public static final int MAX_PAGE_SIZE = 200;
+    public static final int MAX_PAGE_SIZE = Paging.MAX_PAGE_SIZE;
 
     private QueryParams() {
     }
 
     public static int page(String value) {
-        int page = integer("page", value);
-        if (page < 1) {
-            throw invalid("page", "must be 1 or more, got " + page);
-        }
-        return page;
+        return Paging.page(integer("page", value));
     }
 
     public static int size(String value) {
-        int size = integer("size", value);
-        if (size < 1 || size > MAX_PAGE_SIZE) {
-            throw invalid("size", "must be between 1 and " + MAX_PAGE_SIZE + ", got " + size);
-        }
-        return size;
+        return Paging.size(integer("size", value));
     }
 
     /** An ISO 8601 instant with offset, or null when the parameter is absent or blank. */

@@ -17,20 +17,20 @@ public class Validation {
 
     public <T> T check(T value) {
         if (value == null) {
-            throw ApiException.badRequest("a JSON body is required");
+            throw DomainException.invalid("a JSON body is required");
         }
         Set<ConstraintViolation<T>> violations = validator.validate(value);
         if (!violations.isEmpty()) {
             List<String> details = violations.stream()
                     .map(v -> v.getPropertyPath() + ": " + v.getMessage())
                     .sorted().toList();
-            throw new ApiException(jakarta.ws.rs.core.Response.Status.BAD_REQUEST, "invalid input: " + String.join("; ", details), details);
+            throw new DomainException(DomainException.Kind.INVALID, "invalid input: " + String.join("; ", details), details);
         }
         return value;
     }
 
-    public static ApiException field(String field, String message) {
-        return new ApiException(jakarta.ws.rs.core.Response.Status.BAD_REQUEST, "invalid input: " + field + ": " + message,
+    public static DomainException field(String field, String message) {
+        return new DomainException(DomainException.Kind.INVALID, "invalid input: " + field + ": " + message,
                 List.of(field + ": " + message));
     }
 }

@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
+import org.cakb.catalog.CatalogService;
 import org.cakb.catalog.Citation;
 import org.cakb.catalog.ContentLoaded;
 import org.cakb.catalog.KbRecord;
@@ -40,6 +41,9 @@ import java.util.stream.Collectors;
 @ApplicationScoped
 public class OscalCatalog {
 
+    @Inject
+    CatalogService catalogService;
+
     public static final String OSCAL_VERSION = "1.0.6";
 
     /** SP 800-190 §4 section titles (read in the StackRox transcription of SP 800-190; see source:sp-800-190). */
@@ -70,10 +74,11 @@ public class OscalCatalog {
     }
 
     private ObjectNode build() {
-        List<KbRecord> records = KbRecord.<KbRecord>list("status", KbRecord.ACTIVE);
+        CatalogService.Snapshot snapshot = catalogService.snapshot();
+        List<KbRecord> records = snapshot.records();
         Map<String, KbRecord> byId = records.stream().collect(Collectors.toMap(r -> r.id, Function.identity()));
-        List<Link> links = Link.listAll();
-        Map<String, List<Citation>> citations = Citation.<Citation>listAll().stream()
+        List<Link> links = snapshot.links();
+        Map<String, List<Citation>> citations = snapshot.citations().stream()
                 .sorted(Comparator.comparing((Citation c) -> c.recordId).thenComparing(c -> c.position))
                 .collect(Collectors.groupingBy(c -> c.recordId, LinkedHashMap::new, Collectors.toList()));
         Graph graph = new Graph(links, byId);

@@ -1,9 +1,9 @@
 package org.cakb.fleet;
 
+import org.cakb.common.DomainException;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
-import jakarta.ws.rs.core.Response;
-import org.cakb.common.ApiException;
 import org.cakb.security.Secrets;
 
 import java.time.Duration;
@@ -26,10 +26,10 @@ public class EnrollmentService {
     @Transactional
     public FleetHost register(String name, String description, Map<String, String> labels, String admin) {
         if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}")) {
-            throw ApiException.badRequest("name must be 1-128 characters: letters, digits, '.', '_' or '-', starting with a letter or digit");
+            throw DomainException.invalid("name must be 1-128 characters: letters, digits, '.', '_' or '-', starting with a letter or digit");
         }
         if (FleetHost.findByName(name) != null) {
-            throw new ApiException(Response.Status.CONFLICT, "a host named '" + name + "' is already registered");
+            throw new DomainException(DomainException.Kind.CONFLICT, "a host named '" + name + "' is already registered");
         }
         FleetHost host = new FleetHost();
         host.name = name;
@@ -44,10 +44,10 @@ public class EnrollmentService {
     public IssuedToken issueToken(long hostId, Duration lifetime, String admin) {
         FleetHost host = FleetHost.findById(hostId);
         if (host == null) {
-            throw ApiException.notFound("no host with id " + hostId);
+            throw DomainException.notFound("no host with id " + hostId);
         }
         if (lifetime.isNegative() || lifetime.isZero() || lifetime.compareTo(MAX_TOKEN_LIFETIME) > 0) {
-            throw ApiException.badRequest("token lifetime must be between 1 minute and " + MAX_TOKEN_LIFETIME.toDays() + " days");
+            throw DomainException.invalid("token lifetime must be between 1 minute and " + MAX_TOKEN_LIFETIME.toDays() + " days");
         }
         String token = Secrets.generate(TOKEN_PREFIX);
         EnrollmentToken stored = new EnrollmentToken();
@@ -63,18 +63,18 @@ public class EnrollmentService {
     @Transactional
     public IssuedCredential enroll(String token) {
         if (token == null || !token.startsWith(TOKEN_PREFIX)) {
-            throw new ApiException(Response.Status.UNAUTHORIZED, "not an enrollment token");
+            throw new DomainException(DomainException.Kind.UNAUTHENTICATED, "not an enrollment token");
         }
         EnrollmentToken stored = EnrollmentToken.find("tokenHash", Secrets.sha256(token))
                 .withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE).firstResult();
         if (stored == null) {
-            throw new ApiException(Response.Status.UNAUTHORIZED, "unknown enrollment token");
+            throw new DomainException(DomainException.Kind.UNAUTHENTICATED, "unknown enrollment token");
         }
         if (stored.usedAt != null) {
-            throw new ApiException(Response.Status.UNAUTHORIZED, "this enrollment token was already used; ask an admin for a new one");
+            throw new DomainException(DomainException.Kind.UNAUTHENTICATED, "this enrollment token was already used; ask an admin for a new one");
         }
         if (stored.expiresAt.isBefore(OffsetDateTime.now())) {
-            throw new ApiException(Response.Status.UNAUTHORIZED, "this enrollment token expired at " + stored.expiresAt + "; ask an admin for a new one");
+            throw new DomainException(DomainException.Kind.UNAUTHENTICATED, "this enrollment token expired at " + stored.expiresAt + "; ask an admin for a new one");
         }
         stored.usedAt = OffsetDateTime.now();
         String credential = Secrets.generate(AgentCredentials.PREFIX);
@@ -89,7 +89,7 @@ public class EnrollmentService {
     @Transactional
     public int revokeCredentials(long hostId, String admin) {
         if (FleetHost.findById(hostId) == null) {
-            throw ApiException.notFound("no host with id " + hostId);
+            throw DomainException.notFound("no host with id " + hostId);
         }
         return AgentCredential.update("revokedAt = ?1, revokedBy = ?2 where hostId = ?3 and revokedAt is null",
                 OffsetDateTime.now(), admin, hostId);

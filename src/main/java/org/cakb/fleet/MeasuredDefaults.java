@@ -1,5 +1,7 @@
 package org.cakb.fleet;
 
+import org.cakb.common.DomainException;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,8 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.core.Response;
-import org.cakb.common.ApiException;
 
 import java.io.IOException;
 import java.security.MessageDigest;
@@ -74,19 +74,19 @@ public class MeasuredDefaults {
     /** Imports one measurement object or an array of them, in one transaction. */
     public ImportResult importMeasurements(byte[] body, String admin) {
         if (body == null || body.length == 0) {
-            throw ApiException.badRequest("body must be a measurement object (bin/measure-defaults output) or an array of them");
+            throw DomainException.invalid("body must be a measurement object (bin/measure-defaults output) or an array of them");
         }
         if (body.length > MAX_BYTES) {
-            throw new ApiException(Response.Status.REQUEST_ENTITY_TOO_LARGE, "body is " + body.length
+            throw new DomainException(DomainException.Kind.TOO_LARGE, "body is " + body.length
                     + " bytes; the limit is " + MAX_BYTES + " bytes");
         }
         JsonNode root;
         try {
             root = json.readTree(body);
         } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("not valid JSON: " + e.getOriginalMessage());
+            throw DomainException.invalid("not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
-            throw ApiException.badRequest("body could not be read");
+            throw DomainException.invalid("body could not be read");
         }
         List<JsonNode> items = new ArrayList<>();
         if (root != null && root.isArray()) {
@@ -94,10 +94,10 @@ public class MeasuredDefaults {
         } else if (root != null && root.isObject()) {
             items.add(root);
         } else {
-            throw ApiException.badRequest("body must be a JSON object or an array of objects");
+            throw DomainException.invalid("body must be a JSON object or an array of objects");
         }
         if (items.isEmpty()) {
-            throw ApiException.badRequest("no measurement in the body");
+            throw DomainException.invalid("no measurement in the body");
         }
         try (Connection c = dataSource.getConnection()) {
             Set<String> countermeasures = countermeasures(c);
@@ -133,62 +133,62 @@ public class MeasuredDefaults {
 
     private static void validate(JsonNode m, String at, Set<String> countermeasures) {
         if (!m.isObject()) {
-            throw ApiException.unprocessable(at + "measurement must be an object");
+            throw DomainException.unprocessable(at + "measurement must be an object");
         }
         if (m.path("format").asInt(-1) != 1) {
-            throw ApiException.unprocessable(at + "format: expected 1");
+            throw DomainException.unprocessable(at + "format: expected 1");
         }
         String id = m.path("measurementId").asText("");
         if (!UUID.matcher(id).matches()) {
-            throw ApiException.unprocessable(at + "measurementId: must be a lower-case UUID");
+            throw DomainException.unprocessable(at + "measurementId: must be a lower-case UUID");
         }
         if (!RUNTIME.matcher(m.path("runtime").asText("")).matches()) {
-            throw ApiException.unprocessable(at + "runtime: 1-32 lower-case letters, digits, '.', '_' or '-'");
+            throw DomainException.unprocessable(at + "runtime: 1-32 lower-case letters, digits, '.', '_' or '-'");
         }
         String status = m.path("status").asText("");
         if (!STATUSES.contains(status)) {
-            throw ApiException.unprocessable(at + "status: must be one of " + STATUSES);
+            throw DomainException.unprocessable(at + "status: must be one of " + STATUSES);
         }
         Instant when = instant(m, "measuredAt", at);
         if (when.isAfter(Instant.now().plusSeconds(300))) {
-            throw ApiException.unprocessable(at + "measuredAt is in the future");
+            throw DomainException.unprocessable(at + "measuredAt is in the future");
         }
         for (String f : List.of("platform", "runtimeVersion", "kernel", "reason", "invocation", "agentVersion")) {
             JsonNode v = m.get(f);
             if (v != null && !v.isNull() && (!v.isTextual() || v.asText().length() > 2000)) {
-                throw ApiException.unprocessable(at + f + ": must be a string of at most 2000 characters");
+                throw DomainException.unprocessable(at + f + ": must be a string of at most 2000 characters");
             }
         }
         JsonNode source = m.get("sourceReport");
         if (source != null && !source.isNull() && !UUID.matcher(source.asText()).matches()) {
-            throw ApiException.unprocessable(at + "sourceReport: must be a report UUID");
+            throw DomainException.unprocessable(at + "sourceReport: must be a report UUID");
         }
         JsonNode cms = m.path("countermeasures");
         if (status.equals("measured")) {
             if (!cms.isArray() || cms.isEmpty()) {
-                throw ApiException.unprocessable(at + "countermeasures: a measured run needs at least one countermeasure");
+                throw DomainException.unprocessable(at + "countermeasures: a measured run needs at least one countermeasure");
             }
             if (m.path("runtimeVersion").asText("").isBlank()) {
-                throw ApiException.unprocessable(at + "runtimeVersion: required for a measured run");
+                throw DomainException.unprocessable(at + "runtimeVersion: required for a measured run");
             }
         } else if (status.equals("skipped") && m.path("reason").asText("").isBlank()) {
-            throw ApiException.unprocessable(at + "reason: a skipped runtime needs the reason");
+            throw DomainException.unprocessable(at + "reason: a skipped runtime needs the reason");
         }
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < cms.size(); i++) {
             JsonNode cm = cms.get(i);
             String cid = cm.path("id").asText("");
             if (!countermeasures.contains(cid)) {
-                throw ApiException.unprocessable(at + "countermeasures[" + i + "].id: unknown countermeasure '" + cid + "'");
+                throw DomainException.unprocessable(at + "countermeasures[" + i + "].id: unknown countermeasure '" + cid + "'");
             }
             if (!seen.add(cid)) {
-                throw ApiException.unprocessable(at + "countermeasures[" + i + "].id: '" + cid + "' appears twice");
+                throw DomainException.unprocessable(at + "countermeasures[" + i + "].id: '" + cid + "' appears twice");
             }
             if (!STATES.contains(cm.path("state").asText(""))) {
-                throw ApiException.unprocessable(at + "countermeasures[" + i + "].state: must be one of " + STATES);
+                throw DomainException.unprocessable(at + "countermeasures[" + i + "].state: must be one of " + STATES);
             }
             if (cm.has("checks") && !cm.get("checks").isArray()) {
-                throw ApiException.unprocessable(at + "countermeasures[" + i + "].checks: must be an array");
+                throw DomainException.unprocessable(at + "countermeasures[" + i + "].checks: must be an array");
             }
         }
     }
@@ -227,7 +227,7 @@ public class MeasuredDefaults {
                         }
                     }
                 }
-                throw new ApiException(Response.Status.CONFLICT, "measurement " + id
+                throw new DomainException(DomainException.Kind.CONFLICT, "measurement " + id
                         + " was already imported with different content; a measurement id must not be reused");
             }
         }
@@ -350,7 +350,7 @@ public class MeasuredDefaults {
         try {
             return Instant.parse(m.path(field).asText(""));
         } catch (DateTimeParseException e) {
-            throw ApiException.unprocessable(at + field + ": must be an ISO-8601 UTC timestamp such as 2026-11-23T10:15:30Z");
+            throw DomainException.unprocessable(at + field + ": must be an ISO-8601 UTC timestamp such as 2026-11-23T10:15:30Z");
         }
     }
 

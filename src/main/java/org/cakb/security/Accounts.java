@@ -1,5 +1,7 @@
 package org.cakb.security;
 
+import org.cakb.common.DomainException;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;

@@ -1,12 +1,13 @@
 package org.cakb.security;
 
+import org.cakb.common.DomainException;
+
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.runtime.QuarkusPrincipal;
 import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
-import org.cakb.common.ApiException;
 import org.cakb.security.BearerTokenResolver;
 import org.cakb.security.Secrets;
 
@@ -34,10 +35,10 @@ public class ApiTokens implements BearerTokenResolver {
     @Transactional
     public Created create(String name, OffsetDateTime expiresAt, String admin) {
         if (name == null || name.isBlank() || name.strip().length() > 100) {
-            throw ApiException.badRequest("name is required (1-100 characters), e.g. the GRC tool it is for");
+            throw DomainException.invalid("name is required (1-100 characters), e.g. the GRC tool it is for");
         }
         if (expiresAt != null && !expiresAt.isAfter(OffsetDateTime.now())) {
-            throw ApiException.badRequest("expiresAt must be in the future");
+            throw DomainException.invalid("expiresAt must be in the future");
         }
         String secret = Secrets.generate(PREFIX);
         ApiToken token = new ApiToken();
@@ -58,7 +59,7 @@ public class ApiTokens implements BearerTokenResolver {
     public View revoke(long id, String admin) {
         ApiToken token = ApiToken.findById(id);
         if (token == null) {
-            throw ApiException.notFound("no API token with id " + id);
+            throw DomainException.notFound("no API token with id " + id);
         }
         if (token.revokedAt == null) {
             token.revokedAt = OffsetDateTime.now();

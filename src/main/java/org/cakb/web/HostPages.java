@@ -1,5 +1,7 @@
 package org.cakb.web;
 
+import org.cakb.common.DomainException;
+
 import org.cakb.security.Roles;
 
 import io.quarkus.qute.CheckedTemplate;
@@ -83,7 +85,7 @@ public class HostPages {
         FleetQueries.HostDetail detail;
         try {
             detail = queries.host(id);
-        } catch (ApiException e) {
+        } catch (DomainException e) {
             return notFound(idParam);
         }
         HostViews.HostFacts facts = facts(detail.host());

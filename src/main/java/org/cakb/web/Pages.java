@@ -1,5 +1,7 @@
 package org.cakb.web;
 
+import org.cakb.common.DomainException;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -81,9 +83,9 @@ public class Pages {
     @Inject
     CatalogService catalog;
     @Inject
-    WebCatalog web;
+    KbPageQueries web;
     @Inject
-    PlatformComparisons platformComparisons;
+    PlatformComparisonQueries platformComparisons;
     @Inject
     SearchService searchService;
     @Inject
@@ -149,7 +151,7 @@ public class Pages {
                         Views.RecordRef.of(s.id(), s.kind(), s.title(), s.status()), Views.Provenance.of(s.provenance()),
                         facts(kind, s.attributes()))).toList();
                 pager = pager(uri, result);
-            } catch (ApiException e) {
+            } catch (DomainException e) {
                 error = e.getMessage();
             }
         }
@@ -264,7 +266,7 @@ public class Pages {
         RecordViews.Detail record;
         try {
             record = catalog.get(kind, id);
-        } catch (ApiException e) {
+        } catch (DomainException e) {
             return notFound(id);
         }
         List<Views.CitationItem> citations = record.citations().stream().map(c -> new Views.CitationItem(c.source(),

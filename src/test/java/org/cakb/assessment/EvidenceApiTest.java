@@ -95,7 +95,7 @@ class EvidenceApiTest {
                 .body("latestReportId", equalTo(java.util.Arrays.asList(null, null)));
         link(a.id(), two);
 
-        List<AssessmentViews.History> history = fixtures.service().history(a.id());
+        List<AssessmentViews.History> history = fixtures.history().history(a.id());
         assertTrue(history.stream().anyMatch(h -> h.field().equals("host linked") && h.newValue().equals(one.name() + " (host " + one.hostId() + ")")));
         assertTrue(history.stream().anyMatch(h -> h.field().equals("host linked") && h.newValue().startsWith(two.name())));
         assertTrue(history.stream().anyMatch(h -> h.field().equals("host unlinked") && h.oldValue().startsWith(one.name())
@@ -214,7 +214,7 @@ class EvidenceApiTest {
 
         assertEquals("not-satisfied", capsItem(a.id()).result());
         assertEquals(reportId, db.single("SELECT observations -> 0 ->> 'reportId' FROM item_probe_evidence WHERE item_id = " + item.id()));
-        List<AssessmentViews.History> history = fixtures.service().itemHistory(a.id(), item.id());
+        List<AssessmentViews.History> history = fixtures.history().itemHistory(a.id(), item.id());
         assertTrue(history.stream().anyMatch(h -> h.field().equals("probe evidence observation") && h.newValue().contains(host.name())
                 && h.newValue().contains(CAPS_CHECK) && h.newValue().contains(reportId) && h.newValue().contains("finished ")), history.toString());
         assertTrue(history.stream().anyMatch(h -> h.field().equals("result") && h.newValue().equals("not-satisfied")));
@@ -244,7 +244,7 @@ class EvidenceApiTest {
                 .body("decisions[0].decision", equalTo("overridden"))
                 .body("decisions[0].suggestedResult", equalTo("satisfied"))
                 .body("decisions[0].reason", equalTo("the probe runs in one container only"));
-        assertTrue(fixtures.service().itemHistory(a.id(), item.id()).stream()
+        assertTrue(fixtures.history().itemHistory(a.id(), item.id()).stream()
                 .anyMatch(h -> h.field().equals("probe evidence") && h.newValue().contains("the probe runs in one container only")));
     }
 

@@ -30,12 +30,22 @@ public class Fixtures {
 
     @Inject
     AssessmentService service;
+    @Inject
+    AssessmentHistory history;
+    @Inject
+    ItemAttachments attachments;
+    @Inject
+    ChecklistItems items;
 
     @Inject
     org.cakb.security.Accounts accounts;
 
     public org.cakb.security.Accounts accounts() {
         return accounts;
+    }
+
+    public AssessmentHistory history() {
+        return history;
     }
 
     public AssessmentService service() {
@@ -70,8 +80,8 @@ public class Fixtures {
 
     public AssessmentViews.Detail complete(long id) {
         AssessmentViews.Detail d = service.detail(id);
-        for (AssessmentViews.Item i : service.items(d.id(), null, null)) {
-            service.updateItem(d.id(), i.id(), new AssessmentViews.ItemUpdate(i.version(), "satisfied", "ok", "seen", List.of()), ASSESSOR);
+        for (AssessmentViews.Item i : items.items(d.id(), null, null)) {
+            items.updateItem(d.id(), i.id(), new AssessmentViews.ItemUpdate(i.version(), "satisfied", "ok", "seen", List.of()), ASSESSOR);
         }
         long version = service.detail(d.id()).version();
         service.changeStatus(d.id(), new AssessmentViews.StatusChange(version, "completed"), ASSESSOR);
@@ -80,7 +90,7 @@ public class Fixtures {
 
     /** Attaches a small text file to the item and returns its id. */
     public long attachment(long id, long itemId) {
-        return service.attach(id, itemId, "fixture.txt", "text/plain", "fixture evidence".getBytes(), ASSESSOR).id();
+        return attachments.attach(id, itemId, "fixture.txt", "text/plain", "fixture evidence".getBytes(), ASSESSOR).id();
     }
 
     public AssessmentViews.Detail detail(long id) {
@@ -88,7 +98,7 @@ public class Fixtures {
     }
 
     public List<AssessmentViews.Item> items(long id) {
-        return service.items(id, null, null);
+        return items.items(id, null, null);
     }
 
     /** A new read-only API token (role api-read), created by the admin. */

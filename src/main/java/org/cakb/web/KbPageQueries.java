@@ -6,6 +6,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import org.cakb.catalog.CatalogService;
 import org.cakb.catalog.RecordKind;
+import org.cakb.common.Rows;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -21,7 +22,7 @@ import java.util.TreeMap;
 /** Read queries the pages need beyond CatalogService: overviews, the matrix and the trace graph's edges. */
 @ApplicationScoped
 @Transactional(Transactional.TxType.SUPPORTS)
-public class WebCatalog {
+public class KbPageQueries {
 
     @Inject
     EntityManager em;
@@ -46,44 +47,33 @@ public class WebCatalog {
 
     /** Threats grouped by their category. */
     public Map<String, List<Views.RecordRef>> threatsByCategory() {
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("""
-                        SELECT id, kind, title, status, coalesce(attributes ->> 'category', 'other') FROM kb_record
-                        WHERE kind = 'threat' AND status = 'active' ORDER BY 5, title""")
-                .getResultList();
         Map<String, List<Views.RecordRef>> grouped = new LinkedHashMap<>();
-        for (Object[] r : rows) {
-            grouped.computeIfAbsent((String) r[4], k -> new ArrayList<>())
-                    .add(Views.RecordRef.of((String) r[0], (String) r[1], (String) r[2], (String) r[3]));
-        }
+        Rows.list(em, """
+                SELECT id, kind, title, status, coalesce(attributes ->> 'category', 'other') AS category FROM kb_record
+                WHERE kind = 'threat' AND status = 'active' ORDER BY 5, title""",
+                r -> grouped.computeIfAbsent(r.get("category", String.class), k -> new ArrayList<>()).add(ref(r)));
         return grouped;
     }
 
     /** How many active records cite each source, most cited first. */
     public List<Views.Count> recordsPerSource() {
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("""
+        return Rows.list(em, """
                         SELECT s.id, s.title, count(DISTINCT c.record_id) AS n
                         FROM kb_record s
                         LEFT JOIN kb_citation c ON c.source_id = s.id AND c.record_id <> s.id
                              AND EXISTS (SELECT 1 FROM kb_record r WHERE r.id = c.record_id AND r.status = 'active')
                         WHERE s.kind = 'source' AND s.status = 'active'
-                        GROUP BY s.id, s.title ORDER BY n DESC, s.title""")
-                .getResultList();
-        return rows.stream().map(r -> new Views.Count((String) r[1], ((Number) r[2]).longValue(), Paths.record("source", (String) r[0])))
-                .toList();
+                        GROUP BY s.id, s.title ORDER BY n DESC, s.title""",
+                r -> new Views.Count(r.get("title", String.class), Rows.number(r, "n"), Paths.record("source", r.get("id", String.class))));
     }
 
     /** Links whose two ends are both among {@code ids}. */
     public List<TraceGraph.Link> linksAmong(List<String> ids) {
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("""
+        return Rows.list(em, """
                         SELECT from_id, relation, to_id FROM kb_link
                         WHERE from_id = ANY (CAST(:ids AS text[])) AND to_id = ANY (CAST(:ids AS text[]))
-                        ORDER BY from_id, relation, to_id""")
-                .setParameter("ids", ids.toArray(String[]::new))
-                .getResultList();
-        return rows.stream().map(r -> new TraceGraph.Link((String) r[0], (String) r[1], (String) r[2])).toList();
+                        ORDER BY from_id, relation, to_id""", Map.of("ids", ids.toArray(String[]::new)),
+                r -> new TraceGraph.Link(r.get("from_id", String.class), r.get("relation", String.class), r.get("to_id", String.class)));
     }
 
     /** Kind, title and status of one record, or null. */
@@ -103,19 +93,17 @@ public class WebCatalog {
 
     /** For each countermeasure, the NISTIR 8176 areas it serves: areas it satisfies directly, or through a requirement in that area. */
     public Map<String, Set<String>> areasByCountermeasure() {
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("""
-                        SELECT DISTINCT l.from_id, a.id
+        Map<String, Set<String>> result = new HashMap<>();
+        Rows.list(em, """
+                        SELECT DISTINCT l.from_id AS countermeasure, a.id AS area
                         FROM kb_link l
                         JOIN kb_record req ON req.id = l.to_id
                         JOIN kb_record a ON a.kind = 'requirement' AND a.status = 'active'
                              AND a.attributes ->> 'category' = 'area'
                              AND (a.id = req.id OR a.id = req.attributes ->> 'area')
                         WHERE l.relation = 'satisfies'
-                        ORDER BY 1, 2""")
-                .getResultList();
-        Map<String, Set<String>> result = new HashMap<>();
-        rows.forEach(r -> result.computeIfAbsent((String) r[0], k -> new LinkedHashSet<>()).add((String) r[1]));
+                        ORDER BY 1, 2""",
+                r -> result.computeIfAbsent(r.get("countermeasure", String.class), k -> new LinkedHashSet<>()).add(r.get("area", String.class)));
         return result;
     }
 
@@ -124,9 +112,7 @@ public class WebCatalog {
      * platform. A measured state that differs from the newest documented state says so in the cell.
      */
     private void addMeasuredColumns(String platformFilter, Map<String, Matrix.Column> columns, Map<String, Map<String, Matrix.Cell>> cells) {
-        @SuppressWarnings("unchecked")
-        Set<String> platforms = new java.util.HashSet<>(em.createNativeQuery(
-                "SELECT id FROM kb_record WHERE kind = 'platform' AND status = 'active'").getResultList());
+        Set<String> platforms = Set.copyOf(Rows.strings(em, "SELECT id FROM kb_record WHERE kind = 'platform' AND status = 'active'", Map.of()));
         for (org.cakb.fleet.MeasuredDefaults.MeasuredRun run : measured.latestPerRuntime()) {
             // a measurement is shown against a platform of the knowledge base (plain unshare, say, has none)
             if (!"measured".equals(run.status()) || !platforms.contains(run.platform())
@@ -165,42 +151,42 @@ public class WebCatalog {
      * @param groupBy "area" or "layer"
      */
     public Matrix matrix(String area, String layer, String platformFilter, String groupBy, boolean onlyWithDefaults) {
-        @SuppressWarnings("unchecked")
-        List<Object[]> defaults = em.createNativeQuery("""
-                        SELECT d.id, d.title, d.attributes ->> 'platform', d.attributes ->> 'countermeasure',
-                               d.attributes ->> 'versions', d.attributes ->> 'as_of', d.attributes ->> 'state',
-                               d.attributes ->> 'evidence', d.attributes ->> 'value', p.title,
-                               c.locator, s.title, s.attributes ->> 'url'
+        List<jakarta.persistence.Tuple> defaults = Rows.list(em, """
+                        SELECT d.id, d.title, d.attributes ->> 'platform' AS platform, d.attributes ->> 'countermeasure' AS countermeasure,
+                               d.attributes ->> 'versions' AS versions, d.attributes ->> 'as_of' AS as_of, d.attributes ->> 'state' AS state,
+                               d.attributes ->> 'evidence' AS evidence, d.attributes ->> 'value' AS value, p.title AS platform_title,
+                               c.locator, s.title AS source_title, s.attributes ->> 'url' AS url
                         FROM kb_record d
                         LEFT JOIN kb_record p ON p.id = d.attributes ->> 'platform'
                         LEFT JOIN kb_citation c ON c.record_id = d.id AND c.position = (
                             SELECT min(position) FROM kb_citation WHERE record_id = d.id)
                         LEFT JOIN kb_record s ON s.id = c.source_id
                         WHERE d.kind = 'platform-default' AND d.status = 'active'
-                        ORDER BY d.id""")
-                .getResultList();
+                        ORDER BY d.id""", r -> r);
         Map<String, Matrix.Column> columns = new LinkedHashMap<>();
         Map<String, Map<String, Matrix.Cell>> cells = new HashMap<>(); // cm -> column key -> cell
-        for (Object[] d : defaults) {
-            String platform = (String) d[2];
+        for (jakarta.persistence.Tuple d : defaults) {
+            String platform = d.get("platform", String.class);
             if (platformFilter != null && !platformFilter.equals(platform)) {
                 continue;
             }
-            String cm = (String) d[3];
-            String versions = Objects.requireNonNullElse((String) d[4], "");
-            String platformTitle = d[9] == null ? platform : (String) d[9];
-            Matrix.Column column = new Matrix.Column(platform, platformTitle, versions, (String) d[5], Paths.record("platform", platform));
+            String cm = d.get("countermeasure", String.class);
+            String versions = Objects.requireNonNullElse(d.get("versions", String.class), "");
+            String platformTitle = Objects.requireNonNullElse(d.get("platform_title", String.class), platform);
+            Matrix.Column column = new Matrix.Column(platform, platformTitle, versions, d.get("as_of", String.class), Paths.record("platform", platform));
             columns.putIfAbsent(column.key(), column);
-            String state = Objects.requireNonNullElse((String) d[6], "unknown");
-            String evidence = (String) d[7];
-            String value = (String) d[8];
-            String citationLabel = d[11] == null ? null : d[11] + (d[10] == null ? "" : ", " + d[10]);
+            String state = Objects.requireNonNullElse(d.get("state", String.class), "unknown");
+            String evidence = d.get("evidence", String.class);
+            String value = d.get("value", String.class);
+            String sourceTitle = d.get("source_title", String.class);
+            String locator = d.get("locator", String.class);
+            String citationLabel = sourceTitle == null ? null : sourceTitle + (locator == null ? "" : ", " + locator);
             String tooltip = platformTitle + " " + versions + ": " + Matrix.stateLabel(state)
                     + (evidence == null ? "" : " (" + Matrix.evidenceLabel(evidence) + ")")
                     + (value == null ? "" : " — " + value);
             cells.computeIfAbsent(cm, k -> new HashMap<>()).put(column.key(), new Matrix.Cell(state, Matrix.symbol(state),
                     Matrix.stateLabel(state), Matrix.evidenceAbbr(evidence), Matrix.evidenceLabel(evidence),
-                    Paths.record("platform-default", (String) d[0]), (String) d[12], citationLabel, tooltip, value));
+                    Paths.record("platform-default", d.get("id", String.class)), d.get("url", String.class), citationLabel, tooltip, value));
         }
         addMeasuredColumns(platformFilter, columns, cells);
         List<Matrix.Column> sortedColumns = new ArrayList<>(columns.values());
@@ -208,11 +194,9 @@ public class WebCatalog {
                 .thenComparing(c -> c.asOf() == null ? "9999" : c.asOf())
                 .thenComparing(Matrix.Column::versions));
 
-        @SuppressWarnings("unchecked")
-        List<Object[]> cms = em.createNativeQuery("""
-                        SELECT id, kind, title, status, coalesce(attributes ->> 'layer', '') FROM kb_record
-                        WHERE kind = 'countermeasure' AND status = 'active' ORDER BY title, id""")
-                .getResultList();
+        List<jakarta.persistence.Tuple> cms = Rows.list(em, """
+                        SELECT id, kind, title, status, coalesce(attributes ->> 'layer', '') AS layer FROM kb_record
+                        WHERE kind = 'countermeasure' AND status = 'active' ORDER BY title, id""", r -> r);
         Map<String, Set<String>> areasOf = areasByCountermeasure();
         Map<String, String> areaTitles = new LinkedHashMap<>();
         areas().forEach(a -> areaTitles.put(a.id(), a.title()));
@@ -223,9 +207,9 @@ public class WebCatalog {
         Matrix.Cell none = new Matrix.Cell("none", Matrix.symbol("none"), Matrix.stateLabel("none"), "", "", null, null, null,
                 "no platform-default record", null);
         Set<String> rowsSeen = new LinkedHashSet<>();
-        for (Object[] c : cms) {
-            String id = (String) c[0];
-            String cmLayer = (String) c[4];
+        for (jakarta.persistence.Tuple c : cms) {
+            String id = c.get("id", String.class);
+            String cmLayer = c.get("layer", String.class);
             Set<String> cmAreas = areasOf.getOrDefault(id, Set.of());
             if (area != null && !cmAreas.contains(area)) {
                 continue;
@@ -238,7 +222,7 @@ public class WebCatalog {
                 continue;
             }
             List<Matrix.Cell> rowCells = sortedColumns.stream().map(col -> row.getOrDefault(col.key(), none)).toList();
-            Matrix.Row matrixRow = new Matrix.Row(Views.RecordRef.of(id, (String) c[1], (String) c[2], (String) c[3]), cmLayer, rowCells);
+            Matrix.Row matrixRow = new Matrix.Row(ref(c), cmLayer, rowCells);
             if (rowsSeen.add(id)) {
                 rowCount++;
                 cellCount += row.size();
@@ -268,10 +252,10 @@ public class WebCatalog {
     }
 
     private List<Views.RecordRef> refs(String sql, Map<String, Object> params) {
-        var query = em.createNativeQuery(sql);
-        params.forEach(query::setParameter);
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = query.getResultList();
-        return rows.stream().map(r -> Views.RecordRef.of((String) r[0], (String) r[1], (String) r[2], (String) r[3])).toList();
+        return Rows.list(em, sql, params, KbPageQueries::ref);
+    }
+
+    private static Views.RecordRef ref(jakarta.persistence.Tuple r) {
+        return Views.RecordRef.of(r.get("id", String.class), r.get("kind", String.class), r.get("title", String.class), r.get("status", String.class));
     }
 }

@@ -17,7 +17,7 @@ import java.util.TreeSet;
 /** Builds the documented-versus-measured defaults table of a platform page. */
 @ApplicationScoped
 @Transactional(Transactional.TxType.SUPPORTS)
-public class PlatformComparisons {
+public class PlatformComparisonQueries {
 
     @Inject
     EntityManager em;

@@ -1,0 +1,45 @@
+package org.cakb.common;
+
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.Query;
+import jakarta.persistence.Tuple;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Typed reads with native SQL (the read side of the data-access rule in docs/architecture.md): every row arrives as a
+ * {@link Tuple} and the caller maps it by column alias, so no unchecked casts and no positional Object[] indexing.
+ */
+public final class Rows {
+
+    private Rows() {
+    }
+
+    public static <T> List<T> list(EntityManager em, String sql, Map<String, ?> parameters, Function<Tuple, T> mapper) {
+        Query query = em.createNativeQuery(sql, Tuple.class);
+        parameters.forEach(query::setParameter);
+        return ((List<?>) query.getResultList()).stream().map(row -> mapper.apply((Tuple) row)).toList();
+    }
+
+    public static <T> List<T> list(EntityManager em, String sql, Function<Tuple, T> mapper) {
+        return list(em, sql, Map.of(), mapper);
+    }
+
+    /** One column of strings. */
+    public static List<String> strings(EntityManager em, String sql, Map<String, ?> parameters) {
+        return list(em, sql, parameters, row -> row.get(0, String.class));
+    }
+
+    public static long count(EntityManager em, String sql, Map<String, ?> parameters) {
+        Query query = em.createNativeQuery(sql);
+        parameters.forEach(query::setParameter);
+        return ((Number) query.getSingleResult()).longValue();
+    }
+
+    /** A whole number column that PostgreSQL may type as integer, bigint or numeric. */
+    public static long number(Tuple row, String alias) {
+        return ((Number) row.get(alias)).longValue();
+    }
+}
