@@ -35,9 +35,23 @@ public final class EvidenceViews {
                              OffsetDateTime latestReportAt, String agentVersion) {
     }
 
-    /** One result of one check in the latest report of one linked host; also the provenance stored with a decision. */
+    /**
+     * The current result of one check on one linked host or one of its containers ({@code container} null for the host
+     * itself); also the provenance stored with a decision. {@code reportId} is the latest report that confirmed it,
+     * {@code since} when it took this status.
+     */
     public record Observation(long hostId, String host, String checkId, List<String> countermeasures, String status,
-                              String observed, String expected, String reportId, OffsetDateTime finishedAt, String agentVersion) {
+                              String observed, String expected, String reportId, OffsetDateTime finishedAt, String agentVersion,
+                              Long containerSubjectId, String container, String containerRuntime, OffsetDateTime since) {
+        /** The container's name, or its id when it has none; null for the host itself. */
+        public String where() {
+            return container == null ? host : host + " / " + container;
+        }
+    }
+
+    /** The observations of one linked host, grouped: counts over the host and its containers, and the failing containers by name. */
+    public record HostEvidence(long hostId, String host, int containers, int passed, int failed, int notApplicable, int errors,
+                               boolean hostFails, List<String> failingContainers) {
     }
 
     public record PastDecision(long id, String decision, String suggestedResult, String recordedResult, String reason,
@@ -50,7 +64,7 @@ public final class EvidenceViews {
      */
     public record ProbeEvidence(long itemId, String requirementId, String itemResult, long itemVersion, List<LinkedHost> hosts,
                                 List<Observation> observations, String suggestion, List<String> rule, String fingerprint,
-                                List<PastDecision> decisions) {
+                                List<PastDecision> decisions, List<HostEvidence> byHost) {
         public boolean hasSuggestion() {
             return suggestion != null;
         }

@@ -31,10 +31,8 @@ public class LinkedHosts {
         ChecklistRecords.find(id);
         @SuppressWarnings("unchecked")
         List<Object[]> rows = em.createNativeQuery("""
-                        SELECT h.id, h.name, ah.linked_by, ah.linked_at, r.id, r.finished_at, r.agent_version
+                        SELECT h.id, h.name, ah.linked_by, ah.linked_at, h.state_report_id, h.state_finished_at, h.agent_version
                         FROM assessment_host ah JOIN fleet_host h ON h.id = ah.host_id
-                        LEFT JOIN LATERAL (SELECT id, finished_at, agent_version FROM fleet_report
-                                           WHERE host_id = h.id ORDER BY finished_at DESC, received_at DESC LIMIT 1) r ON true
                         WHERE ah.assessment_id = :a ORDER BY h.name""")
                 .setParameter("a", id).getResultList();
         List<EvidenceViews.LinkedHost> hosts = new ArrayList<>();

@@ -22,7 +22,8 @@ import java.util.List;
 
 /**
  * Probe evidence of checklist items: requirement ← satisfies ← countermeasures ← verifies ← probes, whose results in the
- * latest report of each host linked to the assessment are the observations; and the assessor's decisions on them.
+ * current state of each host linked to the assessment and of each of its containers (view fleet_current_result) are the
+ * observations; and the assessor's decisions on them.
  */
 @ApplicationScoped
 public class ProbeEvidenceService {
@@ -49,7 +50,7 @@ public class ProbeEvidenceService {
         return new EvidenceViews.ProbeEvidence(item.id, item.requirementId, item.result, item.version,
                 linkedHosts.list(item.assessmentId), observations,
                 SuggestionRule.suggest(observations.stream().map(EvidenceViews.Observation::status).toList()), SuggestionRule.TEXT,
-                fingerprint(observations), decisions(item.id));
+                fingerprint(observations), decisions(item.id), byHost(observations));
     }
 
     @SuppressWarnings("unchecked")
@@ -62,23 +63,51 @@ public class ProbeEvidenceService {
                             JOIN kb_link v ON v.to_id = cm.id AND v.relation = 'verifies'
                             JOIN kb_record p ON p.id = v.from_id AND p.status = 'active'
                             WHERE s.to_id = :requirement AND s.relation = 'satisfies'
-                            GROUP BY v.from_id),
-                        latest AS (
-                            SELECT DISTINCT ON (r.host_id) r.id, r.host_id, r.finished_at, r.agent_version
-                            FROM fleet_report r JOIN assessment_host ah ON ah.host_id = r.host_id AND ah.assessment_id = :a
-                            ORDER BY r.host_id, r.finished_at DESC, r.received_at DESC)
-                        SELECT h.id, h.name, res.check_id, probe.countermeasures, res.status, res.observed, res.expected,
-                               l.id, l.finished_at, l.agent_version
-                        FROM latest l JOIN fleet_host h ON h.id = l.host_id
-                        JOIN fleet_result res ON res.report_id = l.id
-                        JOIN probe ON probe.check_id = res.check_id
-                        ORDER BY h.name, res.check_id""")
+                            GROUP BY v.from_id)
+                        SELECT c.host_id, c.host, c.check_id, probe.countermeasures, c.status, c.observed, c.expected,
+                               c.report_id, c.finished_at, c.agent_version,
+                               CASE WHEN c.kind = 'container' THEN c.subject_id END,
+                               CASE WHEN c.kind = 'container' THEN coalesce(c.container_name, c.container_id) END,
+                               CASE WHEN c.kind = 'container' THEN c.container_runtime END, c.since
+                        FROM fleet_current_result c
+                        JOIN assessment_host ah ON ah.host_id = c.host_id AND ah.assessment_id = :a
+                        JOIN probe ON probe.check_id = c.check_id
+                        ORDER BY c.host, c.kind DESC, coalesce(c.container_name, c.container_id), c.subject_id, c.check_id""")
                 .setParameter("requirement", item.requirementId).setParameter("a", item.assessmentId).getResultList();
         List<EvidenceViews.Observation> result = new ArrayList<>();
         for (Object[] r : rows) {
             result.add(new EvidenceViews.Observation(((Number) r[0]).longValue(), (String) r[1], (String) r[2],
                     Arrays.asList(((String) r[3]).split(" ")), (String) r[4], (String) r[5], (String) r[6], r[7].toString(),
-                    Times.of(r[8]), (String) r[9]));
+                    Times.of(r[8]), (String) r[9], r[10] == null ? null : ((Number) r[10]).longValue(), (String) r[11],
+                    (String) r[12], Times.of(r[13])));
+        }
+        return result;
+    }
+
+    /** Per linked host: how many of its containers were observed, the status counts, and its failing containers by name. */
+    static List<EvidenceViews.HostEvidence> byHost(List<EvidenceViews.Observation> observations) {
+        java.util.Map<Long, List<EvidenceViews.Observation>> hosts = new java.util.LinkedHashMap<>();
+        observations.forEach(o -> hosts.computeIfAbsent(o.hostId(), k -> new ArrayList<>()).add(o));
+        List<EvidenceViews.HostEvidence> result = new ArrayList<>();
+        for (List<EvidenceViews.Observation> list : hosts.values()) {
+            int[] counts = new int[4];
+            List<String> statuses = List.of("pass", "fail", "not-applicable", "error");
+            list.forEach(o -> counts[statuses.indexOf(o.status())]++);
+            java.util.Set<String> failing = new java.util.TreeSet<>();
+            boolean hostFails = false;
+            for (EvidenceViews.Observation o : list) {
+                if ("fail".equals(o.status())) {
+                    if (o.container() == null) {
+                        hostFails = true;
+                    } else {
+                        failing.add(o.container());
+                    }
+                }
+            }
+            int containers = (int) list.stream().map(EvidenceViews.Observation::containerSubjectId).filter(java.util.Objects::nonNull)
+                    .distinct().count();
+            result.add(new EvidenceViews.HostEvidence(list.get(0).hostId(), list.get(0).host(), containers, counts[0], counts[1],
+                    counts[2], counts[3], hostFails, List.copyOf(failing)));
         }
         return result;
     }
@@ -87,7 +116,7 @@ public class ProbeEvidenceService {
     static String fingerprint(List<EvidenceViews.Observation> observations) {
         StringBuilder canonical = new StringBuilder();
         for (EvidenceViews.Observation o : observations) {
-            canonical.append(o.hostId()).append('\u001f').append(o.checkId()).append('\u001f').append(o.reportId()).append('\u001f')
+            canonical.append(o.hostId()).append('\u001f').append(o.containerSubjectId()).append('\u001f').append(o.checkId()).append('\u001f').append(o.reportId()).append('\u001f')
                     .append(o.status()).append('\u001f').append(String.join(",", o.countermeasures())).append('\u001e');
         }
         try {
@@ -177,7 +206,8 @@ public class ProbeEvidenceService {
             HistoryEntry.record(a.id, item.id, actor, "probe evidence", null, "accepted suggestion " + recorded + " from "
                     + observations.size() + " observation(s) (decision " + decisionId + ")");
             for (EvidenceViews.Observation o : observations) {
-                HistoryEntry.record(a.id, item.id, actor, "probe evidence observation", null, "host " + o.host() + ", check "
+                HistoryEntry.record(a.id, item.id, actor, "probe evidence observation", null, (o.container() == null ? "host "
+                        + o.host() : "host " + o.host() + ", container " + o.container()) + ", check "
                         + o.checkId() + ": " + o.status() + " (report " + o.reportId() + ", finished " + o.finishedAt() + ")");
             }
         } else {

@@ -12,7 +12,7 @@ public final class SuggestionRule {
 
     /** The rule as shown to assessors, one line per case, in the order they are tried. */
     public static final List<String> TEXT = List.of(
-            "Only the latest report of each linked host counts; errors are shown but never count.",
+            "Only the current state counts: each linked host and each of its containers is one observation per check; errors are shown but never count.",
             "Every pass/fail result passes → satisfied.",
             "Every pass/fail result fails → not-satisfied.",
             "Some pass and some fail → partially-satisfied.",

@@ -1,8 +1,8 @@
 package org.cakb.export;
 
 /**
- * The queries behind the OSCAL assessment-results export. Probe evidence of an item: the results, in the latest
- * report of each host linked to the assessment, of the checks whose countermeasures satisfy the item's requirement
+ * The queries behind the OSCAL assessment-results export. Probe evidence of an item: the current results of each
+ * host linked to the assessment and of each of its containers (view fleet_current_result), of the checks whose countermeasures satisfy the item's requirement
  * (kb_link "satisfies", active countermeasures only), as in the fleet pages.
  */
 final class AssessmentResultsSql {
@@ -45,13 +45,12 @@ final class AssessmentResultsSql {
             UNION SELECT e.decided_by FROM item_probe_evidence e JOIN checklist_item i ON i.id = e.item_id WHERE i.assessment_id = ?
             ORDER BY 1""";
 
-    private static final String LATEST_REPORTS = """
+    /** The current results of the linked hosts and their containers: the view fleet_current_result (migration V20). */
+    private static final String CURRENT = """
             latest AS (
-                SELECT h.id AS host_id, h.name AS host, r.id AS report_id, r.finished_at, r.agent_version
-                FROM assessment_host ah
-                JOIN fleet_host h ON h.id = ah.host_id
-                JOIN LATERAL (SELECT id, finished_at, agent_version FROM fleet_report
-                              WHERE host_id = h.id ORDER BY finished_at DESC, received_at DESC LIMIT 1) r ON TRUE
+                SELECT c.host_id, c.host, c.report_id, c.finished_at, c.agent_version, c.subject_id, c.kind, c.container_id,
+                       c.container_name, c.container_runtime, c.check_id, c.status, c.observed, c.expected, c.countermeasures
+                FROM fleet_current_result c JOIN assessment_host ah ON ah.host_id = c.host_id
                 WHERE ah.assessment_id = ?)""";
 
     private static final String ITEM_COUNTERMEASURES = """
@@ -63,7 +62,14 @@ final class AssessmentResultsSql {
                 WHERE i.assessment_id = ?)""";
 
     /** Parameter: assessment id. */
-    static final String AGENT_VERSIONS = "WITH " + LATEST_REPORTS + "\nSELECT DISTINCT agent_version FROM latest ORDER BY 1";
+    static final String AGENT_VERSIONS = "WITH " + CURRENT + "\nSELECT DISTINCT agent_version FROM latest ORDER BY 1";
+
+    /** The present containers of the hosts linked to the assessment. Parameter: assessment id. */
+    static final String CONTAINERS = """
+            SELECT s.id, s.host_id, h.name, s.runtime, s.container_id, s.name, s.image
+            FROM assessment_host ah JOIN fleet_host h ON h.id = ah.host_id
+            JOIN fleet_subject s ON s.host_id = h.id AND s.kind = 'container' AND s.gone_at IS NULL
+            WHERE ah.assessment_id = ? ORDER BY h.name, s.id""";
 
     /** Hosts linked to the assessment (with or without reports). */
     static final String HOSTS = """
@@ -72,20 +78,21 @@ final class AssessmentResultsSql {
             WHERE ah.assessment_id = ? ORDER BY h.name""";
 
     /** One row per probe result that is evidence for at least one item. Parameters: assessment id, assessment id. */
-    static final String PROBE_OBSERVATIONS = "WITH " + LATEST_REPORTS + ", " + ITEM_COUNTERMEASURES + "\n" + """
-            SELECT l.host_id, l.host, l.report_id::text, l.finished_at, l.agent_version, x.check_id, x.status,
-                   x.observed, x.expected, array_to_string(x.countermeasures, ' ')
-            FROM latest l JOIN fleet_result x ON x.report_id = l.report_id
-            WHERE x.countermeasures && (SELECT array_agg(DISTINCT cm) FROM item_cm)
-            ORDER BY l.host, x.check_id""";
+    static final String PROBE_OBSERVATIONS = "WITH " + CURRENT + ", " + ITEM_COUNTERMEASURES + "\n" + """
+            SELECT l.host_id, l.host, l.report_id::text, l.finished_at, l.agent_version, l.check_id, l.status,
+                   l.observed, l.expected, array_to_string(l.countermeasures, ' '), l.kind, l.subject_id,
+                   coalesce(l.container_name, l.container_id), l.container_runtime
+            FROM latest l
+            WHERE l.countermeasures && (SELECT array_agg(DISTINCT cm) FROM item_cm)
+            ORDER BY l.host, l.kind DESC, l.subject_id, l.check_id""";
 
     /**
      * Which probe results are evidence for which item, in item order; a result verifying several of an item's
      * countermeasures comes once per countermeasure (next to each other). Parameters: assessment id, assessment id.
      */
-    static final String ITEM_PROBE_LINKS = "WITH " + LATEST_REPORTS + ", " + ITEM_COUNTERMEASURES + "\n" + """
-            SELECT ic.position, ic.item_id, l.host, l.report_id::text, x.check_id
-            FROM latest l JOIN fleet_result x ON x.report_id = l.report_id
-            JOIN item_cm ic ON ic.cm = ANY (x.countermeasures)
-            ORDER BY ic.position, l.host, x.check_id""";
+    static final String ITEM_PROBE_LINKS = "WITH " + CURRENT + ", " + ITEM_COUNTERMEASURES + "\n" + """
+            SELECT ic.position, ic.item_id, l.host, l.report_id::text, l.check_id, l.kind, l.subject_id
+            FROM latest l
+            JOIN item_cm ic ON ic.cm = ANY (l.countermeasures)
+            ORDER BY ic.position, l.host, l.kind DESC, l.subject_id, l.check_id""";
 }

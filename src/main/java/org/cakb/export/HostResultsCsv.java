@@ -22,13 +22,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 
-/** Host results as CSV for spreadsheets: one row per check of each host's latest report, streamed with a cursor. */
+/** Host results as CSV for spreadsheets: one row per current check of each host and container, streamed with a cursor. */
 @Path("/api/v1/hosts.csv")
 @Tag(name = "Export")
 public class HostResultsCsv {
 
     static final List<String> HEADER = List.of("host", "labels", "report_id", "report_finished_at", "agent_version", "vantage",
-            "runtime", "check_id", "countermeasures", "status", "observed", "expected", "explanation");
+            "runtime", "check_id", "countermeasures", "status", "observed", "expected", "explanation", "container_runtime",
+            "container_id", "container_name");
 
     @Inject
     AgroalDataSource dataSource;
@@ -36,7 +37,7 @@ public class HostResultsCsv {
     @GET
     @Produces("text/csv")
     @RolesAllowed({Roles.VIEWER, Roles.ASSESSOR, Roles.ADMIN, Roles.API_READ})
-    @Operation(summary = "Latest probe results of every host as RFC 4180 CSV (UTF-8, header row, formula-safe cells)")
+    @Operation(summary = "Current probe results of every host and container as RFC 4180 CSV (UTF-8, header row, formula-safe cells)")
     public Response export() {
         StreamingOutput body = output -> {
             BufferedWriter writer = new BufferedWriter(new OutputStreamWriter(output, StandardCharsets.UTF_8), 64 * 1024);
@@ -45,13 +46,11 @@ public class HostResultsCsv {
             try (Connection connection = dataSource.getConnection()) {
                 connection.setAutoCommit(false); // lets the driver use a cursor (fetch size) instead of loading every row
                 try (PreparedStatement select = connection.prepareStatement("""
-                        SELECT h.name, h.labels::text, r.id::text, r.finished_at, r.agent_version, r.vantage, r.runtime,
-                               x.check_id, array_to_string(x.countermeasures, ' '), x.status, x.observed, x.expected, x.explanation
-                        FROM fleet_host h
-                        JOIN LATERAL (SELECT * FROM fleet_report r WHERE r.host_id = h.id
-                                      ORDER BY r.finished_at DESC, r.received_at DESC LIMIT 1) r ON TRUE
-                        JOIN fleet_result x ON x.report_id = r.id
-                        ORDER BY h.name, x.check_id""")) {
+                        SELECT x.host, h.labels::text, x.report_id::text, x.finished_at, x.agent_version, x.vantage, x.runtime,
+                               x.check_id, array_to_string(x.countermeasures, ' '), x.status, x.observed, x.expected, x.explanation,
+                               x.container_runtime, x.container_id, x.container_name
+                        FROM fleet_current_result x JOIN fleet_host h ON h.id = x.host_id
+                        ORDER BY x.host, x.kind DESC, x.subject_id, x.check_id""")) {
                     select.setFetchSize(1000);
                     try (ResultSet rows = select.executeQuery()) {
                         while (rows.next()) {
@@ -59,7 +58,8 @@ public class HostResultsCsv {
                                     rows.getObject(4, java.time.OffsetDateTime.class).toString(), rows.getString(5),
                                     nullToEmpty(rows.getString(6)), nullToEmpty(rows.getString(7)), rows.getString(8),
                                     rows.getString(9), rows.getString(10), nullToEmpty(rows.getString(11)),
-                                    nullToEmpty(rows.getString(12)), nullToEmpty(rows.getString(13))));
+                                    nullToEmpty(rows.getString(12)), nullToEmpty(rows.getString(13)),
+                                    nullToEmpty(rows.getString(14)), nullToEmpty(rows.getString(15)), nullToEmpty(rows.getString(16))));
                         }
                     }
                 }

@@ -213,8 +213,8 @@ public class OscalAssessmentResults {
             g.writeStringField("uuid", uuid(prefix + ":result"));
             g.writeStringField("title", line(a.getString(1)));
             g.writeStringField("description", "Checklist of assessment " + id + " on " + a.getString(2).strip()
-                    + ": one finding per requirement in scope; observations from the assessors' evidence and from the latest "
-                    + "probe report of each host linked to the assessment.");
+                    + ": one finding per requirement in scope; observations from the assessors' evidence and from the current "
+                    + "probe results of each host linked to the assessment and of each of its containers.");
             LocalDate start = a.getObject(4, LocalDate.class);
             g.writeStringField("start", start != null ? start + "T00:00:00Z" : timestamp(a.getObject(5, OffsetDateTime.class)));
             OffsetDateTime completed = a.getObject(6, OffsetDateTime.class);
@@ -282,9 +282,49 @@ public class OscalAssessmentResults {
                 g.writeEndArray();
                 g.writeEndObject();
             }, id);
+            query(AssessmentResultsSql.CONTAINERS, rs -> {
+                if (!any[0]) {
+                    g.writeArrayFieldStart("inventory-items");
+                    any[0] = true;
+                }
+                containerItem(rs);
+            }, id);
             if (any[0]) {
                 g.writeEndArray();
             }
+            g.writeEndObject();
+        }
+
+        /** A container as its own inventory item, tied to its host (prop host-id and a link to the host's item). */
+        private void containerItem(ResultSet rs) throws SQLException, IOException {
+            long subject = rs.getLong(1);
+            String name = rs.getString(6) == null ? rs.getString(5) : rs.getString(6);
+            g.writeStartObject();
+            g.writeStringField("uuid", container(subject));
+            g.writeStringField("description", "Container " + line(name) + " (" + rs.getString(4) + ") on fleet host " + rs.getString(3));
+            g.writeArrayFieldStart("props");
+            prop("asset-type", "container");
+            prop("container-id", line(rs.getString(5)));
+            if (rs.getString(6) != null) {
+                prop("container-name", line(rs.getString(6)));
+            }
+            prop("runtime", line(rs.getString(4)));
+            if (rs.getString(7) != null) {
+                prop("image", line(rs.getString(7)));
+            }
+            prop("host-name", rs.getString(3));
+            prop("host-id", Long.toString(rs.getLong(2)));
+            g.writeEndArray();
+            g.writeArrayFieldStart("links");
+            g.writeStartObject();
+            g.writeStringField("href", "#" + host(rs.getLong(2)));
+            g.writeStringField("rel", "hosted-on");
+            g.writeEndObject();
+            g.writeStartObject();
+            g.writeStringField("href", "/api/v1/containers/" + subject);
+            g.writeStringField("rel", "fleet-container");
+            g.writeEndObject();
+            g.writeEndArray();
             g.writeEndObject();
         }
 
@@ -367,10 +407,13 @@ public class OscalAssessmentResults {
             query(AssessmentResultsSql.PROBE_OBSERVATIONS, rs -> {
                 String host = rs.getString(2), reportId = rs.getString(3), checkId = rs.getString(6), status = rs.getString(7);
                 String observed = rs.getString(8), expected = rs.getString(9);
+                boolean inContainer = "container".equals(rs.getString(11));
+                long subject = rs.getLong(12);
+                String where = inContainer ? "container " + line(rs.getString(13)) + " on host " + host : "host " + host;
                 startObservation();
-                g.writeStringField("uuid", probeObservation(reportId, checkId));
-                g.writeStringField("title", "Probe " + checkId + " on " + host + ": " + status);
-                g.writeStringField("description", "The probe agent reported " + status + " for " + checkId + " on host " + host
+                g.writeStringField("uuid", probeObservation(reportId, inContainer ? subject : null, checkId));
+                g.writeStringField("title", "Probe " + checkId + " on " + where + ": " + status);
+                g.writeStringField("description", "The probe agent reported " + status + " for " + checkId + " on " + where
                         + (observed == null ? "" : "; observed: " + observed) + (expected == null ? "" : "; expected: " + expected) + ".");
                 g.writeArrayFieldStart("props");
                 prop("probe-id", line(checkId));
@@ -395,9 +438,9 @@ public class OscalAssessmentResults {
                 g.writeEndArray();
                 g.writeArrayFieldStart("subjects");
                 g.writeStartObject();
-                g.writeStringField("subject-uuid", host(rs.getLong(1)));
+                g.writeStringField("subject-uuid", inContainer ? container(subject) : host(rs.getLong(1)));
                 g.writeStringField("type", "inventory-item");
-                g.writeStringField("title", host);
+                g.writeStringField("title", inContainer ? line(rs.getString(13)) + " on " + host : host);
                 g.writeEndObject();
                 g.writeEndArray();
                 g.writeArrayFieldStart("relevant-evidence");
@@ -490,7 +533,8 @@ public class OscalAssessmentResults {
             }
             String previous = null;
             while (more && links.getLong(2) == item.id) {
-                String observation = probeObservation(links.getString(4), links.getString(5));
+                String observation = probeObservation(links.getString(4),
+                        "container".equals(links.getString(6)) ? links.getLong(7) : null, links.getString(5));
                 if (!observation.equals(previous)) { // a result verifying two of the item's countermeasures comes twice
                     wroteObservations = startRelated(wroteObservations);
                     relatedObservation(observation);
@@ -608,8 +652,13 @@ public class OscalAssessmentResults {
         return uuid("fleet-host:" + hostId);
     }
 
-    static String probeObservation(String reportId, String checkId) {
-        return uuid("fleet-result:" + reportId + ":" + checkId);
+    static String container(long subjectId) {
+        return uuid("fleet-container:" + subjectId);
+    }
+
+    /** The host's own results keep the identity they had before containers; a container's include its subject id. */
+    static String probeObservation(String reportId, Long containerSubject, String checkId) {
+        return uuid("fleet-result:" + reportId + ":" + (containerSubject == null ? "" : containerSubject + ":") + checkId);
     }
 
     private static String uuid(String name) {

@@ -84,13 +84,26 @@ public class AgentResource {
     @Path("/reports")
     @RolesAllowed(Roles.AGENT)
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Submit a report about this agent's own host; idempotent by report id")
+    @Operation(summary = "Submit a report about this agent's own host and its containers (format 1 or 2); idempotent by report id",
+            description = "Format 2 adds containers[]. A delta report names baseReportId (the last report the server acknowledged)"
+                    + " and lists only results that changed since; when the server does not hold that state it answers 409 with"
+                    + " fullReportRequired true and the agent sends a full report. The countermeasures a probe verifies come from"
+                    + " the server's content; the verifies lists in a report are informational only.")
+    @APIResponse(responseCode = "409", description = "A reused report id, or a delta against a state the server does not hold",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, example = """
+            {"message": "this delta report is based on report ..., but the server holds ...; send a full report", "fullReportRequired": true}"""))
     @APIResponse(responseCode = "201", description = "Stored (200 with outcome duplicate for a resent report)", content = @Content(mediaType = MediaType.APPLICATION_JSON, example = """
             {"outcome": "stored"}"""))
     public Response submit(byte[] body) {
         long hostId = identity.<Long>getAttribute(AgentCredentials.HOST_ID);
         long credentialId = identity.<Long>getAttribute(AgentCredentials.CREDENTIAL_ID);
-        ReportIngestion.Outcome outcome = ingestion.ingest(hostId, credentialId, body == null ? new byte[0] : body);
+        ReportIngestion.Outcome outcome;
+        try {
+            outcome = ingestion.ingest(hostId, credentialId, body == null ? new byte[0] : body);
+        } catch (FullReportRequired e) {
+            return Response.status(Response.Status.CONFLICT).type(MediaType.APPLICATION_JSON)
+                    .entity(Map.of("message", e.getMessage(), "fullReportRequired", true)).build();
+        }
         return Response.status(outcome == ReportIngestion.Outcome.STORED ? Response.Status.CREATED : Response.Status.OK)
                 .entity(Map.of("outcome", outcome.name().toLowerCase())).build();
     }

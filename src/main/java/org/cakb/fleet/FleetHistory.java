@@ -20,7 +20,7 @@ import java.util.Map;
 @Transactional(Transactional.TxType.SUPPORTS)
 public class FleetHistory {
 
-    /** Reports looked at for drift, newest first. */
+    /** Kept for the page text: drift now comes from the stored transitions (the whole kept history). */
     public static final int DRIFT_REPORTS = 200;
     /** Transitions shown, newest first. */
     public static final int DRIFT_LIMIT = 100;
@@ -64,29 +64,19 @@ public class FleetHistory {
     public record Coverage(long hosts, long failing, long errors, int countermeasures) {
     }
 
-    /** Status transitions of a host's checks, newest first, over its last {@link #DRIFT_REPORTS} reports. */
+    /** Status transitions of the checks of a host itself (not its containers), newest first. */
     @SuppressWarnings("unchecked")
     public List<Transition> drift(long hostId) {
         List<Object[]> rows = em.createNativeQuery("""
-                        WITH recent AS (
-                            SELECT id, finished_at, received_at FROM fleet_report WHERE host_id = :host
-                            ORDER BY finished_at DESC, received_at DESC LIMIT :reports),
-                        seq AS (
-                            SELECT res.check_id, res.status, res.observed, r.finished_at,
-                                   LAG(res.status) OVER w AS prev_status,
-                                   LAG(r.finished_at) OVER w AS prev_at,
-                                   LAG(res.observed) OVER w AS prev_observed
-                            FROM recent r JOIN fleet_result res ON res.report_id = r.id
-                            WINDOW w AS (PARTITION BY res.check_id ORDER BY r.finished_at, r.received_at))
-                        SELECT s.check_id, p.title, s.prev_status, s.status, s.finished_at, s.prev_at, s.observed, s.prev_observed
-                        FROM seq s LEFT JOIN kb_record p ON p.id = s.check_id
-                        WHERE s.prev_status IS NOT NULL AND s.prev_status <> s.status
-                        ORDER BY s.finished_at DESC, s.check_id
-                        LIMIT :limit""")
-                .setParameter("host", hostId).setParameter("reports", DRIFT_REPORTS).setParameter("limit", DRIFT_LIMIT)
-                .getResultList();
-        return rows.stream().map(r -> new Transition((String) r[0], (String) r[1], (String) r[2], (String) r[3],
-                offset(r[4]), offset(r[5]), (String) r[6], (String) r[7])).toList();
+                        SELECT t.check_id, p.title, t.from_status, t.to_status, t.observed_at,
+                               lag(t.observed_at) OVER w, t.observed, lag(t.observed) OVER w
+                        FROM fleet_transition t JOIN fleet_subject s ON s.id = t.subject_id AND s.host_id = :host AND s.kind = 'host'
+                        LEFT JOIN kb_record p ON p.id = t.check_id
+                        WINDOW w AS (PARTITION BY t.check_id ORDER BY t.received_at, t.observed_at)
+                        ORDER BY t.observed_at DESC, t.check_id""")
+                .setParameter("host", hostId).getResultList();
+        return rows.stream().filter(r -> r[2] != null).limit(DRIFT_LIMIT).map(r -> new Transition((String) r[0], (String) r[1],
+                (String) r[2], (String) r[3], offset(r[4]), offset(r[5]), (String) r[6], (String) r[7])).toList();
     }
 
     /** Counts of the host's last {@link #TREND_REPORTS} reports, oldest first. */
@@ -117,22 +107,19 @@ public class FleetHistory {
         return trends;
     }
 
-    /** The results of a report under each countermeasure they verify, ordered by countermeasure title. */
+    /** The current host-vantage results of a host under each countermeasure they verify, ordered by countermeasure title. */
     @SuppressWarnings("unchecked")
-    public List<ResultGroup> byCountermeasure(String reportId) {
-        if (reportId == null) {
-            return List.of();
-        }
+    public List<ResultGroup> byCountermeasure(long hostId) {
         List<Object[]> rows = em.createNativeQuery("""
                         SELECT cm.id, k.kind, k.title, k.status, res.check_id, p.title, res.status, res.observed, res.expected,
                                res.explanation
-                        FROM fleet_result res
+                        FROM fleet_current_result res
                         CROSS JOIN LATERAL unnest(res.countermeasures) AS cm(id)
                         LEFT JOIN kb_record k ON k.id = cm.id
                         LEFT JOIN kb_record p ON p.id = res.check_id
-                        WHERE res.report_id = CAST(:report AS uuid)
+                        WHERE res.host_id = :host AND res.kind = 'host'
                         ORDER BY coalesce(k.title, cm.id), cm.id, res.check_id""")
-                .setParameter("report", reportId).getResultList();
+                .setParameter("host", hostId).getResultList();
         return group(rows, false);
     }
 
@@ -141,24 +128,21 @@ public class FleetHistory {
      * ({@code kb_link} relation "satisfies"); {@code via} names those countermeasures.
      */
     @SuppressWarnings("unchecked")
-    public List<ResultGroup> byRequirement(String reportId) {
-        if (reportId == null) {
-            return List.of();
-        }
+    public List<ResultGroup> byRequirement(long hostId) {
         List<Object[]> rows = em.createNativeQuery("""
                         SELECT req.id, req.kind, req.title, req.status, res.check_id, p.title, res.status, res.observed,
                                res.expected, res.explanation, string_agg(DISTINCT cm.id, ',' ORDER BY cm.id)
-                        FROM fleet_result res
+                        FROM fleet_current_result res
                         CROSS JOIN LATERAL unnest(res.countermeasures) AS cm(id)
                         JOIN kb_record c ON c.id = cm.id AND c.kind = 'countermeasure' AND c.status = 'active'
                         JOIN kb_link l ON l.from_id = c.id AND l.relation = 'satisfies'
                         JOIN kb_record req ON req.id = l.to_id AND req.kind = 'requirement' AND req.status = 'active'
                         LEFT JOIN kb_record p ON p.id = res.check_id
-                        WHERE res.report_id = CAST(:report AS uuid)
+                        WHERE res.host_id = :host AND res.kind = 'host'
                         GROUP BY req.id, req.kind, req.title, req.status, res.check_id, p.title, res.status, res.observed,
                                  res.expected, res.explanation
                         ORDER BY req.title, req.id, res.check_id""")
-                .setParameter("report", reportId).getResultList();
+                .setParameter("host", hostId).getResultList();
         return group(rows, true);
     }
 
@@ -175,7 +159,7 @@ public class FleetHistory {
     }
 
     /**
-     * Fleet coverage of a countermeasure or requirement: hosts whose latest report has a result verifying it
+     * Fleet coverage of a countermeasure or requirement: hosts whose current state (the host or one of its containers) has a result verifying it
      * (for a requirement: verifying an active countermeasure that satisfies it), and how many of those have a failing one.
      * Returns null for other kinds.
      */
@@ -197,13 +181,10 @@ public class FleetHistory {
             return new Coverage(0, 0, 0, 0);
         }
         Object[] row = (Object[]) em.createNativeQuery("""
-                        WITH latest AS (
-                            SELECT DISTINCT ON (host_id) id, host_id FROM fleet_report
-                            ORDER BY host_id, finished_at DESC, received_at DESC)
-                        SELECT count(DISTINCT l.host_id),
-                               count(DISTINCT l.host_id) FILTER (WHERE res.status = 'fail'),
-                               count(DISTINCT l.host_id) FILTER (WHERE res.status = 'error')
-                        FROM latest l JOIN fleet_result res ON res.report_id = l.id
+                        SELECT count(DISTINCT res.host_id),
+                               count(DISTINCT res.host_id) FILTER (WHERE res.status = 'fail'),
+                               count(DISTINCT res.host_id) FILTER (WHERE res.status = 'error')
+                        FROM fleet_current_result res
                         WHERE res.countermeasures && CAST(:cms AS text[])""")
                 .setParameter("cms", countermeasures.toArray(String[]::new)).getSingleResult();
         return new Coverage(((Number) row[0]).longValue(), ((Number) row[1]).longValue(), ((Number) row[2]).longValue(),

@@ -1,11 +1,10 @@
 package org.cakb.fleet;
 
-import org.cakb.common.DomainException;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
+import org.cakb.common.DomainException;
 import org.cakb.common.PageOf;
 
 import java.time.OffsetDateTime;
@@ -13,7 +12,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Read models of the fleet: hosts with their latest report, and its results. */
+/**
+ * Read models of the fleet: hosts with the counts of their current state and their host-vantage results. Current
+ * results are read from the view {@code fleet_current_result} (migration V20), the one definition of "the current
+ * state of a host and its containers" that every package uses.
+ */
 @ApplicationScoped
 @Transactional(Transactional.TxType.SUPPORTS)
 public class FleetQueries {
@@ -21,12 +24,17 @@ public class FleetQueries {
     @Inject
     EntityManager em;
 
-    private static final String LATEST_REPORT = """
-            LEFT JOIN LATERAL (SELECT * FROM fleet_report r WHERE r.host_id = h.id ORDER BY r.finished_at DESC, r.received_at DESC LIMIT 1) r ON TRUE""";
+    /** The counts of a host's current state: the host itself and its containers that are not gone. */
+    private static final String CURRENT_COUNTS = """
+            LEFT JOIN LATERAL (SELECT sum(s.passed)::int AS passed, sum(s.failed)::int AS failed,
+                                      sum(s.not_applicable)::int AS not_applicable, sum(s.errors)::int AS errors,
+                                      count(*) FILTER (WHERE s.kind = 'container')::int AS containers
+                               FROM fleet_subject s WHERE s.host_id = h.id AND s.gone_at IS NULL) r ON TRUE""";
 
     public record HostSummary(long id, String name, String description, Map<String, String> labels, OffsetDateTime lastSeenAt,
                               String agentVersion, String vantage, String runtime, String kernel, String latestReport,
-                              Integer passed, Integer failed, Integer notApplicable, Integer errors, boolean enrolled) {
+                              Integer passed, Integer failed, Integer notApplicable, Integer errors, boolean enrolled,
+                              int containers) {
     }
 
     public record CheckResultView(String checkId, List<String> countermeasures, String status, String observed, String expected,
@@ -48,10 +56,10 @@ public class FleetQueries {
         String where = "TRUE";
         Map<String, Object> params = new HashMap<>();
         if (updatedSince != null) {
-            where = "(h.created_at >= :since OR r.received_at >= :since)";
+            where = "(h.created_at >= :since OR h.state_received_at >= :since)";
             params.put("since", updatedSince);
         }
-        var count = em.createNativeQuery("SELECT count(*) FROM fleet_host h " + LATEST_REPORT + " WHERE " + where);
+        var count = em.createNativeQuery("SELECT count(*) FROM fleet_host h WHERE " + where);
         params.forEach(count::setParameter);
         long total = ((Number) count.getSingleResult()).longValue();
         params.put("limit", size);
@@ -65,7 +73,7 @@ public class FleetQueries {
             throw DomainException.notFound("no host with id " + id);
         }
         HostSummary host = found.get(0);
-        List<CheckResultView> results = host.latestReport() == null ? List.of() : results(host.latestReport());
+        List<CheckResultView> results = host.latestReport() == null ? List.of() : results(id);
         return new HostDetail(host, results);
     }
 
@@ -73,27 +81,32 @@ public class FleetQueries {
     private List<HostSummary> summaries(String where, Map<String, Object> params, String orderBy) {
         var query = em.createNativeQuery("""
                 SELECT h.id, h.name, h.description, h.labels::text, h.last_seen_at, h.agent_version, h.vantage, h.runtime, h.kernel,
-                       r.id::text, r.passed, r.failed, r.not_applicable, r.errors,
-                       EXISTS (SELECT 1 FROM fleet_credential c WHERE c.host_id = h.id AND c.revoked_at IS NULL)
-                FROM fleet_host h\s""" + LATEST_REPORT + " WHERE " + where + " ORDER BY " + orderBy);
+                       h.state_report_id::text, r.passed, r.failed, r.not_applicable, r.errors,
+                       EXISTS (SELECT 1 FROM fleet_credential c WHERE c.host_id = h.id AND c.revoked_at IS NULL), r.containers
+                FROM fleet_host h\s""" + CURRENT_COUNTS + " WHERE " + where + " ORDER BY " + orderBy);
         params.forEach(query::setParameter);
         return ((List<Object[]>) query.getResultList()).stream().map(row -> new HostSummary(
                 ((Number) row[0]).longValue(), (String) row[1], (String) row[2], labels((String) row[3]),
                 offset(row[4]), (String) row[5], (String) row[6], (String) row[7], (String) row[8], (String) row[9],
-                (Integer) row[10], (Integer) row[11], (Integer) row[12], (Integer) row[13], (Boolean) row[14])).toList();
+                (Integer) row[10], (Integer) row[11], (Integer) row[12], (Integer) row[13], (Boolean) row[14],
+                row[15] == null ? 0 : ((Number) row[15]).intValue())).toList();
     }
 
     @SuppressWarnings("unchecked")
-    private List<CheckResultView> results(String reportId) {
+    private List<CheckResultView> results(long hostId) {
         List<Object[]> rows = em.createNativeQuery("""
                         SELECT check_id, array_to_string(countermeasures, ','), status, observed, expected, explanation
-                        FROM fleet_result WHERE report_id = CAST(:id AS uuid) ORDER BY check_id""")
-                .setParameter("id", reportId).getResultList();
-        return rows.stream().map(row -> new CheckResultView((String) row[0], List.of(((String) row[1]).split(",")),
+                        FROM fleet_current_result WHERE host_id = :id AND kind = 'host' ORDER BY check_id""")
+                .setParameter("id", hostId).getResultList();
+        return rows.stream().map(row -> new CheckResultView((String) row[0], split((String) row[1]),
                 (String) row[2], (String) row[3], (String) row[4], (String) row[5])).toList();
     }
 
-    private static Map<String, String> labels(String json) {
+    static List<String> split(String joined) {
+        return joined == null || joined.isEmpty() ? List.of() : List.of(joined.split(","));
+    }
+
+    static Map<String, String> labels(String json) {
         try {
             return new com.fasterxml.jackson.databind.ObjectMapper().readValue(json,
                     new com.fasterxml.jackson.core.type.TypeReference<Map<String, String>>() {
@@ -103,7 +116,7 @@ public class FleetQueries {
         }
     }
 
-    private static OffsetDateTime offset(Object value) {
+    static OffsetDateTime offset(Object value) {
         if (value == null) {
             return null;
         }
@@ -124,11 +137,31 @@ public class FleetQueries {
         } catch (IllegalArgumentException e) {
             throw DomainException.invalid("reportId must be a UUID, got: " + reportId);
         }
-        List<?> rows = em.createNativeQuery("SELECT payload::text FROM fleet_report WHERE id = :id AND host_id = :host")
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery("""
+                        SELECT r.payload::text, r.received_at, r.changes,
+                               (SELECT p.id::text FROM fleet_report p WHERE p.host_id = r.host_id AND p.payload IS NOT NULL
+                                  AND p.received_at <= r.received_at ORDER BY p.received_at DESC LIMIT 1)
+                        FROM fleet_report r WHERE r.id = :id AND r.host_id = :host""")
                 .setParameter("id", id).setParameter("host", hostId).getResultList();
         if (rows.isEmpty()) {
-            throw DomainException.notFound("Host " + hostId + " has no report " + reportId);
+            throw DomainException.notFound("Host " + hostId + " has no report " + reportId + " (reports are kept for the"
+                    + " payload retention period; the check history is kept longer)");
         }
-        return (String) rows.get(0);
+        Object[] row = rows.get(0);
+        if (row[0] != null) {
+            return (String) row[0];
+        }
+        // an unchanged report stores no payload: say so, and which stored report holds the state it confirmed
+        var unchanged = new java.util.LinkedHashMap<String, Object>();
+        unchanged.put("reportId", reportId);
+        unchanged.put("unchanged", true);
+        unchanged.put("receivedAt", offset(row[1]).toString());
+        unchanged.put("sameStateAs", row[3]);
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(unchanged);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -46,6 +46,8 @@ public class HostResource {
     SecurityIdentity identity;
     @Inject
     ObjectMapper json;
+    @Inject
+    ContainerQueries containers;
 
     public record HostRequest(String name, String description, Map<String, String> labels) {
     }
@@ -109,6 +111,27 @@ public class HostResource {
     @APIResponse(responseCode = "404", description = "No such host")
     public Response get(@Parameter(description = "host id") @PathParam("id") long id, @Context Request request) {
         return Conditional.ok(request, json, queries.host(id));
+    }
+
+    @GET
+    @Path("/{id}/containers")
+    @Operation(summary = "The containers of a host, failing first, with their status counts",
+            description = "page is 1-based, size 1-200 (default 50). gone=true also lists containers a later full report no "
+                    + "longer had. updated-since keeps containers whose state changed at or after it. ETag / If-None-Match.")
+    @APIResponse(responseCode = "200", description = "A page of containers", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            example = "{\"items\": [" + ContainerResource.CONTAINER_EXAMPLE + "], \"page\": 1, \"size\": 50, \"total\": 1, \"pages\": 1}"))
+    @APIResponse(responseCode = "304", description = "Not modified since the ETag sent in If-None-Match")
+    @APIResponse(responseCode = "400", description = "Bad page, size or updated-since")
+    @APIResponse(responseCode = "404", description = "No such host")
+    public Response ofHost(@Parameter(description = "host id") @PathParam("id") long id,
+                           @Parameter(description = "true to include containers that are gone") @QueryParam("gone") @DefaultValue("false") boolean gone,
+                           @Parameter(description = "ISO 8601 instant with offset, e.g. 2026-11-01T00:00:00Z")
+                           @QueryParam("updated-since") String updatedSince,
+                           @Parameter(description = "1-based page number") @QueryParam("page") @DefaultValue("1") String page,
+                           @Parameter(description = "page size, 1-200") @QueryParam("size") @DefaultValue("50") String size,
+                           @Context Request request) {
+        return Conditional.ok(request, json, containers.ofHost(id, gone, QueryParams.instant("updated-since", updatedSince),
+                QueryParams.page(page), QueryParams.size(size)));
     }
 
     @GET

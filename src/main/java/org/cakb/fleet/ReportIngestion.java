@@ -1,7 +1,5 @@
 package org.cakb.fleet;
 
-import org.cakb.common.DomainException;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.cakb.catalog.ContentLoaded;
+import org.cakb.common.DomainException;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,35 +24,37 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 
 /**
- * Validates and stores an agent's report: size, JSON, schema, known check ids and plausible timestamps first;
- * then the report and all its results in one transaction. Idempotent by report UUID: the same report sent
+ * Validates an agent's report (format 1 or 2): size, JSON, schema, known check ids and plausible timestamps first;
+ * then {@link FleetStateStore} applies it to the host's stored state, by change only, in one transaction. Idempotent by report UUID: the same report sent
  * again is stored once; a different report reusing a UUID is refused.
  */
 @ApplicationScoped
 public class ReportIngestion {
 
-    public static final int MAX_REPORT_BYTES = 1024 * 1024;
+    /** Format 2 carries up to 2,000 containers; a full report of 20 containers x 40 results is about 250 KB. */
+    public static final int MAX_REPORT_BYTES = 4 * 1024 * 1024;
     static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
     static final Duration MAX_AGE = Duration.ofDays(30);
 
     public enum Outcome { STORED, DUPLICATE }
 
-    private static final List<String> STATUSES = List.of("pass", "fail", "not-applicable", "error");
 
     @Inject
     ObjectMapper json;
     @Inject
     AgroalDataSource dataSource;
+    @Inject
+    FleetStateStore store;
 
     private final JsonSchema schema = loadSchema();
     private volatile Set<String> knownChecks;
@@ -101,98 +102,66 @@ public class ReportIngestion {
             throw unprocessable("startedAt (" + started + ") is more than " + MAX_AGE.toDays() + " days old");
         }
         Set<String> known = knownChecks();
+        checks(known, report.get("results"), "results");
+        JsonNode containers = report.path("containers");
+        Set<String> containerIds = new HashSet<>();
+        for (int c = 0; c < containers.size(); c++) {
+            JsonNode container = containers.get(c);
+            if (!containerIds.add(container.get("runtime").asText() + "/" + container.get("id").asText())) {
+                throw unprocessable("containers[" + c + "].id: container '" + container.get("id").asText() + "' appears twice");
+            }
+            checks(known, container.get("results"), "containers[" + c + "].results");
+        }
+        if (report.path("format").asInt(1) < 2 && (report.has("containers") || report.has("baseReportId"))) {
+            throw unprocessable("containers and baseReportId need \"format\": 2");
+        }
+        if (!report.has("baseReportId") && report.get("results").isEmpty() && containers.isEmpty()) {
+            throw unprocessable("a full report needs at least one result (in results or in a container)");
+        }
+    }
+
+    private static void checks(Set<String> known, JsonNode results, String path) {
         Set<String> seen = new HashSet<>();
-        JsonNode results = report.get("results");
         for (int i = 0; i < results.size(); i++) {
             String id = results.get(i).get("id").asText();
             if (!known.contains(id)) {
-                throw unprocessable("results[" + i + "].id: unknown check id '" + id + "'");
+                throw unprocessable(path + "[" + i + "].id: unknown check id '" + id + "'");
             }
             if (!seen.add(id)) {
-                throw unprocessable("results[" + i + "].id: check '" + id + "' appears twice");
+                throw unprocessable(path + "[" + i + "].id: check '" + id + "' appears twice");
             }
         }
     }
-
-    /**
-     * One statement, so one round trip and atomic without an explicit transaction: the report row, its results
-     * extracted by PostgreSQL from the stored payload (parsed once, as jsonb), and the host's last-seen data. A report
-     * id already present inserts nothing at all, and then {@link #duplicate} tells a resend from a reused id.
-     */
-    private static final String STORE = """
-            WITH report AS (
-                INSERT INTO fleet_report (id, host_id, credential_id, started_at, finished_at, agent_version, vantage, runtime,
-                    hostname, kernel, os_release, passed, failed, not_applicable, errors, payload_sha256, payload)
-                VALUES (?::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)
-                ON CONFLICT (id) DO NOTHING
-                RETURNING id, host_id, agent_version, vantage, runtime, hostname, kernel, os_release, payload),
-            results AS (
-                INSERT INTO fleet_result (report_id, check_id, countermeasures, status, observed, expected, explanation)
-                SELECT report.id, r.id, ARRAY(SELECT jsonb_array_elements_text(coalesce(r.verifies, '[]'))), r.status,
-                       r.observed, r.expected, r.explanation
-                FROM report, jsonb_to_recordset(report.payload -> 'results')
-                    AS r (id text, verifies jsonb, status text, observed text, expected text, explanation text)),
-            -- last seen is shown to the second: an agent reporting many times a second rewrites its host row once a second
-            host AS (
-                UPDATE fleet_host h SET last_seen_at = now(), agent_version = report.agent_version, vantage = report.vantage,
-                    runtime = report.runtime, hostname = report.hostname, kernel = report.kernel, os_release = report.os_release
-                FROM report
-                WHERE h.id = report.host_id AND (h.last_seen_at IS NULL OR h.last_seen_at < now() - interval '1 second'
-                    OR (h.agent_version, h.vantage, h.runtime, h.hostname, h.kernel, h.os_release) IS DISTINCT FROM
-                       (report.agent_version, report.vantage, report.runtime, report.hostname, report.kernel, report.os_release)))
-            SELECT count(*) FROM report""";
 
     private Outcome store(long hostId, long credentialId, JsonNode report, byte[] body) {
-        String payloadHash = sha256(body);
-        String reportId = report.get("reportId").asText();
         JsonNode system = report.path("system");
         JsonNode environment = report.path("environment");
-        int[] counts = new int[4];
-        for (JsonNode result : report.get("results")) {
-            counts[STATUSES.indexOf(result.get("status").asText())]++;
+        List<IncomingReport.Subject> subjects = new ArrayList<>();
+        JsonNode hostResults = report.get("results");
+        if (hostResults.size() > 0 || !report.has("containers") && !report.has("baseReportId")) {
+            subjects.add(new IncomingReport.Subject("host", "", "", null, null, null, null, results(hostResults)));
         }
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement store = connection.prepareStatement(STORE)) {
-            store.setString(1, reportId);
-            store.setLong(2, hostId);
-            store.setLong(3, credentialId);
-            store.setTimestamp(4, Timestamp.from(instant(report, "startedAt")));
-            store.setTimestamp(5, Timestamp.from(instant(report, "finishedAt")));
-            store.setString(6, report.get("agentVersion").asText());
-            store.setString(7, text(environment, "vantage"));
-            store.setString(8, text(environment, "runtime"));
-            store.setString(9, text(system, "hostname"));
-            store.setString(10, text(system, "kernel"));
-            store.setString(11, text(system, "osRelease"));
-            for (int i = 0; i < 4; i++) {
-                store.setInt(12 + i, counts[i]);
-            }
-            store.setString(16, payloadHash);
-            store.setString(17, new String(body, StandardCharsets.UTF_8)); // stored as received; no re-serialisation
-            try (ResultSet stored = store.executeQuery()) {
-                stored.next();
-                if (stored.getLong(1) == 1) {
-                    return Outcome.STORED;
-                }
-            }
-            return duplicate(connection, hostId, reportId, payloadHash);
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not store report " + reportId, e);
+        for (JsonNode container : report.path("containers")) {
+            subjects.add(new IncomingReport.Subject("container", container.get("runtime").asText(), container.get("id").asText(),
+                    text(container, "name"), text(container, "image"), container.get("pid").asInt(), text(container, "cgroup"),
+                    results(container.get("results"))));
         }
+        IncomingReport incoming = new IncomingReport(report.get("reportId").asText(), report.path("format").asInt(1),
+                text(report, "baseReportId"), instant(report, "startedAt"), instant(report, "finishedAt"),
+                report.get("agentVersion").asText(), text(environment, "vantage"), text(environment, "runtime"),
+                text(system, "hostname"), text(system, "kernel"), text(system, "osRelease"), subjects);
+        // the payload is kept as received; no re-serialisation
+        return store.apply(hostId, credentialId, incoming, new String(body, StandardCharsets.UTF_8), sha256(body)).outcome();
     }
 
-    private static Outcome duplicate(Connection connection, long hostId, String reportId, String payloadHash) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement("SELECT host_id, payload_sha256 FROM fleet_report WHERE id = ?::uuid")) {
-            select.setString(1, reportId);
-            try (ResultSet row = select.executeQuery()) {
-                row.next();
-                if (row.getLong(1) == hostId && row.getString(2).equals(payloadHash)) {
-                    return Outcome.DUPLICATE;
-                }
-            }
+    /** The results as the state keeps them; the agent's "verifies" list is not kept (the server's content decides). */
+    private static List<IncomingReport.Result> results(JsonNode results) {
+        List<IncomingReport.Result> list = new ArrayList<>(results.size());
+        for (JsonNode r : results) {
+            list.add(new IncomingReport.Result(r.get("id").asText(), r.get("status").asText(), text(r, "observed"),
+                    text(r, "expected"), text(r, "explanation")));
         }
-        throw new DomainException(DomainException.Kind.CONFLICT, "report " + reportId + " was already stored with different content; "
-                + "a report id must not be reused");
+        return list;
     }
 
     private Set<String> knownChecks() {

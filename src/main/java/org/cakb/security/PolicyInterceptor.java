@@ -8,8 +8,7 @@ import jakarta.interceptor.AroundInvoke;
 import jakarta.interceptor.Interceptor;
 import jakarta.interceptor.InvocationContext;
 import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.core.Response;
-import org.cakb.common.ApiException;
+import org.cakb.common.DomainException;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -34,7 +33,7 @@ public class PolicyInterceptor {
         }
         Policy policy = method.getAnnotation(Policy.class);
         if (policy == null) {
-            throw new ApiException(Response.Status.FORBIDDEN, "This operation has no access policy and is refused: "
+            throw new DomainException(DomainException.Kind.FORBIDDEN, "This operation has no access policy and is refused: "
                     + method.getDeclaringClass().getSimpleName() + "." + method.getName());
         }
         if (identity.isAnonymous()) {

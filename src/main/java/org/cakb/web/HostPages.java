@@ -15,6 +15,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.cakb.common.ApiException;
+import org.cakb.fleet.ContainerQueries;
 import org.cakb.fleet.FleetHistory;
 import org.cakb.fleet.FleetHost;
 import org.cakb.fleet.FleetQueries;
@@ -36,9 +37,14 @@ public class HostPages {
     static class Templates {
         static native TemplateInstance hosts(List<HostViews.HostRow> hosts, int failing, int reporting);
 
-        static native TemplateInstance host(HostViews.HostFacts host, List<HostViews.Group> byCountermeasure,
+        static native TemplateInstance host(HostViews.HostFacts host, List<HostViews.ContainerRow> containers,
+                                            List<HostViews.ContainerRow> quietContainers, List<HostViews.Group> byCountermeasure,
                                             List<HostViews.Group> byRequirement, List<HostViews.DriftRow> drift,
                                             HostViews.Sparkline trend, int trendReports, int driftReports, int driftLimit);
+
+        static native TemplateInstance container(HostViews.HostFacts host, HostViews.ContainerRow container,
+                                                 ContainerQueries.ContainerSummary facts, String gone, List<HostViews.CheckRow> checks,
+                                                 List<HostViews.HistoryRow> history, long historyTotal);
     }
 
     @Inject
@@ -47,6 +53,13 @@ public class HostPages {
     FleetHistory history;
     @Inject
     PersonalParts parts;
+    @Inject
+    ContainerQueries containers;
+
+    /** Containers listed on a host page (the format allows up to 2,000 per host). */
+    static final int HOST_PAGE_CONTAINERS = 2000;
+    /** History rows on a container page. */
+    static final int CONTAINER_HISTORY = 200;
 
     @GET
     public Response hosts() {
@@ -77,21 +90,49 @@ public class HostPages {
         } catch (DomainException e) {
             return notFound(idParam);
         }
-        FleetQueries.HostSummary h = detail.host();
-        FleetHost entity = FleetHost.findById(id);
-        HostViews.HostFacts facts = new HostViews.HostFacts(h.id(), h.name(), h.description(), HostViews.labels(h.labels()),
+        HostViews.HostFacts facts = facts(detail.host());
+        List<HostViews.ContainerRow> rows = containers.ofHost(id, false, null, 1, HOST_PAGE_CONTAINERS).items().stream()
+                .map(HostViews::container).toList();
+        List<HostViews.Group> byCm = history.byCountermeasure(id).stream()
+                .map(g -> HostViews.group(g, "countermeasure")).toList();
+        List<HostViews.Group> byReq = history.byRequirement(id).stream()
+                .map(g -> HostViews.group(g, "requirement")).toList();
+        List<HostViews.DriftRow> drift = history.drift(id).stream().map(HostViews::drift).toList();
+        List<FleetHistory.TrendPoint> trend = history.trend(id);
+        return html(200, Templates.host(facts, rows.stream().filter(r -> !r.quiet()).toList(),
+                rows.stream().filter(HostViews.ContainerRow::quiet).toList(), byCm, byReq, drift, HostViews.sparkline(trend),
+                trend.size(), FleetHistory.DRIFT_REPORTS, FleetHistory.DRIFT_LIMIT));
+    }
+
+    @GET
+    @Path("{id}/containers/{containerId}")
+    public Response container(@PathParam("id") String idParam, @PathParam("containerId") String containerParam) {
+        ContainerQueries.ContainerDetail detail;
+        FleetQueries.HostDetail host;
+        try {
+            detail = containers.container(Long.parseLong(containerParam));
+            if (detail.container().hostId() != Long.parseLong(idParam)) {
+                return notFound(idParam + "/containers/" + containerParam);
+            }
+            host = queries.host(detail.container().hostId());
+        } catch (NumberFormatException | ApiException e) {
+            return notFound(idParam + "/containers/" + containerParam);
+        }
+        java.util.Map<String, String> titles = new java.util.HashMap<>();
+        detail.checks().forEach(c -> titles.put(c.checkId(), c.title()));
+        var page = containers.history(detail.container().id(), null, 1, CONTAINER_HISTORY);
+        return html(200, Templates.container(facts(host.host()), HostViews.container(detail.container()), detail.container(),
+                HostViews.when(detail.container().goneAt()), detail.checks().stream().map(HostViews::check).toList(),
+                page.items().stream().map(h -> HostViews.history(h, titles)).toList(), page.total()));
+    }
+
+    private static HostViews.HostFacts facts(FleetQueries.HostSummary h) {
+        FleetHost entity = FleetHost.findById(h.id());
+        return new HostViews.HostFacts(h.id(), h.name(), h.description(), HostViews.labels(h.labels()),
                 entity == null ? null : HostViews.when(entity.createdAt), entity == null ? null : entity.createdBy,
                 HostViews.when(h.lastSeenAt()), HostViews.iso(h.lastSeenAt()), h.agentVersion(), h.vantage(), h.runtime(),
                 entity == null ? null : entity.hostname, h.kernel(), entity == null ? null : entity.osRelease, h.enrolled(),
                 h.latestReport(), HostViews.Counts.of(h.passed(), h.failed(), h.errors(), h.notApplicable()));
-        List<HostViews.Group> byCm = history.byCountermeasure(h.latestReport()).stream()
-                .map(g -> HostViews.group(g, "countermeasure")).toList();
-        List<HostViews.Group> byReq = history.byRequirement(h.latestReport()).stream()
-                .map(g -> HostViews.group(g, "requirement")).toList();
-        List<HostViews.DriftRow> drift = history.drift(id).stream().map(HostViews::drift).toList();
-        List<FleetHistory.TrendPoint> trend = history.trend(id);
-        return html(200, Templates.host(facts, byCm, byReq, drift, HostViews.sparkline(trend), trend.size(),
-                FleetHistory.DRIFT_REPORTS, FleetHistory.DRIFT_LIMIT));
     }
 
     private Response notFound(String id) {

@@ -144,4 +144,36 @@ public final class HostViews {
                 when(t.at()), iso(t.at()), when(t.previousAt()), t.observed(), t.previousObserved(),
                 "pass".equals(t.from()) && !"pass".equals(t.to()));
     }
+
+    /** A container on its host's page. {@code quiet}: every result not applicable (listed collapsed). */
+    public record ContainerRow(long id, String href, String label, String shortId, String runtime, String image, Counts counts,
+                               boolean quiet, String changed) {
+    }
+
+    static ContainerRow container(org.cakb.fleet.ContainerQueries.ContainerSummary c) {
+        Counts counts = new Counts(true, c.passed(), c.failed(), c.errors(), c.notApplicable());
+        return new ContainerRow(c.id(), "/hosts/" + c.hostId() + "/containers/" + c.id(), c.label(),
+                c.containerId().substring(0, Math.min(12, c.containerId().length())), c.runtime(), c.image(), counts,
+                c.passed() + c.failed() + c.errors() == 0, when(c.changedAt()));
+    }
+
+    /** A check of a container: its state and since when. */
+    public record CheckRow(Link check, Status status, String observed, String expected, String explanation, String since,
+                           String sinceIso, List<Link> countermeasures) {
+    }
+
+    static CheckRow check(org.cakb.fleet.ContainerQueries.CheckState c) {
+        return new CheckRow(Link.of("probe", c.checkId(), c.title()), Status.of(c.status()), c.observed(), c.expected(),
+                c.explanation(), when(c.since()), iso(c.since()),
+                c.countermeasures().stream().map(id -> new Link(id, id, Paths.record("countermeasure", id))).toList());
+    }
+
+    /** One status change of a container's check. */
+    public record HistoryRow(Link check, Status from, Status to, String when, String whenIso, String observed, String reportId) {
+    }
+
+    static HistoryRow history(org.cakb.fleet.ContainerQueries.HistoryEntry h, Map<String, String> titles) {
+        return new HistoryRow(Link.of("probe", h.checkId(), titles.get(h.checkId())), h.from() == null ? null : Status.of(h.from()),
+                Status.of(h.to()), when(h.observedAt()), iso(h.observedAt()), h.observed(), h.reportId());
+    }
 }

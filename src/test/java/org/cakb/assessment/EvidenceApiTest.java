@@ -144,6 +144,27 @@ class EvidenceApiTest {
     }
 
     @Test
+    void evidenceGroupsObservationsByHostAndContainerAndTheRuleCountsContainers() {
+        AssessmentViews.Detail a = fixtures.assessment("containers");
+        Agent node = agent("evidence-node");
+        given().auth().oauth2(node.credential()).contentType(ContentType.JSON)
+                .body(FleetFixture.report2(UUID.randomUUID().toString(), Instant.now().minusSeconds(60), null, "pass",
+                        FleetFixture.container("a".repeat(64), "web", "docker", "fail"),
+                        FleetFixture.container("b".repeat(64), "db", "docker", "pass")))
+                .post("/api/v1/agent/reports").then().statusCode(201);
+        link(a.id(), node);
+        JsonPath e = evidence(a.id(), capsItem(a.id()).id());
+        assertEquals(3, e.getList("observations").size(), e.prettify());
+        assertEquals(null, e.getString("observations[0].container"), "the host's own result first");
+        assertEquals(List.of("db", "web"), e.getList("observations.container").subList(1, 3));
+        assertEquals("partially-satisfied", e.getString("suggestion"), "one failing container among passing results");
+        assertEquals(2, e.getInt("byHost[0].containers"));
+        assertEquals(1, e.getInt("byHost[0].failed"));
+        assertEquals(List.of("web"), e.getList("byHost[0].failingContainers"));
+        assertEquals(false, e.getBoolean("byHost[0].hostFails"));
+    }
+
+    @Test
     void suggestionFollowsTheDocumentedRule() {
         AssessmentViews.Detail a = fixtures.assessment("rule");
         Agent one = agent("rule-one");

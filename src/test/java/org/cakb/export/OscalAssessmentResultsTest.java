@@ -214,6 +214,41 @@ class OscalAssessmentResultsTest {
     }
 
     @Test
+    void eachContainerIsItsOwnSubjectTiedToItsHostAndTheDocumentStaysValid() throws Exception {
+        AssessmentViews.Detail a = fixtures.service().create(new AssessmentViews.NewAssessment("ar-containers", "cluster eu-2",
+                Map.of("env", "prod"), new Scope(List.of(), List.of(), List.of(), List.of(CAPS)), null, null,
+                List.of(Fixtures.ASSESSOR)), Fixtures.ADMIN);
+        long hostId = FleetFixture.registerHost("ar-containers-node");
+        given().auth().oauth2(FleetFixture.enroll(hostId)).contentType(ContentType.JSON)
+                .body(FleetFixture.report2(UUID.randomUUID().toString(), Instant.now().minusSeconds(60), null, "pass",
+                        FleetFixture.container("a".repeat(64), "web", "docker", "fail"),
+                        FleetFixture.container("b".repeat(64), "db", "containerd", "pass")))
+                .post("/api/v1/agent/reports").then().statusCode(201);
+        db.single("INSERT INTO assessment_host (assessment_id, host_id, linked_by) VALUES (" + a.id() + ", " + hostId + ", 'admin') RETURNING 1");
+        JsonNode document = mapper.readTree(Fixtures.as(Fixtures.VIEWER).get("/api/v1/assessments/" + a.id()
+                + "/oscal/assessment-results").then().statusCode(200).extract().asString());
+        assertEquals(List.of(), errors(document));
+        JsonNode result = document.at("/assessment-results/results/0");
+        List<JsonNode> inventory = list(result.at("/local-definitions/inventory-items"));
+        String hostUuid = OscalAssessmentResults.host(hostId);
+        List<JsonNode> containers = inventory.stream().filter(i -> texts(i.get("props"), "value").contains("container")).toList();
+        assertEquals(2, containers.size(), inventory.toString());
+        for (JsonNode c : containers) {
+            assertEquals("#" + hostUuid, c.at("/links/0/href").asText(), "a container is tied to its host's inventory item");
+            assertEquals("hosted-on", c.at("/links/0/rel").asText());
+        }
+        List<JsonNode> observations = list(result.get("observations")).stream()
+                .filter(o -> o.at("/methods/0").asText().equals("TEST")).toList();
+        assertEquals(3, observations.size(), "the host and each container: one observation each for the caps probe");
+        java.util.Set<String> subjects = new java.util.HashSet<>();
+        observations.forEach(o -> subjects.add(o.at("/subjects/0/subject-uuid").asText()));
+        java.util.Set<String> expected = new java.util.HashSet<>(containers.stream().map(c -> c.get("uuid").asText()).toList());
+        expected.add(hostUuid);
+        assertEquals(expected, subjects);
+        assertTrue(observations.stream().anyMatch(o -> o.get("title").asText().contains("container web on host ar-containers-node: fail")));
+    }
+
+    @Test
     void theValidatorCatchesABrokenDocument() throws Exception {
         Setup s = realisticAssessment("ar-broken");
         JsonNode document = mapper.readTree(export(s));

@@ -64,11 +64,11 @@ class FleetTest {
         given().auth().oauth2(credential).contentType(ContentType.JSON).body(body)
                 .post("/api/v1/agent/reports").then().statusCode(200).body("outcome", equalTo("duplicate"));
         assertEquals(1, db.count("SELECT count(*) FROM fleet_report WHERE id = '" + reportId + "'"));
-        assertEquals(2, db.count("SELECT count(*) FROM fleet_result WHERE report_id = '" + reportId + "'"));
-        assertEquals("probe:caps/no-cap-sys-admin|{cm:no-cap-sys-admin}|fail|CapEff without CAP_SYS_ADMIN|no CAP_SYS_ADMIN|test",
+        assertEquals(2, db.count("SELECT count(*) FROM fleet_current_result WHERE report_id = '" + reportId + "'"));
+        assertEquals("probe:caps/no-cap-sys-admin|{cm:capabilities-minimal,cm:no-cap-sys-admin}|fail|CapEff without CAP_SYS_ADMIN|no CAP_SYS_ADMIN|test",
                 db.single("SELECT concat_ws('|', check_id, countermeasures::text, status, observed, expected, explanation)"
-                        + " FROM fleet_result WHERE report_id = '" + reportId + "' AND check_id = 'probe:caps/no-cap-sys-admin'"),
-                "each result is stored field by field as the agent sent it");
+                        + " FROM fleet_current_result WHERE report_id = '" + reportId + "' AND check_id = 'probe:caps/no-cap-sys-admin'"),
+                "each result is stored field by field as the agent sent it; the countermeasures come from the server's content");
         assertEquals("web-1|6.1.0|container|docker|0.1.0-test", db.single("SELECT concat_ws('|', h.hostname, h.kernel, h.vantage,"
                 + " h.runtime, h.agent_version) FROM fleet_host h JOIN fleet_report r ON r.host_id = h.id WHERE r.id = '" + reportId + "'"));
 
@@ -83,7 +83,7 @@ class FleetTest {
     @Test
     void invalidReportsAreRefusedWithAReasonAndNothingIsStored() {
         String credential = enrolledAgent("report-invalid");
-        long before = db.count("SELECT count(*) FROM fleet_report") + db.count("SELECT count(*) FROM fleet_result");
+        long before = db.count("SELECT count(*) FROM fleet_report") + db.count("SELECT count(*) FROM fleet_check_state");
         String id = UUID.randomUUID().toString();
         record Case(String body, int status, String message) {
         }
@@ -101,7 +101,7 @@ class FleetTest {
             given().auth().oauth2(credential).contentType(ContentType.JSON).body(c.body())
                     .post("/api/v1/agent/reports").then().statusCode(c.status()).body("message", containsString(c.message()));
         }
-        assertEquals(before, db.count("SELECT count(*) FROM fleet_report") + db.count("SELECT count(*) FROM fleet_result"));
+        assertEquals(before, db.count("SELECT count(*) FROM fleet_report") + db.count("SELECT count(*) FROM fleet_check_state"));
     }
 
     @Test

@@ -160,7 +160,11 @@ class AuthorizationMatrixTest {
             return path.replace("{id}", String.valueOf(tokenId));
         }
         if (path.contains("/hosts/")) {
-            return path.replace("{id}", String.valueOf(hostId)).replace("{reportId}", "00000000-0000-4000-8000-000000000000");
+            return path.replace("{id}", String.valueOf(hostId)).replace("{reportId}", "00000000-0000-4000-8000-000000000000")
+                    .replace("{containerId}", "0");
+        }
+        if (path.contains("/containers/")) {
+            return path.replace("{id}", "0");
         }
         if (path.contains("assessments/")) {
             return path.replace("{id}", String.valueOf(assessmentId)).replace("{itemId}", String.valueOf(itemId))

@@ -146,7 +146,7 @@ class FuzzTest {
                 new JsonTarget("POST", "/api/v1/hosts/{host}/revoke", "admin", fields()),
                 new JsonTarget("POST", "/api/v1/agent/enroll", null, fields("token", "\"cakb_enroll_x\"")),
                 new JsonTarget("POST", "/api/v1/agent/reports", "agent", reportFields()),
-                new JsonTarget("POST", "/api/v1/agent/reports", "agent", reportFields()),
+                new JsonTarget("POST", "/api/v1/agent/reports", "agent", report2Fields()),
                 new JsonTarget("POST", "/api/v1/assessments", "admin", fields("name", "\"fuzz\"", "target", "\"t\"",
                         "targetLabels", "{\"env\":\"x\"}", "scope", "{\"requirements\":[\"nistir8176:req/a2-no-new-privs\"]}",
                         "startDate", "\"2026-01-01\"", "assessors", "[\"" + Fixtures.ASSESSOR + "\"]")),
@@ -189,6 +189,20 @@ class FuzzTest {
                 "environment", "{\"vantage\":\"container\",\"runtime\":\"docker\"}",
                 "results", "[{\"id\":\"probe:caps/no-cap-sys-admin\",\"verifies\":[\"cm:no-cap-sys-admin\"],\"status\":\"pass\","
                         + "\"observed\":\"o\",\"expected\":\"e\",\"explanation\":\"x\"}]");
+    }
+
+    /** Format 2: containers, and a delta base the server does not hold. */
+    private Map<String, String> report2Fields() {
+        Map<String, String> fields = new java.util.LinkedHashMap<>(reportFields());
+        fields.put("format", "2");
+        fields.put("results", "[]");
+        fields.put("containers", "[{\"id\":\"" + "c".repeat(64) + "\",\"name\":\"web\",\"runtime\":\"docker\",\"image\":\"i\","
+                + "\"pid\":42,\"cgroup\":\"/docker/x\",\"results\":[{\"id\":\"probe:caps/no-cap-sys-admin\",\"verifies\":[],"
+                + "\"status\":\"fail\",\"observed\":\"o\",\"expected\":\"e\",\"explanation\":\"x\"}]}]");
+        if (in.random().nextBoolean()) {
+            fields.put("baseReportId", "\"" + new UUID(in.random().nextLong(), in.random().nextLong()) + "\"");
+        }
+        return fields;
     }
 
     private List<FormTarget> formTargets() {
@@ -347,6 +361,13 @@ class FuzzTest {
                 new Object[]{"/trace/" + hostileId, null},
                 new Object[]{"/api/v1/hosts/" + hostileId, "admin"},
                 new Object[]{"/hosts/" + hostileId, adminPages},
+                new Object[]{"/hosts/" + victimHost + "/containers/" + hostileId, adminPages},
+                new Object[]{"/api/v1/hosts/" + hostileId + "/containers?" + param + "=" + q, "admin"},
+                new Object[]{"/api/v1/containers?" + in.pick(List.of("probe", "status", "runtime", "label", "updated-since", "page", "size"))
+                        + "=" + q, "admin"},
+                new Object[]{"/api/v1/containers/" + hostileId, "admin"},
+                new Object[]{"/api/v1/containers/" + hostileId + "/history?probe=" + q, "admin"},
+                new Object[]{"/api/v1/drift?since=" + q, "admin"},
                 new Object[]{"/assessments/" + hostileId, assessorPages},
                 new Object[]{"/assessments/" + assessmentId + "?result=" + q, assessorPages},
                 new Object[]{"/api/v1/assessments/" + hostileId + "/items", "assessor"},

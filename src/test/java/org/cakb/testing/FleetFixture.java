@@ -71,4 +71,35 @@ public final class FleetFixture {
     public static String report(String reportId, String status) {
         return report(reportId, status, "CapEff without CAP_SYS_ADMIN");
     }
+
+    /**
+     * A format-2 container entry with two results (caps with {@code capStatus}, seccomp pass). The verifies lists name a
+     * countermeasure the probes do not verify in the content: the server must ignore them.
+     */
+    public static String container(String id, String name, String runtime, String capStatus) {
+        return """
+                {"id": "%s", "name": "%s", "runtime": "%s", "image": "registry.example/app:1", "pid": 4242,
+                 "cgroup": "/docker/%s", "results": [
+                   {"id": "probe:caps/no-cap-sys-admin", "verifies": ["cm:made-up-by-agent"], "status": "%s",
+                    "observed": "CapEff %s", "expected": "no CAP_SYS_ADMIN", "explanation": "test"},
+                   {"id": "probe:seccomp/filter-mode", "verifies": ["cm:made-up-by-agent"], "status": "pass",
+                    "observed": "Seccomp: 2", "expected": "2", "explanation": "filter mode"}]}""".formatted(id, name, runtime, id,
+                capStatus, capStatus);
+    }
+
+    /** A format-2 report: host-vantage results (none when {@code hostStatus} is null), the containers, and a base for a delta. */
+    public static String report2(String reportId, Instant finished, String baseReportId, String hostStatus, String... containers) {
+        String now = finished.toString();
+        String hostResults = hostStatus == null ? "" : """
+                {"id": "probe:caps/no-cap-sys-admin", "verifies": ["cm:no-cap-sys-admin"], "status": "%s",
+                 "observed": "host", "expected": "no CAP_SYS_ADMIN", "explanation": "test"}""".formatted(hostStatus);
+        return """
+                {"format": 2, "reportId": "%s", %s "agent": "cakb-agent", "agentVersion": "0.2.0-test",
+                 "startedAt": "%s", "finishedAt": "%s", "bundle": "test",
+                 "system": {"hostname": "node-1", "kernel": "6.1.0", "osRelease": "Debian GNU/Linux 12"},
+                 "environment": {"vantage": "host", "runtime": null},
+                 "results": [%s], "containers": [%s]}""".formatted(reportId,
+                baseReportId == null ? "" : "\"baseReportId\": \"" + baseReportId + "\",", now, now, hostResults,
+                String.join(", ", containers));
+    }
 }

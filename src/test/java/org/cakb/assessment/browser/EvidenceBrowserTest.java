@@ -69,4 +69,45 @@ class EvidenceBrowserTest {
         }
         assertEquals("partially-satisfied", fixtures.items(a.id()).stream().filter(i -> i.id() == item.id()).findFirst().orElseThrow().result());
     }
+
+    /** Host page, then its failing container, the failing check, where that probe fails in the fleet, and the checklist evidence. */
+    @Test
+    void fromAHostToItsFailingContainerToTheCheckAndTheChecklistEvidence() throws Exception {
+        AssessmentViews.Detail a = fixtures.assessment("browser containers " + System.nanoTime());
+        String hostName = "browser-node-" + System.nanoTime();
+        long hostId = FleetFixture.registerHost(hostName);
+        given().auth().oauth2(FleetFixture.enroll(hostId)).contentType(ContentType.JSON)
+                .body(FleetFixture.report2(UUID.randomUUID().toString(), Instant.now().minusSeconds(60), null, "pass",
+                        FleetFixture.container("d".repeat(64), "payments", "docker", "fail"),
+                        FleetFixture.container("e".repeat(64), "frontend", "containerd", "pass")))
+                .post("/api/v1/agent/reports").then().statusCode(201);
+        Fixtures.as(Fixtures.ADMIN).contentType(ContentType.JSON).body(java.util.Map.of("hostIds", java.util.List.of(hostId)))
+                .put("/api/v1/assessments/" + a.id() + "/hosts").then().statusCode(200);
+        AssessmentViews.Item item = fixtures.items(a.id()).stream()
+                .filter(i -> i.requirementId().equals("nistir8176:req/a2-minimal-capabilities")).findFirst().orElseThrow();
+
+        try (Person assessor = Person.login(root, Fixtures.ASSESSOR, Fixtures.PASSWORD)) {
+            assessor.open("/hosts/" + hostId);
+            String containers = assessor.text("#containers-h") + assessor.text(".containers");
+            assertTrue(containers.indexOf("payments") < containers.indexOf("frontend"), "the failing container comes first");
+            assessor.clickAndWait(assessor.driver.findElement(By.linkText("payments")));
+            assertTrue(assessor.text("h1").contains("payments"));
+            String firstCheck = assessor.text("#checks tbody tr");
+            assertTrue(firstCheck.contains("probe:caps/no-cap-sys-admin") && firstCheck.toLowerCase().contains("fail"), firstCheck);
+            assessor.screenshot("container-page");
+            assessor.clickAndWait(assessor.driver.findElement(By.cssSelector("#checks tbody tr a[href^='/probes/']")));
+            assessor.clickAndWait(assessor.find(".fleet-failing-link"));
+            String where = assessor.text("#fleet-rows");
+            assertTrue(where.contains(hostName) && where.contains("payments"), where);
+            assertFalse(where.contains("frontend"), "passing containers are not listed as failing");
+
+            assessor.open("/assessments/" + a.id() + "/items/" + item.id());
+            assertTrue(assessor.text("#evidence-by-host").contains("payments"), "the failing container by name");
+            assertTrue(assessor.text("#observations").contains("frontend"));
+            assertEquals("partially-satisfied", assessor.text("#suggestion").toLowerCase());
+            assessor.clickAndWait(assessor.driver.findElement(By.cssSelector("#observations a.container-link")));
+            assertTrue(assessor.text("h1").contains("frontend") || assessor.text("h1").contains("payments"));
+            assessor.screenshot("evidence-container-link");
+        }
+    }
 }

@@ -1,0 +1,139 @@
+package org.cakb.web;
+
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import org.cakb.common.ApiException;
+import org.cakb.export.Csv;
+import org.cakb.fleet.ContainerQueries;
+import org.cakb.security.Roles;
+
+import java.io.BufferedWriter;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.util.List;
+
+/**
+ * Fleet views that answer "where does this fail?": the hosts and containers where a probe, or any probe verifying a
+ * countermeasure, fails now (filterable by runtime and host label, with CSV), and the drift page (pass to fail anywhere).
+ * Per-host data: signed-in roles only, never cached.
+ */
+@Path("/fleet")
+@RolesAllowed({Roles.VIEWER, Roles.ASSESSOR, Roles.ADMIN})
+public class FleetPages {
+
+    /** Rows on the page (the counts cover all; the CSV has every row, up to CSV_LIMIT). */
+    static final int LIMIT = 500;
+    static final int CSV_LIMIT = 100_000;
+    static final int DRIFT_DAYS = 7;
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance failing(String kind, String recordId, String status, String runtime, String label,
+                                               List<Row> rows, long total, long hosts, long containers, String csv, boolean truncated);
+
+        static native TemplateInstance drift(List<ContainerQueries.DriftEvent> events, int days);
+    }
+
+    /** One host or container where the record has the status. */
+    public record Row(String host, String hostHref, String where, String whereHref, String runtime, String image, String checkId,
+                      String observed, String since) {
+    }
+
+    @Inject
+    ContainerQueries queries;
+
+    @GET
+    @Path("failing")
+    @Produces(MediaType.TEXT_HTML)
+    public Response failing(@QueryParam("probe") String probe, @QueryParam("countermeasure") String countermeasure,
+                            @QueryParam("status") String status, @QueryParam("runtime") String runtime, @QueryParam("label") String label) {
+        Query q = query(probe, countermeasure, status, runtime, label);
+        List<ContainerQueries.Where> found = queries.where(q.kind, q.id, q.status, q.runtime, q.label, LIMIT);
+        long[] counts = queries.whereCounts(q.kind, q.id, q.status, q.runtime, q.label);
+        List<Row> rows = found.stream().map(w -> new Row(w.host(), "/hosts/" + w.hostId(),
+                w.container() == null ? "(host)" : w.container(),
+                w.containerSubjectId() == null ? "/hosts/" + w.hostId() : "/hosts/" + w.hostId() + "/containers/" + w.containerSubjectId(),
+                w.runtime(), w.image(), w.checkId(), w.observed(), HostViews.when(w.since()))).toList();
+        String csv = "/fleet/failing.csv?" + q.kind + "=" + encode(q.id) + "&status=" + q.status
+                + (q.runtime == null ? "" : "&runtime=" + encode(q.runtime)) + (q.label == null ? "" : "&label=" + encode(q.label));
+        return html(Templates.failing(q.kind, q.id, q.status, q.runtime, q.label, rows, counts[0], counts[1], counts[2], csv,
+                counts[0] > rows.size()));
+    }
+
+    @GET
+    @Path("failing.csv")
+    @Produces("text/csv")
+    public Response failingCsv(@QueryParam("probe") String probe, @QueryParam("countermeasure") String countermeasure,
+                               @QueryParam("status") String status, @QueryParam("runtime") String runtime, @QueryParam("label") String label) {
+        Query q = query(probe, countermeasure, status, runtime, label);
+        List<ContainerQueries.Where> found = queries.where(q.kind, q.id, q.status, q.runtime, q.label, CSV_LIMIT);
+        StreamingOutput body = output -> {
+            BufferedWriter writer = new BufferedWriter(new OutputStreamWriter(output, StandardCharsets.UTF_8), 64 * 1024);
+            Csv csv = new Csv(writer);
+            csv.row(List.of("host", "host_id", "container", "container_subject_id", "runtime", "image", "check_id", "status",
+                    "observed", "since"));
+            for (ContainerQueries.Where w : found) {
+                csv.row(List.of(w.host(), Long.toString(w.hostId()), w.container() == null ? "" : w.container(),
+                        w.containerSubjectId() == null ? "" : w.containerSubjectId().toString(), n(w.runtime()), n(w.image()),
+                        w.checkId(), w.status(), n(w.observed()), w.since() == null ? "" : w.since().toString()));
+            }
+            writer.flush();
+        };
+        return Response.ok(body, "text/csv; charset=UTF-8").header("Cache-Control", "no-store")
+                .header("Content-Disposition", "attachment; filename=\"fleet-" + q.status + ".csv\"").build();
+    }
+
+    @GET
+    @Path("drift")
+    @Produces(MediaType.TEXT_HTML)
+    public Response drift() {
+        List<ContainerQueries.DriftEvent> events = new java.util.ArrayList<>(queries.drift(OffsetDateTime.now().minusDays(DRIFT_DAYS), 1000));
+        java.util.Collections.reverse(events);
+        return html(Templates.drift(events, DRIFT_DAYS));
+    }
+
+    private record Query(String kind, String id, String status, String runtime, String label) {
+    }
+
+    private static Query query(String probe, String countermeasure, String status, String runtime, String label) {
+        boolean hasProbe = probe != null && !probe.isBlank(), hasCm = countermeasure != null && !countermeasure.isBlank();
+        if (hasProbe == hasCm) {
+            throw ApiException.badRequest("name either probe=probe:... or countermeasure=cm:...");
+        }
+        String s = status == null || status.isBlank() ? "fail" : status.strip();
+        if (!ContainerQueries.STATUSES.contains(s)) {
+            throw ApiException.badRequest("status must be one of pass, fail, not-applicable, error");
+        }
+        String r = runtime == null || runtime.isBlank() ? null : runtime.strip();
+        if (r != null && !ContainerQueries.RUNTIMES.contains(r)) {
+            throw ApiException.badRequest("runtime must be one of " + String.join(", ", ContainerQueries.RUNTIMES.stream().sorted().toList()));
+        }
+        String id = (hasProbe ? probe : countermeasure).strip();
+        if (id.length() > 200) {
+            throw ApiException.badRequest("the probe or countermeasure id is longer than 200 characters");
+        }
+        return new Query(hasProbe ? "probe" : "countermeasure", id, s, r, label == null || label.isBlank() ? null : label.strip());
+    }
+
+    private static String encode(String value) {
+        return java.net.URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    private static String n(String value) {
+        return value == null ? "" : value;
+    }
+
+    private static Response html(TemplateInstance template) {
+        return Response.ok(template.render(), PageCache.HTML).header("Cache-Control", "no-store").build();
+    }
+}
