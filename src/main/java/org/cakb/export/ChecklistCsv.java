@@ -55,7 +55,7 @@ public class ChecklistCsv {
                                 evidenceSummary(rs.getString(6), rs.getString(7), rs.getInt(8), rs.getInt(9)),
                                 waiver(rs.getString(10), rs.getString(11), rs.getObject(12, LocalDate.class), today),
                                 rs.getString(13) == null ? "" : rs.getString(13),
-                                updated == null ? "" : OscalAssessmentResults.timestamp(updated)));
+                                updated == null ? "" : AssessmentResultsModel.timestamp(updated)));
                     }
                 }
             }

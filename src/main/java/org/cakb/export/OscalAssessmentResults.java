@@ -1,5 +1,7 @@
 package org.cakb.export;
 
+import static org.cakb.export.AssessmentResultsModel.*;
+
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -21,13 +23,11 @@ import java.sql.Statement;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * One assessment as an OSCAL 1.0.6 assessment-results document, written straight to the response: the checklist
@@ -72,37 +72,6 @@ public class OscalAssessmentResults {
         } catch (SQLException e) {
             throw new IllegalStateException("assessment-results export of assessment " + assessmentId + " failed", e);
         }
-    }
-
-    record Item(long id, int position, String requirementId, String requirementTitle, String result, String justification,
-                String evidenceText, List<String> evidenceLinks, String evidenceMethod, String waiverReason,
-                String waiverApprover, LocalDate waiverExpires, String updatedBy, OffsetDateTime updatedAt) {
-        boolean hasAssessorEvidence(List<Attachment> attachments) {
-            return !evidenceText.isBlank() || !evidenceLinks.isEmpty() || !attachments.isEmpty();
-        }
-    }
-
-    record Attachment(long id, String filename, String contentType, int size, String sha256, String uploadedBy, OffsetDateTime uploadedAt) {
-    }
-
-    record Decision(long id, String decision, String suggested, String recorded, String reason, String decidedBy,
-                    OffsetDateTime decidedAt, int observations) {
-    }
-
-    /** OSCAL has two states; the five-valued result is kept in a prop. Anything short of satisfied is not satisfied. */
-    static String findingState(String result) {
-        return switch (result) {
-            case "satisfied", "not-applicable" -> "satisfied";
-            default -> "not-satisfied";
-        };
-    }
-
-    static String findingReason(String result) {
-        return switch (result) {
-            case "satisfied" -> "pass";
-            case "not-satisfied", "partially-satisfied" -> "fail";
-            default -> "other";
-        };
     }
 
     /** One export: the connection, the generator and what is read once. */
@@ -339,7 +308,7 @@ public class OscalAssessmentResults {
                 g.writeArrayFieldStart("include-controls");
                 for (Item item : items) {
                     g.writeStartObject();
-                    g.writeStringField("control-id", OscalCatalog.token(item.requirementId));
+                    g.writeStringField("control-id", OscalCatalog.token(item.requirementId()));
                     g.writeEndObject();
                 }
                 g.writeEndArray();
@@ -351,34 +320,34 @@ public class OscalAssessmentResults {
 
         private void assessorObservations() throws IOException {
             for (Item item : items) {
-                List<Attachment> files = attachments.getOrDefault(item.id, List.of());
+                List<Attachment> files = attachments.getOrDefault(item.id(), List.of());
                 if (!item.hasAssessorEvidence(files)) {
                     continue;
                 }
                 startObservation();
                 g.writeStringField("uuid", assessorObservation(item));
-                g.writeStringField("title", "Assessor evidence: " + line(item.requirementTitle));
-                g.writeStringField("description", item.evidenceText.isBlank()
-                        ? "Evidence recorded by the assessor as links or files." : item.evidenceText);
+                g.writeStringField("title", "Assessor evidence: " + line(item.requirementTitle()));
+                g.writeStringField("description", item.evidenceText().isBlank()
+                        ? "Evidence recorded by the assessor as links or files." : item.evidenceText());
                 g.writeArrayFieldStart("methods");
-                g.writeString(item.evidenceMethod);
+                g.writeString(item.evidenceMethod());
                 g.writeEndArray();
-                if (item.updatedBy != null) {
+                if (item.updatedBy() != null) {
                     g.writeArrayFieldStart("origins");
                     g.writeStartObject();
                     g.writeArrayFieldStart("actors");
                     g.writeStartObject();
                     g.writeStringField("type", "party");
-                    g.writeStringField("actor-uuid", party(item.updatedBy));
+                    g.writeStringField("actor-uuid", party(item.updatedBy()));
                     g.writeStringField("role-id", "assessor");
                     g.writeEndObject();
                     g.writeEndArray();
                     g.writeEndObject();
                     g.writeEndArray();
                 }
-                if (!item.evidenceLinks.isEmpty() || !files.isEmpty()) {
+                if (!item.evidenceLinks().isEmpty() || !files.isEmpty()) {
                     g.writeArrayFieldStart("relevant-evidence");
-                    for (String link : item.evidenceLinks) {
+                    for (String link : item.evidenceLinks()) {
                         g.writeStartObject();
                         g.writeStringField("href", link);
                         g.writeStringField("description", "Evidence link recorded by the assessor.");
@@ -386,18 +355,18 @@ public class OscalAssessmentResults {
                     }
                     for (Attachment file : files) {
                         g.writeStartObject();
-                        g.writeStringField("href", "/api/v1/assessments/" + id + "/items/" + item.id + "/attachments/" + file.id);
-                        g.writeStringField("description", "Attachment " + line(file.filename) + " (" + file.contentType + ", "
-                                + file.size + " bytes), uploaded by " + file.uploadedBy + " at " + timestamp(file.uploadedAt) + ".");
+                        g.writeStringField("href", "/api/v1/assessments/" + id + "/items/" + item.id() + "/attachments/" + file.id());
+                        g.writeStringField("description", "Attachment " + line(file.filename()) + " (" + file.contentType() + ", "
+                                + file.size() + " bytes), uploaded by " + file.uploadedBy() + " at " + timestamp(file.uploadedAt()) + ".");
                         g.writeArrayFieldStart("props");
-                        prop("sha256", file.sha256);
+                        prop("sha256", file.sha256());
                         g.writeEndArray();
                         g.writeEndObject();
                     }
                     g.writeEndArray();
                 }
-                g.writeStringField("collected", timestamp(item.updatedAt != null ? item.updatedAt
-                        : files.get(files.size() - 1).uploadedAt));
+                g.writeStringField("collected", timestamp(item.updatedAt() != null ? item.updatedAt()
+                        : files.get(files.size() - 1).uploadedAt()));
                 g.writeEndObject();
             }
         }
@@ -456,26 +425,26 @@ public class OscalAssessmentResults {
 
         /** Waivers: active ones are approved deviations; an expired waiver is an open risk again. */
         private void risks() throws IOException {
-            List<Item> waived = items.stream().filter(i -> i.waiverReason != null).toList();
+            List<Item> waived = items.stream().filter(i -> i.waiverReason() != null).toList();
             if (waived.isEmpty()) {
                 return;
             }
             LocalDate today = LocalDate.now(ZoneOffset.UTC);
             g.writeArrayFieldStart("risks");
             for (Item item : waived) {
-                boolean expired = item.waiverExpires.isBefore(today);
+                boolean expired = item.waiverExpires().isBefore(today);
                 g.writeStartObject();
                 g.writeStringField("uuid", risk(item));
-                g.writeStringField("title", "Waiver: " + line(item.requirementTitle));
-                g.writeStringField("description", "Requirement " + item.requirementId + " is waived: " + item.waiverReason);
-                g.writeStringField("statement", item.waiverReason);
+                g.writeStringField("title", "Waiver: " + line(item.requirementTitle()));
+                g.writeStringField("description", "Requirement " + item.requirementId() + " is waived: " + item.waiverReason());
+                g.writeStringField("statement", item.waiverReason());
                 g.writeArrayFieldStart("props");
-                prop("waiver-approver", line(item.waiverApprover));
-                prop("waiver-expires", item.waiverExpires.toString());
+                prop("waiver-approver", line(item.waiverApprover()));
+                prop("waiver-expires", item.waiverExpires().toString());
                 prop("waiver-state", expired ? "expired" : "active");
                 g.writeEndArray();
                 g.writeStringField("status", expired ? "open" : "deviation-approved");
-                g.writeStringField("deadline", item.waiverExpires + "T23:59:59Z");
+                g.writeStringField("deadline", item.waiverExpires() + "T23:59:59Z");
                 g.writeEndObject();
             }
             g.writeEndArray();
@@ -500,39 +469,39 @@ public class OscalAssessmentResults {
         /** Writes the item's finding, consuming its rows of the (item-ordered) probe links; returns whether rows remain. */
         private boolean finding(Item item, ResultSet links, boolean more) throws SQLException, IOException {
             g.writeStartObject();
-            g.writeStringField("uuid", uuid(prefix + ":item:" + item.id + ":finding"));
-            g.writeStringField("title", line(item.requirementTitle));
-            g.writeStringField("description", item.justification.isBlank() ? "No justification recorded." : item.justification);
+            g.writeStringField("uuid", uuid(prefix + ":item:" + item.id() + ":finding"));
+            g.writeStringField("title", line(item.requirementTitle()));
+            g.writeStringField("description", item.justification().isBlank() ? "No justification recorded." : item.justification());
             g.writeArrayFieldStart("props");
-            prop("result", item.result);
-            prop("kb-id", item.requirementId);
-            if (item.updatedBy != null) {
-                prop("assessor", item.updatedBy);
-                prop("updated", timestamp(item.updatedAt));
+            prop("result", item.result());
+            prop("kb-id", item.requirementId());
+            if (item.updatedBy() != null) {
+                prop("assessor", item.updatedBy());
+                prop("updated", timestamp(item.updatedAt()));
             }
-            List<Decision> itemDecisions = decisions.getOrDefault(item.id, List.of());
+            List<Decision> itemDecisions = decisions.getOrDefault(item.id(), List.of());
             for (Decision d : itemDecisions) {
-                prop("probe-evidence-decision", d.decision, d.decidedBy + " at " + timestamp(d.decidedAt) + ": suggested "
-                        + d.suggested + ", recorded " + d.recorded + " (from " + d.observations + " probe observations)"
-                        + (d.reason == null || d.reason.isBlank() ? "" : "; reason: " + d.reason));
+                prop("probe-evidence-decision", d.decision(), d.decidedBy() + " at " + timestamp(d.decidedAt()) + ": suggested "
+                        + d.suggested() + ", recorded " + d.recorded() + " (from " + d.observations() + " probe observations)"
+                        + (d.reason() == null || d.reason().isBlank() ? "" : "; reason: " + d.reason()));
             }
             g.writeEndArray();
             g.writeObjectFieldStart("target");
             g.writeStringField("type", "statement-id");
-            g.writeStringField("target-id", OscalCatalog.token(item.requirementId) + "_smt");
+            g.writeStringField("target-id", OscalCatalog.token(item.requirementId()) + "_smt");
             g.writeObjectFieldStart("status");
-            g.writeStringField("state", findingState(item.result));
-            g.writeStringField("reason", findingReason(item.result));
-            g.writeStringField("remarks", "Checklist result: " + item.result + ".");
+            g.writeStringField("state", findingState(item.result()));
+            g.writeStringField("reason", findingReason(item.result()));
+            g.writeStringField("remarks", "Checklist result: " + item.result() + ".");
             g.writeEndObject();
             g.writeEndObject();
             boolean wroteObservations = false;
-            if (item.hasAssessorEvidence(attachments.getOrDefault(item.id, List.of()))) {
+            if (item.hasAssessorEvidence(attachments.getOrDefault(item.id(), List.of()))) {
                 wroteObservations = startRelated(false);
                 relatedObservation(assessorObservation(item));
             }
             String previous = null;
-            while (more && links.getLong(2) == item.id) {
+            while (more && links.getLong(2) == item.id()) {
                 String observation = probeObservation(links.getString(4),
                         "container".equals(links.getString(6)) ? links.getLong(7) : null, links.getString(5));
                 if (!observation.equals(previous)) { // a result verifying two of the item's countermeasures comes twice
@@ -545,7 +514,7 @@ public class OscalAssessmentResults {
             if (wroteObservations) {
                 g.writeEndArray();
             }
-            if (item.waiverReason != null) {
+            if (item.waiverReason() != null) {
                 g.writeArrayFieldStart("related-risks");
                 g.writeStartObject();
                 g.writeStringField("risk-uuid", risk(item));
@@ -554,8 +523,8 @@ public class OscalAssessmentResults {
             }
             if (!itemDecisions.isEmpty()) {
                 Decision last = itemDecisions.get(itemDecisions.size() - 1);
-                g.writeStringField("remarks", "Probe evidence " + last.decision + " by " + last.decidedBy + ": suggested "
-                        + last.suggested + ", recorded " + last.recorded + ".");
+                g.writeStringField("remarks", "Probe evidence " + last.decision() + " by " + last.decidedBy() + ": suggested "
+                        + last.suggested() + ", recorded " + last.recorded() + ".");
             }
             g.writeEndObject();
             return more;
@@ -605,25 +574,15 @@ public class OscalAssessmentResults {
         }
 
         private String assessorObservation(Item item) {
-            return uuid(prefix + ":item:" + item.id + ":assessor-evidence");
+            return uuid(prefix + ":item:" + item.id() + ":assessor-evidence");
         }
 
         private String risk(Item item) {
-            return uuid(prefix + ":item:" + item.id + ":waiver");
+            return uuid(prefix + ":item:" + item.id() + ":waiver");
         }
 
-        private void query(String sql, Row row, long... parameters) throws SQLException, IOException {
-            try (PreparedStatement select = db.prepareStatement(sql)) {
-                select.setFetchSize(FETCH_SIZE);
-                for (int i = 0; i < parameters.length; i++) {
-                    select.setLong(i + 1, parameters[i]);
-                }
-                try (ResultSet rs = select.executeQuery()) {
-                    while (rs.next()) {
-                        row.accept(rs);
-                    }
-                }
-            }
+        private void query(String sql, StreamingQuery.Row row, long... parameters) throws SQLException, IOException {
+            StreamingQuery.each(db, sql, row, parameters);
         }
 
         private List<String> links(String jsonArray) {
@@ -633,55 +592,5 @@ public class OscalAssessmentResults {
                 throw new IllegalStateException("evidence_links is not a JSON array of strings", e);
             }
         }
-    }
-
-    @FunctionalInterface
-    private interface Row {
-        void accept(ResultSet rs) throws SQLException, IOException;
-    }
-
-    static String party(String username) {
-        return uuid("party:" + username);
-    }
-
-    static String agent(String version) {
-        return uuid("agent:cakb-agent:" + version);
-    }
-
-    static String host(long hostId) {
-        return uuid("fleet-host:" + hostId);
-    }
-
-    static String container(long subjectId) {
-        return uuid("fleet-container:" + subjectId);
-    }
-
-    /** The host's own results keep the identity they had before containers; a container's include its subject id. */
-    static String probeObservation(String reportId, Long containerSubject, String checkId) {
-        return uuid("fleet-result:" + reportId + ":" + (containerSubject == null ? "" : containerSubject + ":") + checkId);
-    }
-
-    private static String uuid(String name) {
-        return StableUuid.of(name).toString();
-    }
-
-    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
-
-    /** OSCAL string values (props, titles) are one line without surrounding whitespace. */
-    static String line(String value) {
-        if (value == null || value.isBlank()) {
-            return "-";
-        }
-        for (int i = 0; i < value.length(); i++) {
-            if (Character.isWhitespace(value.charAt(i)) && (value.charAt(i) != ' ' || i == 0 || i == value.length() - 1
-                    || value.charAt(i + 1) == ' ')) {
-                return WHITESPACE.matcher(value).replaceAll(" ").strip();
-            }
-        }
-        return value;
-    }
-
-    static String timestamp(OffsetDateTime time) {
-        return time.withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
     }
 }

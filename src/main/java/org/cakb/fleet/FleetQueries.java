@@ -67,6 +67,16 @@ public class FleetQueries {
         return PageOf.of(summaries(where, params, "h.id LIMIT :limit OFFSET :offset"), page, size, total);
     }
 
+    /** Who registered a host and when, and what its agent last said about the machine (null when there is no such host). */
+    public record Registration(OffsetDateTime createdAt, String createdBy, String hostname, String osRelease) {
+    }
+
+    @jakarta.transaction.Transactional
+    public Registration registration(long id) {
+        FleetHost h = FleetHost.findById(id);
+        return h == null ? null : new Registration(h.createdAt, h.createdBy, h.hostname, h.osRelease);
+    }
+
     public HostDetail host(long id) {
         List<HostSummary> found = summaries("h.id = :id", Map.of("id", id), "h.id");
         if (found.isEmpty()) {

@@ -17,7 +17,6 @@ import jakarta.ws.rs.core.Response;
 import org.cakb.common.ApiException;
 import org.cakb.fleet.ContainerQueries;
 import org.cakb.fleet.FleetHistory;
-import org.cakb.fleet.FleetHost;
 import org.cakb.fleet.FleetQueries;
 
 import java.util.List;
@@ -126,12 +125,12 @@ public class HostPages {
                 page.items().stream().map(h -> HostViews.history(h, titles)).toList(), page.total()));
     }
 
-    private static HostViews.HostFacts facts(FleetQueries.HostSummary h) {
-        FleetHost entity = FleetHost.findById(h.id());
+    private HostViews.HostFacts facts(FleetQueries.HostSummary h) {
+        FleetQueries.Registration entity = queries.registration(h.id());
         return new HostViews.HostFacts(h.id(), h.name(), h.description(), HostViews.labels(h.labels()),
-                entity == null ? null : HostViews.when(entity.createdAt), entity == null ? null : entity.createdBy,
+                entity == null ? null : HostViews.when(entity.createdAt()), entity == null ? null : entity.createdBy(),
                 HostViews.when(h.lastSeenAt()), HostViews.iso(h.lastSeenAt()), h.agentVersion(), h.vantage(), h.runtime(),
-                entity == null ? null : entity.hostname, h.kernel(), entity == null ? null : entity.osRelease, h.enrolled(),
+                entity == null ? null : entity.hostname(), h.kernel(), entity == null ? null : entity.osRelease(), h.enrolled(),
                 h.latestReport(), HostViews.Counts.of(h.passed(), h.failed(), h.errors(), h.notApplicable()));
     }
 

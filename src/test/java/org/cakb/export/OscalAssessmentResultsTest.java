@@ -230,7 +230,7 @@ class OscalAssessmentResultsTest {
         assertEquals(List.of(), errors(document));
         JsonNode result = document.at("/assessment-results/results/0");
         List<JsonNode> inventory = list(result.at("/local-definitions/inventory-items"));
-        String hostUuid = OscalAssessmentResults.host(hostId);
+        String hostUuid = AssessmentResultsModel.host(hostId);
         List<JsonNode> containers = inventory.stream().filter(i -> texts(i.get("props"), "value").contains("container")).toList();
         assertEquals(2, containers.size(), inventory.toString());
         for (JsonNode c : containers) {
