@@ -115,6 +115,7 @@ public class HostResource {
 
     @GET
     @Path("/{id}/containers")
+    @RolesAllowed({Roles.VIEWER, Roles.ASSESSOR, Roles.ADMIN, Roles.API_READ})
     @Operation(summary = "The containers of a host, failing first, with their status counts",
             description = "page is 1-based, size 1-200 (default 50). gone=true also lists containers a later full report no "
                     + "longer had. updated-since keeps containers whose state changed at or after it. ETag / If-None-Match.")

@@ -119,10 +119,19 @@ public class AccountAdminPages {
                                   @QueryParam("target") String target, @QueryParam("outcome") String outcome) {
         AuditLog.Filter filter = new AuditLog.Filter(nz(action), nz(actor), nz(target), "success".equals(outcome) || "failure".equals(outcome)
                 ? outcome : "", null, null);
-        int p = page == null || page.isBlank() ? 1 : QueryParams.page(page);
+        int p = pageOrFirst(page);
         String query = "action=" + enc(filter.action()) + "&actor=" + enc(filter.actor()) + "&target=" + enc(filter.target())
                 + "&outcome=" + enc(filter.outcome());
         return Templates.audit(nav(), auditLog.page(filter, p, 50), filter, query);
+    }
+
+    /** A page number typed into the address bar that is not one shows the first page (a page, not a JSON error). */
+    private static int pageOrFirst(String page) {
+        try {
+            return page == null || page.isBlank() ? 1 : QueryParams.page(page);
+        } catch (org.cakb.common.DomainException e) {
+            return 1;
+        }
     }
 
     private static String nz(String s) {

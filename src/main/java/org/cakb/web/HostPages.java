@@ -114,7 +114,7 @@ public class HostPages {
                 return notFound(idParam + "/containers/" + containerParam);
             }
             host = queries.host(detail.container().hostId());
-        } catch (NumberFormatException | ApiException e) {
+        } catch (NumberFormatException | DomainException e) {
             return notFound(idParam + "/containers/" + containerParam);
         }
         java.util.Map<String, String> titles = new java.util.HashMap<>();

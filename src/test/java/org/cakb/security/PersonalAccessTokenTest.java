@@ -142,7 +142,7 @@ class PersonalAccessTokenTest {
         String token = created.path("token");
         int id = created.path("id");
         // someone else's token is "not found" for another person
-        basic(BOB).post("/api/v1/me/tokens/" + id + "/revoke").then().statusCode(404);
+        basic(BOB).contentType(ContentType.JSON).body("{}").post("/api/v1/me/tokens/" + id + "/revoke").then().statusCode(404);
         bearer(token).get("/api/v1/hosts").then().statusCode(200);
         bearer(token).post("/api/v1/me/tokens/" + id + "/revoke").then().statusCode(200)
                 .body("usable", equalTo(false)).body("revokedBy", equalTo(ALICE));
@@ -152,7 +152,7 @@ class PersonalAccessTokenTest {
         basic(ADMIN).get("/api/v1/admin/personal-access-tokens").then().statusCode(200)
                 .body("find { it.id == " + other.path("id") + " }.owner", equalTo(ALICE))
                 .body("token", not(hasItem(notNullValue())));
-        basic(ADMIN).post("/api/v1/admin/personal-access-tokens/" + other.path("id") + "/revoke").then().statusCode(200)
+        basic(ADMIN).contentType(ContentType.JSON).body("{}").post("/api/v1/admin/personal-access-tokens/" + other.path("id") + "/revoke").then().statusCode(200)
                 .body("revokedBy", equalTo(ADMIN));
         bearer(other.path("token")).get("/api/v1/hosts").then().statusCode(401);
         basic(ALICE).get("/api/v1/admin/personal-access-tokens").then().statusCode(403);
