@@ -75,14 +75,24 @@ if docker exec "$app" bash -c 'echo x > /app/written' 2>/dev/null; then fail "th
 log "runs as uid 185, root filesystem read-only, /app not writable"
 
 base=http://127.0.0.1:$port
-# sign-in through the login form
-code=$(curl -s -o /dev/null -w '%{http_code}' -c "$work/cookies" --data-urlencode j_username=admin \
-  --data-urlencode "j_password=$CAKB_BOOTSTRAP_ADMIN_PASSWORD" "$base/j_security_check")
-[ "$code" = 302 ] && grep -q quarkus-credential "$work/cookies" || fail "sign-in: HTTP $code"
+# sign-in through the login form, as a browser does: the form's CSRF token and cookie first. The CSRF cookie is
+# Secure in production and curl keeps Secure cookies off plain http even to 127.0.0.1, so it is sent as a header.
+login_form() { # $1 = password, $2 = cookie jar for the answer; prints the HTTP code and the redirect
+  local page csrf_token csrf_cookie
+  page=$(curl -s -c "$work/login-cookies" "$base/login")
+  csrf_token=$(grep -o 'name="csrf-token" value="[^"]*"' <<<"$page" | head -1 | sed 's/.*value="//; s/"$//')
+  csrf_cookie=$(awk '{ sub(/^#HttpOnly_/, "") } !/^#/ && $6 == "cakb-csrf" { print $6 "=" $7 }' "$work/login-cookies")
+  [ -n "$csrf_token" ] && [ -n "$csrf_cookie" ] || fail "the login page has no CSRF token or cookie"
+  curl -s -o /dev/null -w '%{http_code} %{redirect_url}' -c "$2" -H "Cookie: $csrf_cookie" --data-urlencode j_username=admin \
+    --data-urlencode "j_password=$1" --data-urlencode "csrf-token=$csrf_token" "$base/j_security_check"
+}
+answer=$(login_form "$CAKB_BOOTSTRAP_ADMIN_PASSWORD" "$work/cookies")
+code=${answer%% *}
+[ "$code" = 302 ] && ! grep -q error <<<"${answer#* }" && grep -q quarkus-credential "$work/cookies" || fail "sign-in: HTTP $answer"
 code=$(curl -s -o /dev/null -w '%{http_code}' -b "$work/cookies" "$base/assessments")
 [ "$code" = 200 ] || fail "signed-in page: HTTP $code"
-bad=$(curl -s -o /dev/null -w '%{redirect_url}' --data-urlencode j_username=admin --data-urlencode j_password=wrong "$base/j_security_check")
-grep -q error <<<"$bad" || fail "a wrong password was not refused"
+bad=$(login_form wrong "$work/bad-cookies")
+grep -q error <<<"$bad" || fail "a wrong password was not refused: $bad"
 log "sign-in works (and a wrong password is refused)"
 # a knowledge-base page (public browsing is off: signed in) and the API
 page=$(curl -s -b "$work/cookies" "$base/threats/threat:container-to-host-escape")

@@ -90,7 +90,7 @@ class ReplicaCoherenceIT {
         Files.writeString(requirement, Files.readString(requirement).replace("title: " + REQUIREMENT_TITLE_START,
                 "title: " + REQUIREMENT_TITLE_START.replace("Host boot", "Host boot " + REQUIREMENT_MARK)));
 
-        Replicas.json(Replicas.send(r.url(0), "POST", "/api/v1/admin/content/reload", Replicas.admin(), null), 200, "reload on A");
+        Replicas.json(Replicas.send(r.url(0), "POST", "/api/v1/admin/content/reload", Replicas.admin(), "{}"), 200, "reload on A");
         long reloaded = System.nanoTime();
         // polled anonymously (public browsing is on): an HTTP Basic poll pays a bcrypt check each time, which on a busy
         // machine measured the password hash rather than the replicas' coherence
@@ -127,13 +127,23 @@ class ReplicaCoherenceIT {
     @Test
     @Order(3)
     void sessionAndCsrfTokenFromAWorkOnB() throws Exception {
+        // the login form as a browser sees it: its CSRF token and cookie first (the form is CSRF-protected)
+        HttpResponse<String> loginPage = Replicas.HTTP.send(HttpRequest.newBuilder(URI.create(r.url(0) + "/login")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        Matcher loginToken = Pattern.compile("name=\"csrf-token\" value=\"([^\"]+)\"").matcher(loginPage.body());
+        assertTrue(loginToken.find(), "the login page carries a CSRF token");
         HttpResponse<String> login = Replicas.HTTP.send(HttpRequest.newBuilder(URI.create(r.url(0) + "/j_security_check"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Cookie", cookie(loginPage, "cakb-csrf"))
                 .POST(HttpRequest.BodyPublishers.ofString("j_username=admin&j_password="
-                        + URLEncoder.encode(Replicas.ADMIN_PASSWORD, StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString());
+                        + URLEncoder.encode(Replicas.ADMIN_PASSWORD, StandardCharsets.UTF_8)
+                        + "&csrf-token=" + URLEncoder.encode(loginToken.group(1), StandardCharsets.UTF_8))).build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(302, login.statusCode(), "login on A");
-        String session = cookie(login, "quarkus-credential");
-        assertTrue(session != null, "session cookie from A: " + login.headers().allValues("Set-Cookie"));
+        assertTrue(cookie(login, "quarkus-credential") != null, "session cookie from A: " + login.headers().allValues("Set-Cookie"));
+        // every session cookie A set (the encrypted credential and the signed session epoch), not the CSRF cookie
+        String session = String.join("; ", login.headers().allValues("Set-Cookie").stream()
+                .map(c -> c.substring(0, c.indexOf(';') < 0 ? c.length() : c.indexOf(';')))
+                .filter(c -> !c.startsWith("cakb-csrf=")).toList());
 
         HttpResponse<String> anonymous = r.get(1, "/assessments", null);
         assertEquals(302, anonymous.statusCode(), "without the cookie B sends to the login page");

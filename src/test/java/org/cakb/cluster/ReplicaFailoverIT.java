@@ -322,7 +322,7 @@ class ReplicaFailoverIT {
         Path file = r.home.resolve("content/threats/threat--container-to-host-escape.yaml");
         Files.writeString(file, Files.readString(file).replace("\ntitle: Container-to-host attack (escape)\n",
                 "\ntitle: Container-to-host attack (escape) failover-rev\n"));
-        Replicas.json(Replicas.send(r.url(1), "POST", "/api/v1/admin/content/reload", Replicas.admin(), null), 200, "reload on B");
+        Replicas.json(Replicas.send(r.url(1), "POST", "/api/v1/admin/content/reload", Replicas.admin(), "{}"), 200, "reload on B");
         long t0 = System.nanoTime();
         double coherence = -1;
         while (System.nanoTime() - t0 < 5_000_000_000L) {
