@@ -42,12 +42,15 @@ public class ControlRollups {
                 UNION
                 SELECT m.control_id, m.record_id FROM kb_control_mapping m
                 WHERE m.record_kind = 'countermeasure' AND m.control_id IN (SELECT control_id FROM item_controls))
-            SELECT cc.control_id, r.status, count(DISTINCT (r.subject_id, r.check_id)) AS results,
-                   count(DISTINCT r.host_id) AS hosts
-            FROM control_cms cc
-            JOIN fleet_current_result r ON cc.cm = ANY (r.countermeasures)
-            JOIN assessment_host ah ON ah.host_id = r.host_id AND ah.assessment_id = :a
-            GROUP BY cc.control_id, r.status""";
+            , evidence AS (
+                SELECT DISTINCT cc.control_id, r.host_id, r.subject_id, r.check_id, r.status
+                FROM control_cms cc
+                JOIN fleet_current_result r ON cc.cm = ANY (r.countermeasures)
+                JOIN assessment_host ah ON ah.host_id = r.host_id AND ah.assessment_id = :a)
+            SELECT e.control_id, e.status, count(*) AS results,
+                   (SELECT count(DISTINCT h.host_id) FROM evidence h WHERE h.control_id = e.control_id) AS hosts
+            FROM evidence e
+            GROUP BY e.control_id, e.status""";
 
     @Inject
     EntityManager em;
@@ -143,7 +146,7 @@ public class ControlRollups {
                 case "error" -> error += results;
                 default -> other += results;
             }
-            hosts = Math.max(hosts, hostCount);
+            hosts = hostCount; // the same figure on every status row of a control
         }
 
         ControlViews.ProbeEvidence view() {

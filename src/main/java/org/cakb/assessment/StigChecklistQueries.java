@@ -33,7 +33,7 @@ public class StigChecklistQueries {
             ORDER BY r.attributes -> 'srg' ->> 'group_id', i.position""";
 
     private static final String PROBES = """
-            SELECT DISTINCT i.id AS item_id, res.host, coalesce(res.container_name, res.container_id) AS container, res.check_id,
+            SELECT DISTINCT i.id AS item_id, res.host, CASE WHEN res.kind = 'container' THEN coalesce(nullif(res.container_name, ''), res.container_id) END AS container, res.check_id,
                    res.status, res.observed, res.finished_at
             FROM checklist_item i
             JOIN kb_link s ON s.to_id = i.requirement_id AND s.relation = 'satisfies'
