@@ -18,7 +18,14 @@ import java.util.Map;
  * countermeasure that maps to the control or satisfies one of its items' requirements).
  */
 @ApplicationScoped
-public class ControlRollups {
+public class ControlRollups implements org.cakb.catalog.ControlAssessments {
+
+    private static final String ASSESSMENTS_OF_CONTROL = """
+            SELECT a.id FROM assessment a
+            WHERE EXISTS (SELECT 1 FROM checklist_item i JOIN kb_control_mapping m ON m.record_id = i.requirement_id
+                          WHERE i.assessment_id = a.id AND m.control_id = :c)
+            ORDER BY greatest(a.updated_at, (SELECT max(i.updated_at) FROM checklist_item i WHERE i.assessment_id = a.id)) DESC NULLS LAST, a.id DESC
+            LIMIT :n""";
 
     /** Items per control: one row per (control, item). Parameter: a = assessment id. */
     private static final String ITEMS = """
@@ -76,9 +83,17 @@ public class ControlRollups {
         return byControl.values().stream().map(Builder::build).toList();
     }
 
-    /** The rollup of one control in one assessment, or null when none of its items maps to the control. */
-    public ControlViews.ControlResult forControl(long assessmentId, String controlId) {
-        return rollup(assessmentId).stream().filter(c -> c.control().equals(controlId)).findFirst().orElse(null);
+    @Override
+    @Transactional
+    public List<Standing> forControl(String controlId, int limit) {
+        List<Standing> result = new ArrayList<>();
+        for (String id : Rows.strings(em, ASSESSMENTS_OF_CONTROL.replace("SELECT a.id", "SELECT a.id::text"), Map.of("c", controlId, "n", limit))) {
+            Assessment a = ChecklistRecords.find(Long.parseLong(id));
+            rollup(a.id).stream().filter(c -> c.control().equals(controlId)).findFirst().ifPresent(c -> result.add(new Standing(a.id, a.name,
+                    a.status, c.status(), c.items().total(), c.items().satisfied(), c.items().notSatisfied() + c.items().partiallySatisfied(),
+                    c.items().notAssessed(), c.probes().pass(), c.probes().fail(), c.probes().hosts())));
+        }
+        return result;
     }
 
     private static final class Builder {
