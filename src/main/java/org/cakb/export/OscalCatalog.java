@@ -90,7 +90,7 @@ public class OscalCatalog {
         String fingerprint = fingerprint(records);
         catalog.put("uuid", StableUuid.of("oscal-catalog:" + fingerprint).toString());
         ObjectNode metadata = catalog.putObject("metadata");
-        metadata.put("title", "Container Assurance KB: NISTIR 8176 and SP 800-190 assurance requirements for Linux containers");
+        metadata.put("title", "Container Assurance KB: NISTIR 8176, SP 800-190 and DISA Container Platform SRG requirements for Linux containers");
         metadata.put("last-modified", timestamp(records.stream().map(r -> r.updatedAt).max(Comparator.naturalOrder()).orElse(OffsetDateTime.now())));
         metadata.put("version", fingerprint.substring(0, 12));
         metadata.put("oscal-version", OSCAL_VERSION);
