@@ -152,10 +152,10 @@ public class AssessmentPages {
     }
 
     private TemplateInstance assessmentPage(long id, String result, String area, String evidenceFilter, String message, String error) {
-        AssessmentViews.Checklist checklist = items.checklist(id, blank(result), blank(area), blank(evidenceFilter));
+        List<EvidenceViews.LinkedHost> hosts = linkedHosts.list(id);
+        AssessmentViews.Checklist checklist = items.checklist(id, blank(result), blank(area), blank(evidenceFilter), !hosts.isEmpty());
         AssessmentViews.Detail a = checklist.detail();
         Access.Permissions may = access.permissions(id);
-        List<EvidenceViews.LinkedHost> hosts = linkedHosts.list(id);
         boolean canLinkHosts = may.can(Operation.LINK_HOSTS);
         List<HostChoice> choices = canLinkHosts ? hostChoices(hosts) : List.of();
         return Templates.assessment(nav(), a, checklist.rows(), checklist.scope(), bars(a), blank(result), blank(area),

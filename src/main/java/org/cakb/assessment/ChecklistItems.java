@@ -67,7 +67,7 @@ public class ChecklistItems {
      */
     @Transactional
     public AssessmentViews.Checklist checklist(long id, String result, String area) {
-        return checklist(id, result, area, null);
+        return checklist(id, result, area, null, true);
     }
 
     /**
@@ -75,9 +75,10 @@ public class ChecklistItems {
      * the scope's record names, whatever the number of items.
      *
      * @param evidence null, or one of {@link #EVIDENCE_FILTERS}
+     * @param linkedHosts whether hosts are linked (without them there is no probe evidence to read)
      */
     @Transactional
-    public AssessmentViews.Checklist checklist(long id, String result, String area, String evidence) {
+    public AssessmentViews.Checklist checklist(long id, String result, String area, String evidence, boolean linkedHosts) {
         Assessment a = find(id);
         if (result != null && !result.isBlank() && !ChecklistItem.RESULTS.contains(result)) {
             throw Validation.field("result", "must be one of " + String.join(", ", ChecklistItem.RESULTS));
@@ -88,7 +89,7 @@ public class ChecklistItems {
         List<ChecklistItem> items = ChecklistItem.<ChecklistItem>find("assessmentId = ?1 order by position", id)
                 .withHint(org.hibernate.jpa.HibernateHints.HINT_READ_ONLY, true).list();
         Map<Long, List<AssessmentViews.AttachmentInfo>> attachments = attachments(id);
-        Map<String, int[]> probe = probeEvidence.summary(id);
+        Map<String, int[]> probe = linkedHosts ? probeEvidence.summary(id) : Map.of();
         LocalDate today = LocalDate.now();
         List<AssessmentViews.ChecklistRow> rows = items.stream()
                 .filter(i -> result == null || result.isBlank() || i.result.equals(result))

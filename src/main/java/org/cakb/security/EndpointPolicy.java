@@ -95,6 +95,7 @@ public final class EndpointPolicy {
             rule("GET", "/fleet/failing", PEOPLE),
             rule("GET", "/fleet/failing.csv", PEOPLE),
             rule("GET", "/fleet/drift", PEOPLE),
+            rule("GET", "/dashboard", PEOPLE),
             // assessments (API)
             assessment("GET", "/api/v1/assessments", Operation.LIST_ASSESSMENTS),
             assessment("POST", "/api/v1/assessments", Operation.CREATE_ASSESSMENT),
