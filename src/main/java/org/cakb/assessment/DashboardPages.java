@@ -46,6 +46,8 @@ public class DashboardPages {
     ContainerQueries containers;
     @Inject
     Access access;
+    @Inject
+    ChecklistItems records;
 
     @CheckedTemplate
     static class Templates {
@@ -53,7 +55,7 @@ public class DashboardPages {
                                                  List<DashboardCharts.AssessmentCard> cards, boolean showFleet,
                                                  List<DashboardCharts.RateLine> rates, int trendDays,
                                                  List<DashboardCharts.Column> drift, int driftWidth, int driftTotal, int driftDays,
-                                                 List<ContainerQueries.DriftEvent> recentDrift);
+                                                 List<ContainerQueries.DriftEvent> recentDrift, java.util.Map<String, String> names);
     }
 
     @GET
@@ -86,6 +88,8 @@ public class DashboardPages {
             newestFirst.sort(Comparator.comparing(ContainerQueries.DriftEvent::receivedAt, Comparator.nullsLast(Comparator.<OffsetDateTime>naturalOrder())).reversed());
             recent = newestFirst.stream().limit(DRIFT_ROWS).toList();
         }
-        return Templates.dashboard(nav, showAssessments, open, cards, showFleet, rates, TREND_DAYS, columns, DashboardCharts.width(columns), driftTotal, DRIFT_DAYS, recent);
+        java.util.Map<String, String> names = records.names(recent.stream().map(ContainerQueries.DriftEvent::checkId).distinct().toList());
+        return Templates.dashboard(nav, showAssessments, open, cards, showFleet, rates, TREND_DAYS, columns, DashboardCharts.width(columns),
+                driftTotal, DRIFT_DAYS, recent, names);
     }
 }

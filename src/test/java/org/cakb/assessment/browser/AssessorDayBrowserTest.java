@@ -79,6 +79,13 @@ class AssessorDayBrowserTest {
         assertFalse(RAW_INSTANT.matcher(source).find(), () -> "a raw timestamp with fractions of a second on " + p.driver.getCurrentUrl());
     }
 
+    /** Picks a filter value; the filter form submits itself on change (app.js). */
+    private static void chooseAndWait(Person p, String id, String value) {
+        WebElement html = p.driver.findElement(By.tagName("html"));
+        p.choose(id, value);
+        p.waitUntilReplaced(html);
+    }
+
     private static List<String> rowTitles(Person p) {
         return p.all("#items tbody tr[data-item] a.item-link").stream().map(WebElement::getText).toList();
     }
@@ -102,11 +109,9 @@ class AssessorDayBrowserTest {
             assertTrue(capsRow.findElement(By.cssSelector(".col-probe")).getText().toLowerCase().contains("failing"), capsRow.getText());
             assertEquals(2, rowTitles(assessor).size());
 
-            assessor.choose("f-evidence", "probe-failing");
-            assessor.waitUntilReplaced(assessor.driver.findElement(By.tagName("html")));
+            chooseAndWait(assessor, "f-evidence", "probe-failing");
             assertEquals(1, rowTitles(assessor).size(), "only the item whose probes fail");
-            assessor.choose("f-evidence", "with-evidence");
-            assessor.waitUntilReplaced(assessor.driver.findElement(By.tagName("html")));
+            chooseAndWait(assessor, "f-evidence", "with-evidence");
             assertTrue(rowTitles(assessor).isEmpty());
             assertTrue(assessor.text("#items").contains("No items match the filter."));
             assessor.clickAndWait(assessor.find("#clear-filter"));
@@ -134,7 +139,7 @@ class AssessorDayBrowserTest {
             assessor.clickAndWait(assessor.find("#save"));
             assessor.open("/assessments/" + a.id() + "?evidence=with-evidence");
             assertEquals(List.of(items.get(0).requirementTitle()), rowTitles(assessor));
-            assertTrue(assessor.text("#items .col-evidence").contains("given"));
+            assertTrue(assessor.text("#items .col-evidence").toLowerCase().contains("given"));
             WebElement time = assessor.find("#items time[datetime]");
             assertTrue(time.getText().matches("just now|\\d+ min ago"), time.getText());
             String title = time.getDomAttribute("title");
@@ -199,8 +204,10 @@ class AssessorDayBrowserTest {
         long hostId = hostWithFailures(hostName);
         try (Person viewer = Person.login(root, Fixtures.VIEWER, Fixtures.PASSWORD)) {
             viewer.open("/hosts/" + hostId);
+            java.nio.file.Files.createDirectories(java.nio.file.Path.of("target/screenshots"));
+            java.nio.file.Files.writeString(java.nio.file.Path.of("target/screenshots/assessment-day-host.html"), viewer.driver.getPageSource());
             String failing = viewer.text("#failing-now");
-            assertTrue(failing.contains("payments") && failing.contains("1 fail"), failing);
+            assertTrue(failing.contains("payments") && failing.toLowerCase().contains("1 fail"), failing);
             assertFalse(failing.contains("frontend"), "passing containers are not in the failing list");
             assertTrue(failing.contains("probe:caps/no-cap-sys-admin"), "the host's own failing check: " + failing);
             int failingAt = viewer.driver.getPageSource().indexOf("id=\"failing-now\"");
