@@ -22,7 +22,7 @@ public final class HostViews {
     }
 
     static String iso(OffsetDateTime time) {
-        return time == null ? null : time.withOffsetSameInstant(ZoneOffset.UTC).toInstant().toString();
+        return time == null ? null : time.toInstant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
     }
 
     static List<String> labels(Map<String, String> labels) {
