@@ -68,7 +68,9 @@ public class DashboardPages {
             List<AssessmentViews.Summary> list = new ArrayList<>(assessments.list(null));
             list.removeIf(s -> Assessment.COMPLETED.equals(s.status()));
             open = list.size();
-            list.sort(Comparator.comparing((AssessmentViews.Summary s) -> !Assessment.IN_PROGRESS.equals(s.status()))
+            // the ones the signed-in assessor is assigned to first, then the newest
+            String me = access.username();
+            list.sort(Comparator.comparing((AssessmentViews.Summary s) -> !s.assessors().contains(me))
                     .thenComparing(AssessmentViews.Summary::id, Comparator.reverseOrder()));
             list.stream().limit(MAX_ASSESSMENTS).forEach(s -> cards.add(DashboardCharts.card(assessments.detail(s.id()))));
         }

@@ -55,19 +55,24 @@ class AssessorDayBrowserTest {
     }
 
     private static void shots(Person p, String name) throws Exception {
+        shots(p, name, "main");
+    }
+
+    /** Screenshots at both widths; at 390 px nothing inside {@code scope} may stick out of the screen. */
+    private static void shots(Person p, String name, String scope) throws Exception {
         p.screenshot("day-" + name + "-1366");
         p.driver.manage().window().setSize(new Dimension(390, 844));
         try {
             p.screenshot("day-" + name + "-390");
             Object wide = ((org.openqa.selenium.JavascriptExecutor) p.driver).executeScript("""
                     var w = document.documentElement.clientWidth, out = [];
-                    document.querySelectorAll('main *').forEach(function (e) {
+                    document.querySelectorAll(arguments[0] + ' *').forEach(function (e) {
                       var r = e.getBoundingClientRect();
                       if (r.right > w + 2 && out.length < 6 && !e.closest('.table-scroll')) {
                         out.push(e.tagName + (e.id ? '#' + e.id : '') + '.' + e.className + ' ' + Math.round(r.right));
                       }
                     });
-                    return out.join(', ');""");
+                    return out.join(', ');""", scope);
             assertEquals("", wide, name + " page: elements wider than a 390 px screen");
         } finally {
             p.driver.manage().window().setSize(new Dimension(1366, 1000));
@@ -219,7 +224,7 @@ class AssessorDayBrowserTest {
             viewer.open("/probes/probe:caps/no-cap-sys-admin");
             String verify = viewer.text("#verify-on-hosts");
             assertTrue(verify.contains("java -jar cakb-agent.jar run") && verify.contains("enroll"), verify);
-            shots(viewer, "probe");
+            shots(viewer, "probe", "#verify-on-hosts");
             viewer.clickAndWait(viewer.find("#verify-on-hosts .fleet-failing-link"));
             assertTrue(viewer.text("#fleet-rows").contains(hostName), "the fleet results of the probe list the failing host");
             viewer.open("/countermeasures/cm:no-cap-sys-admin");
