@@ -88,7 +88,8 @@ public class AssessmentPages {
     public record Bar(String label, String areaId, AssessmentViews.Progress progress) {
     }
 
-    public record Nav(String user, boolean admin) {
+    /** Who is signed in, for the shared layout's header (user name, role, admin links). */
+    public record Nav(String user, boolean admin, String role) {
     }
 
     /** A fleet host in the link control of the assessment page. */
@@ -120,7 +121,7 @@ public class AssessmentPages {
     }
 
     Nav nav() {
-        return new Nav(access.username(), access.roles().contains(Roles.ADMIN));
+        return new Nav(access.username(), access.roles().contains(Roles.ADMIN), Roles.highest(access.roles()));
     }
 
     @GET
