@@ -263,9 +263,18 @@ public class AssessmentPages {
             return Response.status(409).entity(itemPage(id, d, kept, e.current, e.getMessage(), null, null)).build();
         } catch (DomainException e) {
             AssessmentViews.ItemDetail d = items.item(id, itemId);
-            return Response.status(ErrorStatus.of(e)).entity(itemPage(id, d, typed, null, null, null, e.getMessage())).build();
+            return Response.status(ErrorStatus.of(e)).entity(itemPage(id, d, typed, null, null, null, problems(e))).build();
         }
         return seeOther("/assessments/" + id + "/items/" + itemId + "?saved=1");
+    }
+
+    /** Every problem of a refused save, one per line, in the words the service chose. */
+    static String problems(DomainException e) {
+        if (e.details == null || e.details.size() < 2) {
+            String m = e.getMessage();
+            return "Not saved. " + (m.startsWith("invalid input: ") ? m.substring("invalid input: ".length()) : m);
+        }
+        return "Not saved. Please fix these " + e.details.size() + " problems:\n\u2022 " + String.join("\n\u2022 ", e.details);
     }
 
     @POST

@@ -36,7 +36,8 @@ class HistoryApiPagingTest {
     }
 
     private void setResult(long assessment, AssessmentViews.Item item, String result) {
-        Fixtures.as(Fixtures.ASSESSOR).contentType(ContentType.JSON).body(Map.of("version", item.version(), "result", result))
+        Fixtures.as(Fixtures.ASSESSOR).contentType(ContentType.JSON).body(Map.of("version", item.version(), "result", result, "justification", "because " + result,
+                "evidenceText", "seen"))
                 .put("/api/v1/assessments/" + assessment + "/items/" + item.id()).then().statusCode(200);
     }
 
