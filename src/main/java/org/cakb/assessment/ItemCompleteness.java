@@ -23,7 +23,7 @@ final class ItemCompleteness {
             problems.add("Justification: explain why the result is " + result.replace('-', ' ')
                     + " (every result other than not assessed needs a justification)");
         }
-        boolean evidence = !blank(req.evidenceText()) || (req.evidenceLinks() != null && req.evidenceLinks().stream().anyMatch(l -> !blank(l)))
+        boolean evidence = !blank(req.evidenceText()) || (req.evidenceLinks() != null && req.evidenceLinks().stream().anyMatch(l -> l != null && l.strip().matches("https?://\\S+")))
                 || hasFiles || acceptedProbeEvidence;
         if ("satisfied".equals(result) && !evidence) {
             problems.add("Evidence: a satisfied result needs evidence: describe it, add a link, attach a file, or accept probe evidence");

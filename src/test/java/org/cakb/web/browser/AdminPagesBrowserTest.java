@@ -112,7 +112,23 @@ class AdminPagesBrowserTest {
         Browser.screenshot(d, "ui-" + name + "-390");
         long width = ((Number) ((JavascriptExecutor) d).executeScript("return document.documentElement.scrollWidth")).longValue();
         long viewport = ((Number) ((JavascriptExecutor) d).executeScript("return document.documentElement.clientWidth")).longValue();
-        assertTrue(width <= viewport + 1, name + " is " + width + " px wide on a " + viewport + " px screen");
+        Object wide = ((JavascriptExecutor) d).executeScript("""
+                var w = document.documentElement.clientWidth, out = [];
+                function clipped(e) {
+                  for (var p = e.parentElement; p && p !== document.body; p = p.parentElement) {
+                    var o = getComputedStyle(p).overflowX;
+                    if (o === 'auto' || o === 'hidden' || o === 'scroll') { return true; }
+                  }
+                  return false;
+                }
+                document.querySelectorAll('body *').forEach(function (e) {
+                  var r = e.getBoundingClientRect();
+                  if (r.right > w + 1 && out.length < 6 && !clipped(e)) {
+                    out.push(e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(r.right));
+                  }
+                });
+                return out.join(', ');""");
+        assertTrue(width <= viewport + 1, name + " is " + width + " px wide on a " + viewport + " px screen: " + wide);
         d.manage().window().setSize(new Dimension(1366, 1000));
     }
 
@@ -163,7 +179,7 @@ class AdminPagesBrowserTest {
         Run enroll = run(work, command, "--credential-file", credential.toString());
         assertEquals(0, enroll.code, enroll.output);
         assertTrue(Files.exists(credential), "the agent wrote its credential");
-        assertEquals(1, Long.parseLong(db.single("SELECT count(*) FROM agent_credential c JOIN fleet_host h ON h.id = c.host_id "
+        assertEquals(1, Long.parseLong(db.single("SELECT count(*) FROM fleet_credential c JOIN fleet_host h ON h.id = c.host_id "
                 + "WHERE h.name = '" + name + "' AND c.revoked_at IS NULL")));
         assertEquals("{\"env\": \"e2e\", \"group\": \"web-tier\", \"region\": \"eu\"}",
                 db.single("SELECT labels::text FROM fleet_host WHERE name = '" + name + "'"));
@@ -181,14 +197,14 @@ class AdminPagesBrowserTest {
         assertTrue(rotated.endsWith("--force"), rotated);
         Run reenroll = run(work, rotated, "--credential-file", credential.toString());
         assertEquals(0, reenroll.code, reenroll.output);
-        assertEquals(1, Long.parseLong(db.single("SELECT count(*) FROM agent_credential c JOIN fleet_host h ON h.id = c.host_id "
+        assertEquals(1, Long.parseLong(db.single("SELECT count(*) FROM fleet_credential c JOIN fleet_host h ON h.id = c.host_id "
                 + "WHERE h.name = '" + name + "' AND c.revoked_at IS NULL")), "only the new credential works");
 
         admin.get(url("/admin/hosts"));
         submit(admin, admin.findElement(By.cssSelector("tr[data-host-name='" + name + "'] button.revoke")));
         assertTrue(text(admin, "#message").contains("Credentials revoked for " + name), text(admin, "#message"));
         assertEquals("NOT ENROLLED OR REVOKED", text(admin, "tr[data-host-name='" + name + "'] .badge").toUpperCase());
-        assertEquals(0, Long.parseLong(db.single("SELECT count(*) FROM agent_credential c JOIN fleet_host h ON h.id = c.host_id "
+        assertEquals(0, Long.parseLong(db.single("SELECT count(*) FROM fleet_credential c JOIN fleet_host h ON h.id = c.host_id "
                 + "WHERE h.name = '" + name + "' AND c.revoked_at IS NULL")));
     }
 
