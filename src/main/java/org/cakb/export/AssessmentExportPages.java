@@ -28,6 +28,23 @@ public class AssessmentExportPages {
     ChecklistCsv checklistCsv;
     @Inject
     PublicBaseUrl baseUrl;
+    @Inject
+    org.cakb.security.Access access;
+
+    @io.quarkus.qute.CheckedTemplate
+    static class Templates {
+        static native io.quarkus.qute.TemplateInstance error(org.cakb.security.AccountPages.Nav nav, int status, String message);
+    }
+
+    /** A refused download is a page like every other page's error, not a JSON body. */
+    @org.jboss.resteasy.reactive.server.ServerExceptionMapper
+    public Response pageError(org.cakb.common.DomainException e) {
+        int status = org.cakb.common.ErrorStatus.of(e);
+        var nav = new org.cakb.security.AccountPages.Nav(access.username(), access.roles().contains(org.cakb.security.Roles.ADMIN),
+                org.cakb.security.Roles.highest(access.roles()));
+        return Response.status(status).type("text/html;charset=UTF-8").entity(Templates.error(nav, status, e.getMessage()).render())
+                .build();
+    }
 
     @GET
     @Path("/oscal-assessment-results.json")

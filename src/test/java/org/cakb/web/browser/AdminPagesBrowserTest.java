@@ -148,6 +148,7 @@ class AdminPagesBrowserTest {
         for (String page : List.of("/", "/countermeasures", "/hosts", "/assessments")) {
             admin.get(url(page));
             assertHeader(admin, Fixtures.ADMIN, true);
+            shots(admin, "layout" + (page.equals("/") ? "-home" : page.replace('/', '-')));
         }
         submit(admin, admin.findElement(By.linkText("Manage hosts")));
         assertEquals("Manage hosts", text(admin, "h1"));
