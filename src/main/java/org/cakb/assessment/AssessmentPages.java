@@ -88,7 +88,8 @@ public class AssessmentPages {
     public record Bar(String label, String areaId, AssessmentViews.Progress progress) {
     }
 
-    public record Nav(String user, boolean admin) {
+    /** Who is signed in, for the shared layout's header (user name, role, admin links). */
+    public record Nav(String user, boolean admin, String role) {
     }
 
     /** A fleet host in the link control of the assessment page. */
@@ -122,7 +123,7 @@ public class AssessmentPages {
     }
 
     Nav nav() {
-        return new Nav(access.username(), access.roles().contains(Roles.ADMIN));
+        return new Nav(access.username(), access.roles().contains(Roles.ADMIN), Roles.highest(access.roles()));
     }
 
     @GET
@@ -275,9 +276,18 @@ public class AssessmentPages {
             return Response.status(409).entity(itemPage(id, d, kept, e.current, e.getMessage(), null, null)).build();
         } catch (DomainException e) {
             AssessmentViews.ItemDetail d = items.item(id, itemId);
-            return Response.status(ErrorStatus.of(e)).entity(itemPage(id, d, typed, null, null, null, e.getMessage())).build();
+            return Response.status(ErrorStatus.of(e)).entity(itemPage(id, d, typed, null, null, null, problems(e))).build();
         }
         return seeOther("/assessments/" + id + "/items/" + itemId + "?saved=1");
+    }
+
+    /** Every problem of a refused save, one per line, in the words the service chose. */
+    static String problems(DomainException e) {
+        if (e.details == null || e.details.size() < 2) {
+            String m = e.getMessage();
+            return "Not saved. " + (m.startsWith("invalid input: ") ? m.substring("invalid input: ".length()) : m);
+        }
+        return "Not saved. Please fix these " + e.details.size() + " problems:\n\u2022 " + String.join("\n\u2022 ", e.details);
     }
 
     @POST

@@ -38,7 +38,14 @@ public final class AssessmentViews {
             @NotBlank @Size(max = 2000) String target,
             Map<String, @Size(max = 200) String> targetLabels,
             LocalDate startDate,
-            LocalDate dueDate) {
+            LocalDate dueDate,
+            /** A new scope (absent keeps it): items come in for new requirements; untouched items that leave are removed. */
+            Scope scope) {
+
+        public AssessmentUpdate(Long version, String name, String target, Map<String, String> targetLabels, LocalDate startDate,
+                                LocalDate dueDate) {
+            this(version, name, target, targetLabels, startDate, dueDate, null);
+        }
     }
 
     public record StatusChange(@NotNull Long version,

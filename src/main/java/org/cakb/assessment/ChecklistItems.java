@@ -203,10 +203,16 @@ public class ChecklistItems {
 
     @Transactional
     public AssessmentViews.Item updateItem(long id, long itemId, AssessmentViews.ItemUpdate req, String actor) {
-        validation.check(req);
+        List<String> problems = new ArrayList<>(validation.problems(req));
         Assessment a = find(id);
         requireOpen(a);
         ChecklistItem i = lockedItem(id, itemId);
+        if (req != null) {
+            problems.addAll(ItemCompleteness.problems(req, !attachments(i).isEmpty(), acceptedProbeEvidence(i.id)));
+        }
+        if (!problems.isEmpty()) {
+            throw Validation.invalid(problems);
+        }
         if (i.version != req.version()) {
             throw conflict(i, req);
         }
@@ -230,6 +236,12 @@ public class ChecklistItems {
         }
         em.flush();
         return view(i, attachments(i), LocalDate.now());
+    }
+
+    /** Whether the latest probe-evidence decision on the item accepted the probes' suggestion. */
+    private boolean acceptedProbeEvidence(long itemId) {
+        return !Rows.strings(em, "SELECT decision FROM item_probe_evidence WHERE item_id = :i ORDER BY id DESC LIMIT 1",
+                Map.of("i", itemId)).stream().filter("accepted"::equals).toList().isEmpty();
     }
 
     List<AssessmentViews.AttachmentInfo> attachments(ChecklistItem i) {

@@ -60,7 +60,7 @@ public class DashboardPages {
 
     @GET
     public TemplateInstance dashboard() {
-        AssessmentPages.Nav nav = new AssessmentPages.Nav(access.username(), access.roles().contains(Roles.ADMIN));
+        AssessmentPages.Nav nav = new AssessmentPages.Nav(access.username(), access.roles().contains(Roles.ADMIN), Roles.highest(access.roles()));
         boolean showAssessments = access.can(Operation.LIST_ASSESSMENTS, null);
         List<DashboardCharts.AssessmentCard> cards = new ArrayList<>();
         int open = 0;
