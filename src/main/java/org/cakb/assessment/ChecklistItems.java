@@ -167,11 +167,15 @@ public class ChecklistItems {
         return titles;
     }
 
+    /** An item near another one (or, for the row named total, the number of items). */
+    private record Near(Long id, String title) {
+    }
+
     /** The items before and after one item (checklist order), the next one not assessed, and the count, in one query. */
     @Transactional
     public AssessmentViews.Neighbours neighbours(long id, long itemId) {
         ChecklistItem i = findItem(id, itemId);
-        Map<String, Object[]> found = new java.util.HashMap<>();
+        Map<String, Near> found = new java.util.HashMap<>();
         Rows.list(em, """
                 (SELECT 'previous' AS which, id, requirement_title AS title FROM checklist_item
                   WHERE assessment_id = :a AND position < :p ORDER BY position DESC LIMIT 1)
@@ -181,11 +185,11 @@ public class ChecklistItems {
                   WHERE assessment_id = :a AND position > :p AND result = 'not-assessed' ORDER BY position LIMIT 1)
                 UNION ALL (SELECT 'total', count(*), '' FROM checklist_item WHERE assessment_id = :a)""",
                 Map.of("a", id, "p", i.position),
-                row -> found.put(row.get("which", String.class), new Object[]{Rows.number(row, "id"), row.get("title", String.class)}));
-        java.util.function.Function<String, Long> idOf = k -> found.containsKey(k) ? (Long) found.get(k)[0] : null;
-        java.util.function.Function<String, String> titleOf = k -> found.containsKey(k) ? (String) found.get(k)[1] : null;
-        return new AssessmentViews.Neighbours(idOf.apply("previous"), titleOf.apply("previous"), idOf.apply("next"),
-                titleOf.apply("next"), idOf.apply("open"), titleOf.apply("open"), i.position, idOf.apply("total").intValue());
+                row -> found.put(row.get("which", String.class), new Near(Rows.number(row, "id"), row.get("title", String.class))));
+        Near none = new Near(null, null);
+        Near previous = found.getOrDefault("previous", none), next = found.getOrDefault("next", none), open = found.getOrDefault("open", none);
+        return new AssessmentViews.Neighbours(previous.id(), previous.title(), next.id(), next.title(), open.id(), open.title(),
+                i.position, found.get("total").id().intValue());
     }
 
     @Transactional
