@@ -91,11 +91,15 @@ curl -fs "http://127.0.0.1:$APP_PORT/q/health/ready" >/dev/null || { tail -50 "$
 
 APP=http://127.0.0.1:$APP_PORT
 api() { curl -fsS -u "admin:$ADMIN_PASSWORD" -H 'Content-Type: application/json' "$@"; }
-# A session as a browser has it: log in through the form, then load one page to get the CSRF cookie too.
+# A session as a browser has it: log in through the form (with its CSRF token), then load one page.
 login() {
   local jar=$WORK/cookies.txt
   rm -f "$jar"
-  curl -fs -c "$jar" -o /dev/null -d "j_username=admin" --data-urlencode "j_password=$ADMIN_PASSWORD" "$APP/j_security_check"
+  # the login form carries a CSRF token (its HMAC in the cakb-csrf cookie), checked before the password
+  local token
+  token=$(curl -fs -c "$jar" "$APP/login" | sed -n 's/.*name="csrf-token" value="\([^"]*\)".*/\1/p' | head -1)
+  curl -fs -b "$jar" -c "$jar" -o /dev/null --data-urlencode "csrf-token=$token" -d "j_username=admin" --data-urlencode "j_password=$ADMIN_PASSWORD" \
+    "$APP/j_security_check"
   curl -fs -b "$jar" -c "$jar" -o /dev/null "$APP/"
   awk '!/^#/ || /^#HttpOnly_/ { if (NF >= 7) printf "%s%s=%s", (n++ ? "; " : ""), $6, $7 }' "$jar"
 }

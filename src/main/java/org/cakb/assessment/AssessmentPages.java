@@ -90,7 +90,8 @@ public class AssessmentPages {
     public record Bar(String label, String areaId, AssessmentViews.Progress progress) {
     }
 
-    public record Nav(String user, boolean admin) {
+    /** Who is signed in, for the shared layout's header (user name, role, admin links). */
+    public record Nav(String user, boolean admin, String role) {
     }
 
     /** A fleet host in the link control of the assessment page. */
@@ -101,8 +102,10 @@ public class AssessmentPages {
     static class Templates {
         static native TemplateInstance list(Nav nav, List<AssessmentViews.Summary> assessments, boolean canCreate);
 
-        static native TemplateInstance assessment(Nav nav, AssessmentViews.Detail a, List<AssessmentViews.Item> items, List<Bar> bars,
-                                                  String result, String area, List<String> results, boolean canChangeStatus,
+        static native TemplateInstance assessment(Nav nav, AssessmentViews.Detail a, List<AssessmentViews.ChecklistRow> rows,
+                                                  List<AssessmentViews.ScopePart> scope, List<Bar> bars,
+                                                  String result, String area, String evidence, List<String> evidenceFilters,
+                                                  List<String> results, boolean canChangeStatus,
                                                   boolean canReopen, boolean canAssign, List<EvidenceViews.LinkedHost> hosts,
                                                   List<HostChoice> hostChoices, boolean canLinkHosts, String message, String error);
 
@@ -110,7 +113,7 @@ public class AssessmentPages {
                                             AssessmentViews.StoredItem conflict, String conflictMessage, List<TraceGroup> trace,
                                             List<String> results, boolean canEdit, boolean canWaive, boolean canUpload,
                                             EvidenceViews.ProbeEvidence evidence, boolean canDecide, String message, String error,
-                                            String today);
+                                            String today, AssessmentViews.Neighbours around, Map<String, String> names);
 
         static native TemplateInstance history(Nav nav, AssessmentViews.Header a, AssessmentViews.Item item,
                                                List<AssessmentViews.History> entries);
@@ -124,7 +127,7 @@ public class AssessmentPages {
     }
 
     Nav nav() {
-        return new Nav(access.username(), access.roles().contains(Roles.ADMIN));
+        return new Nav(access.username(), access.roles().contains(Roles.ADMIN), Roles.highest(access.roles()));
     }
 
     @GET
@@ -145,19 +148,23 @@ public class AssessmentPages {
     @Path("/{id}")
     @Policy(Operation.VIEW_ASSESSMENT)
     public TemplateInstance assessment(@PathParam("id") long id, @QueryParam("result") String result, @QueryParam("area") String area,
-                                       @QueryParam("saved") String saved) {
-        return assessmentPage(id, result, area, saved == null ? null : "Saved.", null);
+                                       @QueryParam("evidence") String evidence, @QueryParam("saved") String saved) {
+        return assessmentPage(id, result, area, evidence, saved == null ? null : "Saved.", null);
     }
 
     private TemplateInstance assessmentPage(long id, String result, String area, String message, String error) {
-        AssessmentViews.Checklist checklist = items.checklist(id, blank(result), blank(area));
+        return assessmentPage(id, result, area, null, message, error);
+    }
+
+    private TemplateInstance assessmentPage(long id, String result, String area, String evidenceFilter, String message, String error) {
+        List<EvidenceViews.LinkedHost> hosts = linkedHosts.list(id);
+        AssessmentViews.Checklist checklist = items.checklist(id, blank(result), blank(area), blank(evidenceFilter), !hosts.isEmpty());
         AssessmentViews.Detail a = checklist.detail();
         Access.Permissions may = access.permissions(id);
-        List<EvidenceViews.LinkedHost> hosts = linkedHosts.list(id);
         boolean canLinkHosts = may.can(Operation.LINK_HOSTS);
         List<HostChoice> choices = canLinkHosts ? hostChoices(hosts) : List.of();
-        return Templates.assessment(nav(), a, checklist.items(), bars(a), blank(result), blank(area),
-                ChecklistItem.RESULTS, may.can(Operation.CHANGE_STATUS), a.status().equals(Assessment.COMPLETED)
+        return Templates.assessment(nav(), a, checklist.rows(), checklist.scope(), bars(a), blank(result), blank(area),
+                blank(evidenceFilter), ChecklistItems.EVIDENCE_FILTERS, ChecklistItem.RESULTS, may.can(Operation.CHANGE_STATUS), a.status().equals(Assessment.COMPLETED)
                         && may.can(Operation.REOPEN_ASSESSMENT), may.can(Operation.ASSIGN_ASSESSORS), hosts, choices,
                 canLinkHosts, message, error);
     }
@@ -224,10 +231,17 @@ public class AssessmentPages {
             trace.add(new TraceGroup(g[1], t.getOrDefault(g[0], List.of())));
         }
         Access.Permissions may = access.permissions(id);
+        EvidenceViews.ProbeEvidence probe = evidence.evidence(id, d.item().id());
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        probe.observations().forEach(o -> {
+            ids.add(o.checkId());
+            ids.addAll(o.countermeasures());
+        });
+        probe.decisions().forEach(dec -> dec.observations().forEach(o -> ids.add(o.checkId())));
         return Templates.item(nav(), service.header(id), d, form, conflict, conflictMessage, trace, ChecklistItem.RESULTS,
                 may.can(Operation.EDIT_ITEM), may.can(Operation.SET_WAIVER), may.can(Operation.UPLOAD_ATTACHMENT),
-                evidence.evidence(id, d.item().id()), may.can(Operation.DECIDE_PROBE_EVIDENCE), message, error,
-                LocalDate.now().toString());
+                probe, may.can(Operation.DECIDE_PROBE_EVIDENCE), message, error,
+                LocalDate.now().toString(), items.neighbours(id, d.item().id()), items.names(ids));
     }
 
     @POST
@@ -266,9 +280,18 @@ public class AssessmentPages {
             return Response.status(409).entity(itemPage(id, d, kept, e.current, e.getMessage(), null, null)).build();
         } catch (DomainException e) {
             AssessmentViews.ItemDetail d = items.item(id, itemId);
-            return Response.status(ErrorStatus.of(e)).entity(itemPage(id, d, typed, null, null, null, e.getMessage())).build();
+            return Response.status(ErrorStatus.of(e)).entity(itemPage(id, d, typed, null, null, null, problems(e))).build();
         }
         return seeOther("/assessments/" + id + "/items/" + itemId + "?saved=1");
+    }
+
+    /** Every problem of a refused save, one per line, in the words the service chose. */
+    static String problems(DomainException e) {
+        if (e.details == null || e.details.size() < 2) {
+            String m = e.getMessage();
+            return "Not saved. " + (m.startsWith("invalid input: ") ? m.substring("invalid input: ".length()) : m);
+        }
+        return "Not saved. Please fix these " + e.details.size() + " problems:\n\u2022 " + String.join("\n\u2022 ", e.details);
     }
 
     @POST

@@ -48,7 +48,7 @@ public class AssessmentService {
     @Inject
     Validation validation;
     @Inject
-    ScopeResolver scopes;
+    ScopeChange scopeChange;
 
     // ------------------------------------------------------------------ assessments
 
@@ -57,16 +57,7 @@ public class AssessmentService {
         validation.check(req);
         checkDates(req.startDate(), req.dueDate());
         Scope scope = new Scope(req.scope().areas, req.scope().countermeasures, req.scope().recommendations, req.scope().requirements);
-        if (scope.isEmpty()) {
-            throw Validation.field("scope", "choose at least one area, countermeasure, recommendation or requirement");
-        }
-        List<KbRecord> requirements = scopes.resolve(scope);
-        if (requirements.isEmpty()) {
-            throw Validation.field("scope", "selects no active requirement");
-        }
-        if (requirements.size() > MAX_ITEMS) {
-            throw Validation.field("scope", "selects " + requirements.size() + " requirements; at most " + MAX_ITEMS);
-        }
+        List<KbRecord> requirements = scopeChange.requirements(scope);
         List<AppUser> assessors = assessorsByName(req.assessors() == null ? List.of() : req.assessors());
 
         Assessment a = new Assessment();
@@ -80,24 +71,7 @@ public class AssessmentService {
         a.updatedBy = actor;
         a.persist();
 
-        Map<String, String> areaTitles = new TreeMap<>();
-        int position = 1;
-        for (KbRecord r : requirements) {
-            ChecklistItem item = new ChecklistItem();
-            item.assessmentId = a.id;
-            item.position = position++;
-            item.requirementId = r.id;
-            item.requirementTitle = r.title;
-            item.requirementHash = r.contentHash;
-            item.areaId = r.attribute("area");
-            if (item.areaId != null) {
-                item.areaTitle = areaTitles.computeIfAbsent(item.areaId, id -> {
-                    KbRecord area = KbRecord.findById(id);
-                    return area == null ? id : area.title;
-                });
-            }
-            item.persist();
-        }
+        scopeChange.addItems(a.id, requirements, 0);
         HistoryEntry.record(a.id, null, actor, "created", null,
                 a.name + " (" + requirements.size() + " items; scope: " + scope + ")");
         for (AppUser u : assessors) {
@@ -203,6 +177,11 @@ public class AssessmentService {
         a.targetLabels = labels;
         a.startDate = req.startDate();
         a.dueDate = req.dueDate();
+        if (req.scope() != null && !req.scope().equals(a.scope)) {
+            Scope scope = new Scope(req.scope().areas, req.scope().countermeasures, req.scope().recommendations, req.scope().requirements);
+            String before = String.valueOf(a.scope);
+            HistoryEntry.record(id, null, actor, "scope", before, scopeChange.apply(a, scope, actor));
+        }
         touch(a, actor);
         return detail(id);
     }

@@ -38,7 +38,14 @@ public final class AssessmentViews {
             @NotBlank @Size(max = 2000) String target,
             Map<String, @Size(max = 200) String> targetLabels,
             LocalDate startDate,
-            LocalDate dueDate) {
+            LocalDate dueDate,
+            /** A new scope (absent keeps it): items come in for new requirements; untouched items that leave are removed. */
+            Scope scope) {
+
+        public AssessmentUpdate(Long version, String name, String target, Map<String, String> targetLabels, LocalDate startDate,
+                                LocalDate dueDate) {
+            this(version, name, target, targetLabels, startDate, dueDate, null);
+        }
     }
 
     public record StatusChange(@NotNull Long version,
@@ -92,8 +99,27 @@ public final class AssessmentViews {
     public record Header(long id, String name, String status) {
     }
 
-    /** The checklist page's data: the assessment with its progress and the (filtered) items, from one read of the items. */
-    public record Checklist(Detail detail, List<Item> items) {
+    /** The checklist page's data: the assessment with its progress and the (filtered) rows, from one read of the items. */
+    public record Checklist(Detail detail, List<ChecklistRow> rows, List<ScopePart> scope) {
+    }
+
+    /**
+     * A checklist row: the item, whether the assessor gave evidence (text, links or files), and its probe evidence on the
+     * linked hosts (observations and how many of them fail).
+     */
+    public record ChecklistRow(Item item, boolean hasEvidence, int evidenceCount, int probeObservations, int probeFailing) {
+    }
+
+    /** One part of an assessment's scope, by record name (the id on a secondary line). */
+    public record ScopePart(String label, List<Named> records) {
+    }
+
+    public record Named(String id, String title, String href) {
+    }
+
+    /** The items before and after one item in checklist order, and the next item still not assessed. */
+    public record Neighbours(Long previousId, String previousTitle, Long nextId, String nextTitle, Long nextOpenId,
+                             String nextOpenTitle, int position, int total) {
     }
 
     public record Detail(long id, String name, String target, Map<String, String> targetLabels, Scope scope, String status,

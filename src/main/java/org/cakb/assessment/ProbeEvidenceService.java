@@ -45,6 +45,32 @@ public class ProbeEvidenceService {
         return evidence(ChecklistRecords.findItem(id, itemId));
     }
 
+    /**
+     * For the checklist: per requirement of the assessment, how many probe observations its linked hosts have and how
+     * many of them fail, in one query (nothing when no host is linked).
+     */
+    @Transactional
+    public java.util.Map<String, int[]> summary(long assessmentId) {
+        java.util.Map<String, int[]> result = new java.util.HashMap<>();
+        org.cakb.common.Rows.list(em, """
+                WITH probe AS (
+                    SELECT DISTINCT s.to_id AS requirement_id, v.from_id AS check_id
+                    FROM kb_link s
+                    JOIN kb_record cm ON cm.id = s.from_id AND cm.status = 'active'
+                    JOIN kb_link v ON v.to_id = cm.id AND v.relation = 'verifies'
+                    JOIN kb_record p ON p.id = v.from_id AND p.status = 'active'
+                    WHERE s.relation = 'satisfies'
+                      AND s.to_id IN (SELECT requirement_id FROM checklist_item WHERE assessment_id = :a))
+                SELECT probe.requirement_id, count(*) AS observations, count(*) FILTER (WHERE c.status = 'fail') AS failing
+                FROM fleet_current_result c
+                JOIN assessment_host ah ON ah.host_id = c.host_id AND ah.assessment_id = :a
+                JOIN probe ON probe.check_id = c.check_id
+                GROUP BY probe.requirement_id""", java.util.Map.of("a", assessmentId),
+                row -> result.put(row.get("requirement_id", String.class),
+                        new int[]{(int) org.cakb.common.Rows.number(row, "observations"), (int) org.cakb.common.Rows.number(row, "failing")}));
+        return result;
+    }
+
     private EvidenceViews.ProbeEvidence evidence(ChecklistItem item) {
         List<EvidenceViews.Observation> observations = observations(item);
         return new EvidenceViews.ProbeEvidence(item.id, item.requirementId, item.result, item.version,

@@ -29,6 +29,8 @@ public class AssessmentExportResource {
     ChecklistCsv checklistCsv;
     @Inject
     StigViewerChecklist stigChecklist;
+    @Inject
+    org.cakb.common.PublicBaseUrl baseUrl;
 
     @GET
     @Path("/oscal/assessment-results")
@@ -45,15 +47,17 @@ public class AssessmentExportResource {
             {"assessment-results": {"uuid": "8d0c2f3e-5b1a-5c7e-9f0d-1a2b3c4d5e6f",
               "metadata": {"title": "Assessment results: Q4 cluster review", "last-modified": "2026-11-23T10:00:00Z",
                            "version": "3-2026-11-23T10:00:00Z", "oscal-version": "1.0.6"},
-              "import-ap": {"href": "/api/v1/assessments/12"},
+              "import-ap": {"href": "https://kb.example.org/api/v1/assessments/12"},
               "results": [{"uuid": "...", "title": "Q4 cluster review", "description": "...", "start": "2026-11-01T00:00:00Z",
                 "reviewed-controls": {"control-selections": [{"include-controls": [{"control-id": "nistir8176-req-a2-no-new-privs"}]}]},
                 "observations": [{"uuid": "...", "methods": ["TEST"], "description": "...", "collected": "2026-11-23T09:58:00Z"}],
                 "findings": [{"uuid": "...", "title": "No new privileges", "description": "...",
                   "target": {"type": "statement-id", "target-id": "nistir8176-req-a2-no-new-privs_smt", "status": {"state": "satisfied"}}}]}]}}"""))
     @APIResponse(responseCode = "404", description = "No such assessment")
-    public Response assessmentResults(@Parameter(description = "assessment id") @PathParam("id") long id) {
-        StreamingOutput body = out -> assessmentResults.write(id, out);
+    public Response assessmentResults(@Parameter(description = "assessment id") @PathParam("id") long id,
+                                      @jakarta.ws.rs.core.Context jakarta.ws.rs.core.UriInfo uri) {
+        String base = baseUrl.orFrom(uri.getRequestUri());
+        StreamingOutput body = out -> assessmentResults.write(id, out, base);
         return Response.ok(body, OSCAL_AR)
                 .header("Content-Disposition", "attachment; filename=\"assessment-" + id + "-results.json\"").build();
     }

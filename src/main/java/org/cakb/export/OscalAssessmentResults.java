@@ -49,7 +49,8 @@ public class OscalAssessmentResults {
         return "/api/v1/assessments/" + assessmentId;
     }
 
-    public void write(long assessmentId, OutputStream out) throws IOException {
+    /** Writes the document; server-relative hrefs are made absolute under {@code base} (e.g. https://kb.example.org). */
+    public void write(long assessmentId, OutputStream out, String base) throws IOException {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false); // a transaction, so the driver reads with cursors (fetch size)
             try (Statement snapshot = connection.createStatement()) {
@@ -58,7 +59,7 @@ public class OscalAssessmentResults {
                 snapshot.execute("SET LOCAL work_mem = '" + AssessmentResultsSql.WORK_MEM + "'");
             }
             BufferedOutputStream buffered = new BufferedOutputStream(out, 64 * 1024);
-            JsonGenerator generator = json.getFactory().createGenerator(buffered, JsonEncoding.UTF8);
+            JsonGenerator generator = new AbsoluteHrefs(json.getFactory().createGenerator(buffered, JsonEncoding.UTF8), base);
             generator.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
             new Export(connection, generator, assessmentId).document();
             generator.flush();

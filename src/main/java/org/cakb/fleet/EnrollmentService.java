@@ -19,7 +19,7 @@ public class EnrollmentService {
 
 
     public static final String TOKEN_PREFIX = "cakb_enroll_";
-    static final Duration MAX_TOKEN_LIFETIME = Duration.ofDays(7);
+    public static final Duration MAX_TOKEN_LIFETIME = Duration.ofDays(7);
 
     public record IssuedToken(long hostId, String hostName, String token, OffsetDateTime expiresAt) {
     }
@@ -107,6 +107,16 @@ public class EnrollmentService {
                 OffsetDateTime.now(), admin, hostId);
         audit.record(org.cakb.security.AuditTrail.HOST_REVOKE, admin, "host:" + hostId, true, revoked + " credential(s) revoked");
         return revoked;
+    }
+
+    /**
+     * An admin's rotation of a host's credentials: every current credential is revoked and a new one-time enrollment
+     * token issued, in one transaction; the agent gets its new credential with {@code enroll --force}.
+     */
+    @Transactional
+    public IssuedToken rotateByAdmin(long hostId, Duration tokenLifetime, String admin) {
+        revokeCredentials(hostId, admin);
+        return issueToken(hostId, tokenLifetime, admin);
     }
 
     /**

@@ -44,7 +44,7 @@ public class AccountAdminPages {
     }
 
     private AccountPages.Nav nav() {
-        return new AccountPages.Nav(access.username(), access.roles().contains(Roles.ADMIN));
+        return new AccountPages.Nav(access.username(), access.roles().contains(Roles.ADMIN), Roles.highest(access.roles()));
     }
 
     @POST

@@ -43,7 +43,8 @@ public class AccountPages {
     @Inject
     RoutingContext routingContext;
 
-    public record Nav(String user, boolean admin) {
+    /** Who is signed in, for the shared layout's header (user name, role, admin links). */
+    public record Nav(String user, boolean admin, String role) {
     }
 
     @CheckedTemplate
@@ -53,7 +54,7 @@ public class AccountPages {
     }
 
     Nav nav() {
-        return new Nav(access.username(), access.roles().contains(Roles.ADMIN));
+        return new Nav(access.username(), access.roles().contains(Roles.ADMIN), Roles.highest(access.roles()));
     }
 
     @GET
@@ -74,7 +75,7 @@ public class AccountPages {
             }
             int epoch = passwords.change(access.username(), new AccountViews.PasswordChange(currentPassword, newPassword), routingContext);
             sessions.issue(routingContext, access.username(), epoch); // this browser stays signed in; all others end
-            return Response.ok(Templates.password(new Nav(access.username(), access.roles().contains(Roles.ADMIN)), false,
+            return Response.ok(Templates.password(new Nav(access.username(), access.roles().contains(Roles.ADMIN), Roles.highest(access.roles())), false,
                     "Your password is changed. Your other sessions have ended.", null)).build();
         } catch (DomainException e) {
             return Response.status(ErrorStatus.of(e)).entity(Templates.password(nav(), false, null, e.getMessage())).build();

@@ -37,6 +37,11 @@ public class ApiTokens implements BearerTokenResolver {
         }
     }
 
+    /** How far ahead a token may expire at most ({@code cakb.api-token.max-lifetime}). */
+    public java.time.Period maxLifetime() {
+        return maxLifetime;
+    }
+
     @Transactional
     public Created create(String name, OffsetDateTime expiresAt, String admin) {
         if (name == null || name.isBlank() || name.strip().length() > 100) {

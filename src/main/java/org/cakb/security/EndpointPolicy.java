@@ -96,6 +96,17 @@ public final class EndpointPolicy {
             rule("GET", "/fleet/failing", PEOPLE),
             rule("GET", "/fleet/failing.csv", PEOPLE),
             rule("GET", "/fleet/drift", PEOPLE),
+            rule("GET", "/dashboard", PEOPLE),
+            // fleet and API tokens (admin pages)
+            rule("GET", "/admin/hosts", ADMIN),
+            rule("POST", "/admin/hosts", ADMIN),
+            rule("POST", "/admin/hosts/{id}/enrollment-token", ADMIN),
+            rule("POST", "/admin/hosts/{id}/rotate", ADMIN),
+            rule("POST", "/admin/hosts/{id}/revoke", ADMIN),
+            rule("GET", "/admin/api-tokens", ADMIN),
+            rule("POST", "/admin/api-tokens", ADMIN),
+            rule("POST", "/admin/api-tokens/{id}/rotate", ADMIN),
+            rule("POST", "/admin/api-tokens/{id}/revoke", ADMIN),
             // assessments (API)
             assessment("GET", "/api/v1/assessments", Operation.LIST_ASSESSMENTS),
             assessment("POST", "/api/v1/assessments", Operation.CREATE_ASSESSMENT),
@@ -157,7 +168,12 @@ public final class EndpointPolicy {
             assessment("POST", "/admin/users", Operation.CREATE_USER),
             assessment("GET", "/admin/assessments/new", Operation.CREATE_ASSESSMENT),
             assessment("POST", "/admin/assessments", Operation.CREATE_ASSESSMENT),
-            assessment("POST", "/admin/assessments/{id}/assessors", Operation.ASSIGN_ASSESSORS));
+            assessment("POST", "/admin/assessments/{id}/assessors", Operation.ASSIGN_ASSESSORS),
+            assessment("GET", "/admin/assessments/{id}/edit", Operation.EDIT_ASSESSMENT),
+            assessment("POST", "/admin/assessments/{id}", Operation.EDIT_ASSESSMENT),
+            assessment("GET", "/assessments/{id}/export/oscal-assessment-results.json", Operation.LIST_ITEMS),
+            assessment("GET", "/assessments/{id}/export/checklist.csv", Operation.LIST_ITEMS),
+            assessment("GET", "/assessments/{id}/export/checklist.cklb", Operation.LIST_ITEMS));
 
     private EndpointPolicy() {
     }

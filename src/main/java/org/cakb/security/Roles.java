@@ -18,4 +18,9 @@ public final class Roles {
 
     private Roles() {
     }
+
+    /** The role shown next to a person's name: the most powerful one held ("" for none). */
+    public static String highest(java.util.Collection<String> held) {
+        return held.contains(ADMIN) ? ADMIN : held.contains(ASSESSOR) ? ASSESSOR : held.contains(VIEWER) ? VIEWER : "";
+    }
 }

@@ -36,9 +36,11 @@ public class HostPages {
     static class Templates {
         static native TemplateInstance hosts(List<HostViews.HostRow> hosts, int failing, int reporting);
 
-        static native TemplateInstance host(HostViews.HostFacts host, List<HostViews.ContainerRow> containers,
+        static native TemplateInstance host(HostViews.HostFacts host, List<HostViews.ResultRow> failing,
+                                            List<HostViews.ContainerRow> failingContainers, List<HostViews.ContainerRow> containers,
                                             List<HostViews.ContainerRow> quietContainers, List<HostViews.Group> byCountermeasure,
-                                            List<HostViews.Group> byRequirement, List<HostViews.DriftRow> drift,
+                                            List<HostViews.Group> quietByCountermeasure, List<HostViews.Group> byRequirement,
+                                            List<HostViews.Group> quietByRequirement, List<HostViews.DriftRow> drift,
                                             HostViews.Sparkline trend, int trendReports, int driftReports, int driftLimit);
 
         static native TemplateInstance container(HostViews.HostFacts host, HostViews.ContainerRow container,
@@ -92,14 +94,18 @@ public class HostPages {
         HostViews.HostFacts facts = facts(detail.host());
         List<HostViews.ContainerRow> rows = containers.ofHost(id, false, null, 1, HOST_PAGE_CONTAINERS).items().stream()
                 .map(HostViews::container).toList();
-        List<HostViews.Group> byCm = history.byCountermeasure(id).stream()
-                .map(g -> HostViews.group(g, "countermeasure")).toList();
-        List<HostViews.Group> byReq = history.byRequirement(id).stream()
-                .map(g -> HostViews.group(g, "requirement")).toList();
+        List<HostViews.Group> byCm = HostViews.failuresFirst(history.byCountermeasure(id).stream()
+                .map(g -> HostViews.group(g, "countermeasure")).toList());
+        List<HostViews.Group> byReq = HostViews.failuresFirst(history.byRequirement(id).stream()
+                .map(g -> HostViews.group(g, "requirement")).toList());
         List<HostViews.DriftRow> drift = history.drift(id).stream().map(HostViews::drift).toList();
         List<FleetHistory.TrendPoint> trend = history.trend(id);
-        return html(200, Templates.host(facts, rows.stream().filter(r -> !r.quiet()).toList(),
-                rows.stream().filter(HostViews.ContainerRow::quiet).toList(), byCm, byReq, drift, HostViews.sparkline(trend),
+        return html(200, Templates.host(facts, HostViews.failing(byCm),
+                rows.stream().filter(r -> r.counts().failed() > 0).toList(), rows.stream().filter(r -> !r.quiet()).toList(),
+                rows.stream().filter(HostViews.ContainerRow::quiet).toList(),
+                byCm.stream().filter(g -> !g.quiet()).toList(), byCm.stream().filter(HostViews.Group::quiet).toList(),
+                byReq.stream().filter(g -> !g.quiet()).toList(), byReq.stream().filter(HostViews.Group::quiet).toList(),
+                drift, HostViews.sparkline(trend),
                 trend.size(), FleetHistory.DRIFT_REPORTS, FleetHistory.DRIFT_LIMIT));
     }
 

@@ -22,7 +22,7 @@ public final class HostViews {
     }
 
     static String iso(OffsetDateTime time) {
-        return time == null ? null : time.withOffsetSameInstant(ZoneOffset.UTC).toInstant().toString();
+        return time == null ? null : time.toInstant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
     }
 
     static List<String> labels(Map<String, String> labels) {
@@ -126,6 +126,45 @@ public final class HostViews {
     }
 
     public record Group(Link record, boolean known, Status status, List<ResultRow> results) {
+        /** The results worth reading first: failures, errors, passes (not-applicable ones are collapsed). */
+        public List<ResultRow> shown() {
+            return results.stream().filter(r -> !"not-applicable".equals(r.status().code()))
+                    .sorted(java.util.Comparator.comparingInt(r -> statusOrder(r.status().code()))).toList();
+        }
+
+        public List<ResultRow> notApplicable() {
+            return results.stream().filter(r -> "not-applicable".equals(r.status().code())).toList();
+        }
+
+        /** Every result is not applicable. */
+        public boolean quiet() {
+            return shown().isEmpty();
+        }
+    }
+
+    /** fail, error, pass, not applicable: the order a host page lists statuses in. */
+    static int statusOrder(String code) {
+        return switch (code == null ? "" : code) {
+            case "fail" -> 0;
+            case "error" -> 1;
+            case "pass" -> 2;
+            case "not-applicable" -> 4;
+            default -> 3;
+        };
+    }
+
+    /** Groups with failures first, then errors, passes, and last those where nothing applies. */
+    static List<Group> failuresFirst(List<Group> groups) {
+        return groups.stream().sorted(java.util.Comparator.comparingInt((Group g) -> g.quiet() ? 4 : statusOrder(g.status().code())))
+                .toList();
+    }
+
+    /** The host's own failing checks, once each (a check verifying several countermeasures is in several groups). */
+    static List<ResultRow> failing(List<Group> groups) {
+        java.util.Map<String, ResultRow> byCheck = new java.util.LinkedHashMap<>();
+        groups.forEach(g -> g.results().stream().filter(r -> "fail".equals(r.status().code()))
+                .forEach(r -> byCheck.putIfAbsent(r.check().id(), r)));
+        return List.copyOf(byCheck.values());
     }
 
     public record DriftRow(Link check, Status from, Status to, String when, String whenIso, String since, String observed,

@@ -18,8 +18,12 @@ import org.cakb.security.Roles;
 public class PersonalParts {
 
     static final String SIGN_IN = "<a class=\"session-link\" id=\"sign-in\" href=\"/login\">Sign in</a>";
-    static final String ADMIN_NAV = "<li><a href=\"/admin/assessments/new\">New assessment</a></li>"
-            + "<li><a href=\"/admin/users\">Users</a></li>";
+
+    /** The same two files the layout renders on per-request pages, so every page has one header. */
+    @io.quarkus.qute.Location("tags/sessionBox.html")
+    io.quarkus.qute.Template sessionBox;
+    @io.quarkus.qute.Location("tags/adminLinks.html")
+    io.quarkus.qute.Template adminLinks;
 
     @Inject
     SecurityIdentity identity;
@@ -50,7 +54,7 @@ public class PersonalParts {
         }
         return slot -> switch (slot) {
             case SESSION -> session(person);
-            case NAV -> Roles.ADMIN.equals(person.role()) ? ADMIN_NAV : null;
+            case NAV -> Roles.ADMIN.equals(person.role()) ? adminLinks.render() : null;
             case COVERAGE -> coverage(subject);
         };
     }
@@ -61,16 +65,9 @@ public class PersonalParts {
     }
 
     private String session(Person person) {
-        StringBuilder html = new StringBuilder(400).append("<form class=\"session\" method=\"post\" action=\"/logout\">");
         String token = csrfToken();
-        if (token != null) {
-            html.append("<input type=\"hidden\" name=\"").append(Html.escape(csrf.get().getParameterName()))
-                    .append("\" value=\"").append(Html.escape(token)).append("\">");
-        }
-        return html.append("<span class=\"whoami\">Logged in as <strong id=\"whoami\">").append(Html.escape(person.name()))
-                .append("</strong> <span class=\"role\" id=\"whoami-role\">").append(Html.escape(person.role()))
-                .append("</span></span><button type=\"submit\" id=\"logout\" class=\"secondary\">Log out</button></form>")
-                .toString();
+        return sessionBox.data("user", person.name()).data("role", person.role())
+                .data("csrfName", token == null ? "" : csrf.get().getParameterName()).data("csrfToken", token).render();
     }
 
     private String csrfToken() {

@@ -78,7 +78,7 @@ class AssessmentApiTest {
         Fixtures.as(Fixtures.ADMIN).contentType(ContentType.JSON)
                 .body(Map.of("name", "", "target", "t", "scope", Map.of("requirements", List.of("no:such-record"))))
                 .post("/api/v1/assessments").then().statusCode(400)
-                .body("details", hasItem("name: must not be blank"));
+                .body("details", hasItem("Name: is required"));
         Fixtures.as(Fixtures.ADMIN).contentType(ContentType.JSON)
                 .body(Map.of("name", "x", "target", "t", "scope", Map.of("requirements", List.of("no:such-record"))))
                 .post("/api/v1/assessments").then().statusCode(400)
@@ -88,8 +88,9 @@ class AssessmentApiTest {
         Fixtures.as(Fixtures.ASSESSOR).contentType(ContentType.JSON)
                 .body(Map.of("version", item.version(), "result", "great", "evidenceLinks", List.of("javascript:alert(1)")))
                 .put(itemPath(a.id(), item.id())).then().statusCode(400)
-                .body("details", hasItem(containsString("result: must be one of")))
-                .body("details", hasItem(containsString("evidenceLinks[0].<list element>: each link must be an http(s) URL")));
+                .body("details", hasItem(containsString("Result: must be one of")))
+                .body("details", hasItem(containsString("Evidence link 1: each link must be an http(s) URL")))
+                .body("details", org.hamcrest.Matchers.not(hasItem(containsString("<list element>"))));
     }
 
     @Test
@@ -157,7 +158,7 @@ class AssessmentApiTest {
         List<AssessmentViews.Item> items = fixtures.items(a.id());
         AssessmentViews.Item first = items.get(0);
         Fixtures.as(Fixtures.ASSESSOR).contentType(ContentType.JSON)
-                .body(Map.of("version", first.version(), "result", "satisfied"))
+                .body(Map.of("version", first.version(), "result", "satisfied", "justification", "checked", "evidenceText", "config seen"))
                 .put(itemPath(a.id(), first.id())).then().statusCode(200);
         long version = fixtures.detail(a.id()).version();
         Fixtures.as(Fixtures.ASSESSOR).contentType(ContentType.JSON).body(Map.of("version", version, "status", "completed"))
@@ -168,7 +169,7 @@ class AssessmentApiTest {
 
         AssessmentViews.Item item = fixtures.items(a.id()).get(0);
         Fixtures.as(Fixtures.ASSESSOR).contentType(ContentType.JSON)
-                .body(Map.of("version", item.version(), "result", "not-satisfied"))
+                .body(Map.of("version", item.version(), "result", "not-satisfied", "justification", "gap found"))
                 .put(itemPath(a.id(), item.id())).then().statusCode(409)
                 .body("message", containsString("read-only until an admin reopens it"));
         Fixtures.as(Fixtures.ASSESSOR).contentType(ContentType.JSON).body(Map.of("version", a.version(), "reason", "x"))
@@ -181,7 +182,7 @@ class AssessmentApiTest {
                 .body("items.find { it.newValue != null && it.newValue.contains('reopened') }.newValue", containsString("new evidence arrived"));
         item = fixtures.items(a.id()).get(0);
         Fixtures.as(Fixtures.ASSESSOR).contentType(ContentType.JSON)
-                .body(Map.of("version", item.version(), "result", "not-satisfied"))
+                .body(Map.of("version", item.version(), "result", "not-satisfied", "justification", "gap found"))
                 .put(itemPath(a.id(), item.id())).then().statusCode(200);
         Fixtures.as(Fixtures.VIEWER).get(itemPath(a.id(), item.id()) + "/history").then().statusCode(200)
                 .body("items.find { it.field == 'result' && it.newValue == 'not-satisfied' }.oldValue", equalTo("satisfied"));
@@ -208,7 +209,8 @@ class AssessmentApiTest {
         Session s = Session.login(Fixtures.ASSESSOR, Fixtures.PASSWORD);
         String page = s.get("/assessments/" + a.id() + "/items/" + item.id()).then().statusCode(200).extract().asString();
         String path = "/assessments/" + a.id() + "/items/" + item.id();
-        Map<String, String> form = Map.of("version", String.valueOf(item.version()), "result", "satisfied", "justification", "via form");
+        Map<String, String> form = Map.of("version", String.valueOf(item.version()), "result", "satisfied", "justification", "via form",
+                "evidenceText", "seen on the console");
 
         s.form(path, form, null).then().statusCode(400);
         s.form(path, form, "forged-token-value").then().statusCode(400);
@@ -228,7 +230,7 @@ class AssessmentApiTest {
         String page = s.get(path).then().statusCode(200).body(containsString("<option value=\"EXAMINE\" selected>"))
                 .extract().asString();
         s.form(path, Map.of("version", String.valueOf(item.version()), "result", "satisfied", "justification", "asked the team",
-                "evidenceMethod", "INTERVIEW"), Session.token(page)).then().statusCode(303);
+                "evidenceText", "interview notes", "evidenceMethod", "INTERVIEW"), Session.token(page)).then().statusCode(303);
         AssessmentViews.Item saved = fixtures.items(a.id()).get(0);
         assertEquals("INTERVIEW", saved.evidenceMethod());
         page = s.get(path).then().statusCode(200).body(containsString("<option value=\"INTERVIEW\" selected>")).extract().asString();

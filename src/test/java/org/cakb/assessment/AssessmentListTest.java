@@ -86,7 +86,8 @@ class AssessmentListTest {
         assertFalse(allIds("updated-since=" + since).contains((int) edited.id()));
         AssessmentViews.Item item = fixtures.items(edited.id()).get(0);
         Fixtures.as(Fixtures.ASSESSOR).contentType(ContentType.JSON)
-                .body(Map.of("version", item.version(), "result", "satisfied", "justification", "changed later"))
+                .body(Map.of("version", item.version(), "result", "satisfied", "justification", "changed later",
+                        "evidenceText", "seen"))
                 .put("/api/v1/assessments/" + edited.id() + "/items/" + item.id()).then().statusCode(200);
         List<Integer> changed = allIds("updated-since=" + since);
         assertTrue(changed.contains((int) edited.id()), "a changed item counts as a change of its assessment");

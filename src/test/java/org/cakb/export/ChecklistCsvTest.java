@@ -46,7 +46,7 @@ class ChecklistCsvTest {
         Fixtures.as(Fixtures.ASSESSOR).contentType(ContentType.JSON)
                 .body(Map.of("version", first.version() + 1, "result", "satisfied", "evidenceMethod", "GUESS"))
                 .put(path + first.id()).then().statusCode(400)
-                .body("message", org.hamcrest.Matchers.containsString("evidenceMethod: must be EXAMINE or INTERVIEW"));
+                .body("message", org.hamcrest.Matchers.containsString("Evidence method: must be EXAMINE or INTERVIEW"));
 
         byte[] body = Fixtures.as(Fixtures.VIEWER).get("/api/v1/assessments/" + a.id() + "/checklist.csv").then().statusCode(200)
                 .contentType("text/csv").header("Content-Disposition", "attachment; filename=\"assessment-" + a.id() + "-checklist.csv\"")

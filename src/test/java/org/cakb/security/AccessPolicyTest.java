@@ -67,7 +67,7 @@ class AccessPolicyTest {
             new Call("GET", "/api/v1/assessments/{id}/items/{itemId}", Operation.VIEW_ITEM, c -> Fixtures.as(c.user())
                     .get("/api/v1/assessments/" + c.id() + "/items/" + c.itemId())),
             new Call("PUT", "/api/v1/assessments/{id}/items/{itemId}", Operation.EDIT_ITEM, c -> Fixtures.as(c.user()).contentType(ContentType.JSON)
-                    .body(Map.of("version", c.itemVersion(), "result", "satisfied", "justification", "j"))
+                    .body(Map.of("version", c.itemVersion(), "result", "satisfied", "justification", "j", "evidenceText", "e"))
                     .put("/api/v1/assessments/" + c.id() + "/items/" + c.itemId())),
             new Call("PUT", "/api/v1/assessments/{id}/items/{itemId}/waiver", Operation.SET_WAIVER, c -> Fixtures.as(c.user()).contentType(ContentType.JSON)
                     .body(Map.of("version", c.itemVersion(), "reason", "r", "approver", "CISO", "expires", "2099-01-01"))
