@@ -82,7 +82,8 @@ class GrcControlsTest {
 
     private static void record(long id, AssessmentViews.Item item, String result, String justification) {
         Fixtures.as(Fixtures.ASSESSOR).contentType(ContentType.JSON)
-                .body(Map.of("version", item.version(), "result", result, "justification", justification))
+                .body(Map.of("version", item.version(), "result", result, "justification", justification,
+                        "evidenceText", "Reviewed the configuration: " + justification))
                 .put("/api/v1/assessments/" + id + "/items/" + item.id()).then().statusCode(200);
     }
 
