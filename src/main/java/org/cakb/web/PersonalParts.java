@@ -19,7 +19,8 @@ public class PersonalParts {
 
     static final String SIGN_IN = "<a class=\"session-link\" id=\"sign-in\" href=\"/login\">Sign in</a>";
     static final String ADMIN_NAV = "<li><a href=\"/admin/assessments/new\">New assessment</a></li>"
-            + "<li><a href=\"/admin/users\">Users</a></li>";
+            + "<li><a href=\"/admin/users\">Users</a></li><li><a href=\"/admin/waivers\">Waiver requests</a></li>"
+            + "<li><a href=\"/admin/webhooks\">Drift webhooks</a></li>";
 
     @Inject
     SecurityIdentity identity;
