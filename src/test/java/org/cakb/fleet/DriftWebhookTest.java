@@ -71,6 +71,7 @@ class DriftWebhookTest {
     @BeforeEach
     void start() throws Exception {
         FastAdmin.ensure();
+        disableAll();
         receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         receiver.createContext("/", exchange -> {
             byte[] body = exchange.getRequestBody().readAllBytes();
@@ -98,10 +99,15 @@ class DriftWebhookTest {
 
     @AfterEach
     void stop() {
+        disableAll();
+        receiver.stop(0);
+    }
+
+    /** Webhooks other tests registered would take part in the rounds: only this test's webhooks are enabled. */
+    private void disableAll() {
         for (Object id : admin().get("/api/v1/admin/webhooks").then().extract().<List<Object>>path("findAll { it.disabledAt == null }.id")) {
             admin().contentType(ContentType.JSON).body("{}").post("/api/v1/admin/webhooks/" + id + "/disable").then().statusCode(200);
         }
-        receiver.stop(0);
     }
 
     private String base() {
