@@ -176,6 +176,7 @@ public class Waivers {
         i.waiverDecidedBy = actor;
         i.waiverDecidedAt = OffsetDateTime.now();
         i.waiverDecisionNote = note;
+        i.waiverLegacyApprover = null; // decided in the application now; the typed name stays in the history
         touch(i, actor);
     }
 

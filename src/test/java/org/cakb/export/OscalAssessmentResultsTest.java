@@ -63,6 +63,7 @@ class OscalAssessmentResultsTest {
         AssessmentViews.Detail a = fixtures.service().create(new AssessmentViews.NewAssessment(name, "cluster eu-1", Map.of("env", "prod"),
                 new Scope(List.of(), List.of(), List.of(), List.of(CAPS, SECCOMP, NO_NEW_PRIVS)), null, null,
                 List.of(Fixtures.ASSESSOR)), Fixtures.ADMIN);
+        fixtures.members().replace(a.id(), new org.cakb.assessment.AssessmentMembers.MemberUpdate(List.of(Fixtures.VIEWER)), Fixtures.ADMIN);
         List<Long> hosts = new ArrayList<>();
         List<String> reports = new ArrayList<>();
         for (String host : List.of(name + "-web", name + "-db")) {
@@ -222,6 +223,7 @@ class OscalAssessmentResultsTest {
         AssessmentViews.Detail a = fixtures.service().create(new AssessmentViews.NewAssessment("ar-containers", "cluster eu-2",
                 Map.of("env", "prod"), new Scope(List.of(), List.of(), List.of(), List.of(CAPS)), null, null,
                 List.of(Fixtures.ASSESSOR)), Fixtures.ADMIN);
+        fixtures.members().replace(a.id(), new org.cakb.assessment.AssessmentMembers.MemberUpdate(List.of(Fixtures.VIEWER)), Fixtures.ADMIN);
         long hostId = FleetFixture.registerHost("ar-containers-node");
         given().auth().oauth2(FleetFixture.enroll(hostId)).contentType(ContentType.JSON)
                 .body(FleetFixture.report2(UUID.randomUUID().toString(), Instant.now().minusSeconds(60), null, "pass",
