@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks the probe agent against a hello-world Java program: median wall time and peak RSS over N runs each
-# (after a warm-up), with default JVM flags, with start-up flags (-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto),
+# (after a warm-up), with default JVM flags, with start-up flags (-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmn8m -Xshare:auto),
 # and with the start-up flags plus an application CDS archive of the agent's classes (JDK 17: made once with
 # -XX:ArchiveClassesAtExit, used with -XX:SharedArchiveFile; JDK 19+ can do both with -XX:+AutoCreateSharedArchive).
 # The hello-world baseline gets the same flags with the JDK's default CDS archive (-Xshare:auto) in the third one.
@@ -53,7 +53,7 @@ measure() { # label, then command; prints "median_ms peak_kib"
   echo "$med $rss"
 }
 
-FAST="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+FAST="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmn8m"   # the flags docs/agent.md recommends (minus -Xmx)
 java $FAST -XX:ArchiveClassesAtExit="$work/agent.jsa" -jar "$JAR" run >/dev/null 2>&1 || true
 [ -f "$work/agent.jsa" ] || echo "note: could not create a CDS archive; the third configuration uses the default one" >&2
 

@@ -34,13 +34,17 @@ public final class AgentMain {
             "                          not recognise as a container); default auto",
             "    --server URL          also fetch the current probe set from the KB server (falling back to",
             "                          the built-in one when it is unreachable) and submit the report; reports",
-            "                          the server cannot take now are spooled and sent first next time",
+            "                          the server cannot take now are spooled and sent first next time;",
+            "                          after an acknowledged report only the changes are sent (delta report)",
+            "    --full-report         with --server: send the full report even when a delta would do",
             "  enroll         exchange a one-time enrollment token for this host's credential",
             "    --server URL --token TOKEN (or env CAKB_ENROLL_TOKEN)",
             "    --force               replace an existing credential file",
             "  upload FILE    submit a report produced offline (run --out FILE), after any spooled ones",
             "  flush          submit the spooled reports",
-            "    options of run --server, enroll, upload and flush:",
+            "  rotate-credential  replace this host's credential with a new one from the server (the old",
+            "                 one keeps working for a short overlap, until the new one is first used)",
+            "    options of run --server, enroll, upload, flush and rotate-credential:",
             "    --credential-file F   default /etc/cakb-agent/credential as root, else",
             "                          $XDG_CONFIG_HOME/cakb-agent/credential; the spool is the folder",
             "                          'spool' next to it",
@@ -125,6 +129,10 @@ public final class AgentMain {
                 o.insecureHttp = true;
                 continue;
             }
+            if (a.equals("--full-report")) {
+                o.fullReport = true;
+                continue;
+            }
             String val = null;
             int eq = a.indexOf('=');
             String name = eq > 0 ? a.substring(0, eq) : a;
@@ -188,6 +196,8 @@ public final class AgentMain {
                 return Fleet.upload(o, Paths.get(positional.get(0)), out, err, fs);
             case "flush":
                 return Fleet.upload(o, null, out, err, fs);
+            case "rotate-credential":
+                return Fleet.rotateCredential(o, out, err);
             case "measurement":
                 return Measurement.command(o, out, err);
             default:
@@ -212,6 +222,7 @@ public final class AgentMain {
         int retries = DEFAULT_RETRIES;
         boolean force;
         boolean insecureHttp;
+        boolean fullReport;
         String report;
         String runtime;
         String runtimeVersion;

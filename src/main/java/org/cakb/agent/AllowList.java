@@ -96,9 +96,19 @@ public final class AllowList {
                 return true;
             }
             if (pat.equals("<pid>")) {
-                return s.equals("self") || s.chars().allMatch(c -> c >= '0' && c <= '9');
+                return s.equals("self") || digits(s);
             }
             return pat.equals(s);
+        }
+
+        private static boolean digits(String s) {
+            for (int k = 0; k < s.length(); k++) {
+                char c = s.charAt(k);
+                if (c < '0' || c > '9') {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 
@@ -217,9 +227,16 @@ public final class AllowList {
         if (path.equals("/")) {
             return true;
         }
-        for (String s : path.substring(1).split("/", -1)) {
-            if (s.isEmpty() || s.equals(".") || s.equals("..")) {
-                return false;
+        // scanned, not split: the gate runs this for every read of a host run
+        int start = 1;
+        for (int k = 1; k <= path.length(); k++) {
+            if (k == path.length() || path.charAt(k) == '/') {
+                int len = k - start;
+                if (len == 0 || (len == 1 && path.charAt(start) == '.')
+                        || (len == 2 && path.charAt(start) == '.' && path.charAt(start + 1) == '.')) {
+                    return false;
+                }
+                start = k + 1;
             }
         }
         return true;

@@ -49,6 +49,27 @@ public final class CheckResult {
         return s.length() > MAX_TEXT ? b + "..." : b.toString();
     }
 
+    /**
+     * A container's result: the verdict and observation only. Title, severity and what the probe verifies are the
+     * same for every container (they are in the host results and the bundle; the server takes them from its content),
+     * so repeating them would triple a host run's report.
+     */
+    Map<String, Object> toCompactMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", id);
+        m.put("status", status);
+        if (observed != null) {
+            m.put("observed", observed);
+        }
+        if (expected != null) {
+            m.put("expected", expected);
+        }
+        if (explanation != null) {
+            m.put("explanation", explanation);
+        }
+        return m;
+    }
+
     Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", id);

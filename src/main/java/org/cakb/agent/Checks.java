@@ -87,7 +87,7 @@ public final class Checks {
             return new CheckResult(p, CheckResult.ERROR, null, null,
                     "unknown check type '" + type + "': this agent version does not implement it");
         }
-        List<String> definitionProblems = CheckTypes.problems(p.check);
+        List<String> definitionProblems = p.definitionProblems();
         if (!definitionProblems.isEmpty()) {
             return new CheckResult(p, CheckResult.ERROR, null, null, "bad definition: " + String.join("; ", definitionProblems));
         }

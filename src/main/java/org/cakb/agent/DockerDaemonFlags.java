@@ -2,7 +2,9 @@ package org.cakb.agent;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Settings given to a running Docker daemon on its command line. dockerd accepts most daemon.json keys as flags of
@@ -30,20 +32,30 @@ final class DockerDaemonFlags {
 
     /** The value of {@code --name} on the first visible dockerd command line, or null when absent or not running. */
     static Flag find(SystemFiles fs, String name) {
-        for (String pid : fs.list("/proc")) {
-            if (pid.isEmpty() || pid.charAt(0) < '0' || pid.charAt(0) > '9' || !"dockerd".equals(fs.readTrim("/proc/" + pid + "/comm"))) {
-                continue;
-            }
-            String cmdline = fs.read("/proc/" + pid + "/cmdline");
-            if (cmdline == null) {
-                continue;
-            }
-            String value = value(Arrays.asList(cmdline.split("\u0000")), name);
+        for (Map.Entry<String, List<String>> daemon : daemons(fs).entrySet()) {
+            String value = value(daemon.getValue(), name);
             if (value != null) {
-                return new Flag(value, pid);
+                return new Flag(value, daemon.getKey());
             }
         }
         return null;
+    }
+
+    /** pid -> command line of every visible dockerd, looked for once per run (a /proc walk is a read per process). */
+    private static Map<String, List<String>> daemons(SystemFiles fs) {
+        return fs.remember("dockerd command lines", () -> {
+            Map<String, List<String>> found = new LinkedHashMap<>();
+            for (String pid : fs.list("/proc")) {
+                if (pid.isEmpty() || pid.charAt(0) < '0' || pid.charAt(0) > '9' || !"dockerd".equals(fs.readTrim("/proc/" + pid + "/comm"))) {
+                    continue;
+                }
+                String cmdline = fs.read("/proc/" + pid + "/cmdline");
+                if (cmdline != null) {
+                    found.put(pid, Arrays.asList(cmdline.split("\u0000")));
+                }
+            }
+            return found;
+        });
     }
 
     /**

@@ -168,14 +168,75 @@ final class Fleet {
             return AgentMain.EXIT_USAGE;
         }
         Path spool = AgentFiles.spoolDir(file);
+        Path state = DeltaReports.stateFile(spool);
+        String server = c.base().toString();
+        if (!o.fullReport && sentAsDelta(c, cred.secret, r, spool, state, server, err)) {
+            return AgentMain.verdict(r);
+        }
+        byte[] body = r.toJson().getBytes(StandardCharsets.UTF_8);
         try {
-            AgentFiles.spool(spool, r.id, r.toJson().getBytes(StandardCharsets.UTF_8));
+            AgentFiles.spool(spool, r.id, body);
         } catch (IOException e) {
             err.println("cakb-agent: cannot spool the report in " + spool + ": " + e);
             return AgentMain.EXIT_USAGE;
         }
-        int sent = deliver(c, cred.secret, o.retries, spool, err);
+        Uploader.Result res = send(c, cred.secret, o.retries, spool, err);
+        if (res == null) {
+            return AgentMain.EXIT_USAGE;
+        }
+        rememberAcknowledged(res.acknowledged.contains(r.id), state, r.id, server, r, err);
+        int sent = res.exitCode();
         return sent != 0 ? sent : AgentMain.verdict(r);
+    }
+
+    /**
+     * Sends only what changed since the last acknowledged report ({@link DeltaReports}), when nothing waits in the
+     * spool and a delta can describe the change. False when the full report must go the usual way (spooled, retried).
+     */
+    private static boolean sentAsDelta(FleetClient c, String credential, Report r, Path spool, Path state, String server,
+            PrintStream err) {
+        try {
+            if (!AgentFiles.spooled(spool).isEmpty()) {
+                return false;
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        long now = System.currentTimeMillis();
+        Map<String, Object> delta = DeltaReports.delta(r, DeltaReports.load(state), server, now);
+        if (delta == null) {
+            return false;
+        }
+        byte[] body = (Json.write(delta, 2) + "\n").getBytes(StandardCharsets.UTF_8);
+        FleetClient.Answer a = c.submit(credential, body);
+        if (a.status == 201 || a.status == 200) {
+            String id = (String) delta.get("reportId");
+            rememberAcknowledged(true, state, id, server, r, err);
+            err.println("cakb-agent: " + c.base() + ": delta report stored (" + body.length + " bytes, against report "
+                    + delta.get("baseReportId") + ")");
+            return true;
+        }
+        if (a.status == 409) {
+            err.println("cakb-agent: the server asks for a full report (" + a.message() + "); sending one");
+        } else {
+            err.println("cakb-agent: the delta report was not taken (" + Uploader.describe(a) + "); spooling the full report");
+        }
+        DeltaReports.forget(state);
+        return false;
+    }
+
+    private static void rememberAcknowledged(boolean acknowledged, Path state, String reportId, String server, Report r,
+            PrintStream err) {
+        if (!acknowledged) {
+            DeltaReports.forget(state);
+            return;
+        }
+        try {
+            DeltaReports.save(state, reportId, server, r, System.currentTimeMillis());
+        } catch (IOException e) {
+            err.println("cakb-agent: cannot keep the acknowledged state in " + state + " (" + e + "); the next run sends a full report");
+            DeltaReports.forget(state);
+        }
     }
 
     static ProbeBundle fetchBundle(FleetClient c, String credential, String bundleKey, PrintStream err) {
@@ -203,6 +264,67 @@ final class Fleet {
         } catch (IOException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
+    }
+
+    // ------------------------------------------------------------------ rotate-credential
+
+    /**
+     * Asks the server for a new credential with the current one and stores it in place of the old (atomically, same
+     * file, same mode). The server keeps the old one working for a short overlap, so a run in flight is not refused.
+     */
+    static int rotateCredential(AgentMain.Options o, PrintStream out, PrintStream err) {
+        Path file = credentialFile(o);
+        AgentFiles.Credential cred;
+        FleetClient c;
+        try {
+            cred = AgentFiles.readCredential(file);
+            String server = o.server != null ? o.server : cred.server;
+            if (server == null) {
+                err.println("cakb-agent: no server: give --server URL");
+                return AgentMain.EXIT_USAGE;
+            }
+            c = client(server, o.caFile != null ? o.caFile : cred.caFile, o.insecureHttp, err);
+        } catch (IOException | ConfigError e) {
+            err.println("cakb-agent: " + e.getMessage());
+            return AgentMain.EXIT_USAGE;
+        }
+        if (!Files.isWritable(file) || !Files.isWritable(file.getParent())) {
+            err.println("cakb-agent: cannot write " + file + "; nothing was asked of the server");
+            return AgentMain.EXIT_USAGE;
+        }
+        FleetClient.Answer a = c.rotate(cred.secret);
+        if (!a.reached()) {
+            err.println("cakb-agent: rotation failed: " + a.problem + " (the credential is unchanged)");
+            return AgentMain.EXIT_UNREACHABLE;
+        }
+        if (a.status != 201) {
+            err.println("cakb-agent: the server refused the rotation (HTTP " + a.status + "): " + a.message()
+                    + " (the credential is unchanged)");
+            return AgentMain.EXIT_REFUSED;
+        }
+        Object parsed;
+        try {
+            parsed = Json.parse(a.body);
+        } catch (IllegalArgumentException e) {
+            parsed = null;
+        }
+        Object secret = parsed instanceof Map ? ((Map<?, ?>) parsed).get("credential") : null;
+        if (!(secret instanceof String) || !((String) secret).matches("[A-Za-z0-9_\\-]{16,200}")) {
+            err.println("cakb-agent: the server's answer has no usable credential; the old one keeps working until the"
+                    + " rotation overlap ends, then enroll again");
+            return AgentMain.EXIT_REFUSED;
+        }
+        try {
+            AgentFiles.writeCredential(file, new AgentFiles.Credential(cred.server, cred.hostId, cred.hostName, (String) secret,
+                    cred.caFile, cred.bundleKey));
+        } catch (IOException e) {
+            err.println("cakb-agent: the server issued a new credential but it could not be stored in " + file + ": " + e
+                    + ". The old one keeps working only until the rotation overlap ends; enroll again with a new token");
+            return AgentMain.EXIT_USAGE;
+        }
+        out.println("cakb-agent: credential of host " + cred.hostName + " rotated; the new one is stored in " + file
+                + " (mode 0600)");
+        return 0;
     }
 
     // ------------------------------------------------------------------ upload, flush
@@ -255,12 +377,18 @@ final class Fleet {
 
     /** Sends the spool; prints what happened; returns 0, 3 (refused or rejected) or 4 (kept for later). */
     static int deliver(FleetClient c, String credential, int retries, Path spool, PrintStream err) {
+        Uploader.Result res = send(c, credential, retries, spool, err);
+        return res == null ? AgentMain.EXIT_USAGE : res.exitCode();
+    }
+
+    /** Sends the spool and prints what happened; null (after printing why) when the spool cannot be used. */
+    private static Uploader.Result send(FleetClient c, String credential, int retries, Path spool, PrintStream err) {
         Uploader.Result res;
         try {
             res = new Uploader(c, credential, retries, err).flush(spool);
         } catch (IOException e) {
             err.println("cakb-agent: spool " + spool + ": " + e);
-            return AgentMain.EXIT_USAGE;
+            return null;
         }
         StringBuilder b = new StringBuilder("cakb-agent: ").append(c.base()).append(": ")
                 .append(res.delivered).append(" report(s) stored");
@@ -277,6 +405,6 @@ final class Fleet {
         if (res.lastProblem != null) {
             err.println("cakb-agent: " + res.lastProblem);
         }
-        return res.exitCode();
+        return res;
     }
 }

@@ -162,6 +162,13 @@ final class FleetClient {
                 .header("Authorization", "Bearer " + credential).GET());
     }
 
+    Answer rotate(String credential) {
+        return send(HttpRequest.newBuilder(resolve("/api/v1/agent/credential/rotate"))
+                .header("Authorization", "Bearer " + credential)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")));
+    }
+
     Answer submit(String credential, byte[] report) {
         return send(HttpRequest.newBuilder(resolve("/api/v1/agent/reports"))
                 .header("Authorization", "Bearer " + credential)

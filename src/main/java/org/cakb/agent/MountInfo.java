@@ -124,13 +124,20 @@ public final class MountInfo {
         int bestLen = -1;
         for (Mount m : mounts) {
             String mp = m.mountPoint;
-            boolean match = path.equals(mp) || mp.equals("/") || path.startsWith(mp.endsWith("/") ? mp : mp + "/");
-            if (match && mp.length() >= bestLen) {
+            if (mp.length() >= bestLen && under(path, mp)) {
                 best = m;
                 bestLen = mp.length();
             }
         }
         return best;
+    }
+
+    /** Whether path is the mount point or below it (no allocation: called for every path question about a container). */
+    private static boolean under(String path, String mp) {
+        if (!path.startsWith(mp)) {
+            return false;
+        }
+        return path.length() == mp.length() || mp.endsWith("/") || path.charAt(mp.length()) == '/';
     }
 
     /** Mounts whose mount point equals the path exactly (the last one is on top). */

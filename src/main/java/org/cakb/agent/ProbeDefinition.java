@@ -24,6 +24,16 @@ public final class ProbeDefinition {
         this.check = check;
     }
 
+    private List<String> problems;
+
+    /** What is wrong with the check definition ({@link CheckTypes#problems}), worked out once per run, not per container. */
+    List<String> definitionProblems() {
+        if (problems == null) {
+            problems = CheckTypes.problems(check);
+        }
+        return problems;
+    }
+
     public String checkType() {
         Object t = check == null ? null : check.get("type");
         return t instanceof String ? (String) t : null;

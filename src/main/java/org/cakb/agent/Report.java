@@ -41,7 +41,7 @@ public final class Report {
             m.put("summary", counts(results));
             List<Object> rs = new ArrayList<>();
             for (CheckResult r : results) {
-                rs.add(r.toMap());
+                rs.add(r.toCompactMap());
             }
             m.put("results", rs);
             return m;
@@ -146,7 +146,7 @@ public final class Report {
     }
 
     public String toJson() {
-        return Json.write(toMap(), true) + "\n";
+        return Json.write(toMap(), 2) + "\n";
     }
 
     public String toTable() {

@@ -26,6 +26,8 @@ final class Uploader {
         int remaining;
         boolean unauthorized;
         String lastProblem;
+        /** Ids of the reports the server answered 200 or 201 for, from the spooled file names. */
+        final java.util.Set<String> acknowledged = new java.util.HashSet<>();
 
         /** Exit code: 0 all sent, 3 refused (401 or a rejected report), 4 server unreachable (reports kept). */
         int exitCode() {
@@ -105,6 +107,9 @@ final class Uploader {
             String name = p.getFileName().toString();
             if (a.status == 201 || a.status == 200) {
                 Files.deleteIfExists(p);
+                if (name.length() > 41 && name.endsWith(".json")) {
+                    res.acknowledged.add(name.substring(name.length() - 41, name.length() - 5));
+                }
                 if (a.status == 201) {
                     res.delivered++;
                 } else {

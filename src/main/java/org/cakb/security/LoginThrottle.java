@@ -47,7 +47,7 @@ public class LoginThrottle {
     private final AtomicLong lastPrune = new AtomicLong();
 
     /** Why an attempt is refused before its password is checked, or empty when it may go ahead. */
-    public Optional<String> refusal(String username, String address) {
+    public Optional<SignInRefused> refusal(String username, String address) {
         return QuarkusTransaction.requiringNew().call(() -> {
             @SuppressWarnings("unchecked")
             List<Object[]> rows = em.createNativeQuery("""
@@ -61,11 +61,11 @@ public class LoginThrottle {
                     .setParameter("w", (double) addressWindow.toSeconds()).setParameter("max", addressMaxFailures).getResultList();
             for (Object[] row : rows) {
                 long seconds = Math.max(1, ((Number) row[1]).longValue());
-                return Optional.of("account".equals(row[0])
+                return Optional.of(new SignInRefused("account".equals(row[0])
                         ? "Too many failed sign-ins for this account; try again in " + seconds + " s"
-                        : "Too many failed sign-ins from your address; try again in " + Math.max(1, seconds / 60) + " min");
+                        : "Too many failed sign-ins from your address; try again in " + Math.max(1, seconds / 60) + " min", seconds));
             }
-            return Optional.<String>empty();
+            return Optional.<SignInRefused>empty();
         });
     }
 

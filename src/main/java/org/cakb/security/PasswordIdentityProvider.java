@@ -82,16 +82,16 @@ public class PasswordIdentityProvider implements IdentityProvider<UsernamePasswo
 
     /** Checks the password under the throttle and budget; the account on success, else AuthenticationFailedException. */
     AppUser verify(String username, String password, String address, String mechanism) {
-        Optional<String> refused = throttle.refusal(username, address);
+        Optional<SignInRefused> refused = throttle.refusal(username, address);
         if (refused.isPresent()) {
-            audit.recordAlone(AuditTrail.SIGN_IN, LoginThrottle.key(username), address, null, false, mechanism + ": " + refused.get());
-            throw new AuthenticationFailedException(refused.get());
+            audit.recordAlone(AuditTrail.SIGN_IN, LoginThrottle.key(username), address, null, false, mechanism + ": " + refused.get().message());
+            throw refused.get().asException();
         }
         AppUser user;
         try {
             user = checks.run(() -> check(username, password));
         } catch (PasswordChecks.Busy e) {
-            throw new AuthenticationFailedException(e.getMessage());
+            throw new SignInRefused(e.getMessage(), 3).asException();
         }
         if (user == null) {
             throttle.failed(username, address);

@@ -1,6 +1,7 @@
 package org.cakb.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -26,6 +27,8 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -270,6 +273,48 @@ class FleetAgentIT {
         assertEquals("host", h.get("vantage"));
         assertTrue(((List<Object>) detail.get("results")).size() >= 40);
         assertTrue(((String) ((Map<String, Object>) Json.parse(Files.readString(out))).get("bundle")).startsWith("server "));
+
+        // the next run sends only what changed against the acknowledged report: a delta of a few hundred bytes
+        Path state = dir.resolve("acknowledged.json");
+        assertTrue(Files.exists(state), "the acknowledged state is kept next to the spool");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(state)));
+        assertFalse(Files.readString(state).contains("observed"), "the state holds digests, never the observations");
+        AgentRuntimesIT.Proc d = agent("run", "--server", url(), "--credential-file", cred.toString(), "--out", out.toString());
+        assertTrue(d.code == 0 || d.code == 1, d.err);
+        Matcher m = Pattern.compile("delta report stored \\((\\d+) bytes, against report " + id).matcher(d.err);
+        assertTrue(m.find(), d.err);
+        assertTrue(Integer.parseInt(m.group(1)) < Files.size(out), "the delta is smaller than the full report: " + d.err);
+        assertEquals(2, reports(host));
+        String deltaId = (String) ((Map<String, Object>) Json.parse(Files.readString(state))).get("reportId");
+        assertEquals(1, sql("SELECT count(*) FROM fleet_report WHERE id = '" + deltaId + "' AND base_report_id = '" + id + "'"));
+        assertEquals(deltaId, ((Map<String, Object>) admin("GET", "/api/v1/hosts/" + host, null, 200).get("host")).get("latestReport"));
+
+        // --full-report sends the whole report
+        AgentRuntimesIT.Proc full = agent("run", "--server", url(), "--credential-file", cred.toString(), "--out", out.toString(),
+                "--full-report");
+        assertTrue(full.err.contains("1 report(s) stored") && !full.err.contains("delta"), full.err);
+        assertEquals(3, reports(host));
+
+        // a base the server does not hold: 409, and the agent sends the full report in the same run
+        Files.writeString(state, Files.readString(state).replaceFirst("\"reportId\": \"[^\"]+\"",
+                "\"reportId\": \"00000000-0000-4000-8000-000000000001\""));
+        AgentRuntimesIT.Proc healed = agent("run", "--server", url(), "--credential-file", cred.toString(), "--out", out.toString());
+        assertTrue(healed.err.contains("asks for a full report") && healed.err.contains("1 report(s) stored"), healed.err);
+        assertEquals(reportId(out), ((Map<String, Object>) Json.parse(Files.readString(state))).get("reportId"));
+        assertEquals(4, reports(host));
+
+        // rotate-credential: the file holds a new secret (same mode), which the next run uses
+        AgentRuntimesIT.Proc rot = agent("rotate-credential", "--credential-file", cred.toString());
+        assertEquals(0, rot.code, rot.out + rot.err);
+        String rotated = Files.readString(cred).lines().filter(l -> l.startsWith("credential=")).findFirst().orElseThrow()
+                .substring("credential=".length());
+        assertNotEquals(secret, rotated);
+        assertFalse(rot.out.contains(rotated) || rot.err.contains(rotated), "the credential is never printed");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(cred)));
+        assertEquals(1, sql("SELECT count(*) FROM fleet_credential WHERE host_id = " + host + " AND rotated_to IS NOT NULL"));
+        AgentRuntimesIT.Proc after = agent("run", "--server", url(), "--credential-file", cred.toString(), "--out", out.toString());
+        assertTrue(after.code == 0 || after.code == 1, after.err);
+        assertEquals(5, reports(host));
     }
 
     @Test

@@ -63,6 +63,8 @@ class FuzzTest {
     private String agentCredential;
     private PageSession assessorPages;
     private PageSession adminPages;
+    /** Its own account: wrong current passwords on the password form delay that account's sign-ins (throttle). */
+    private PageSession passwordChangerPages;
     private long victimUser;
     private long rotatableToken;
     private long webhook;
@@ -132,6 +134,10 @@ class FuzzTest {
         given().auth().preemptive().basic(FastAdmin.USERNAME, FastAdmin.PASSWORD).contentType("application/json")
                 .body("{\"username\": \"fuzz-self\", \"password\": \"fuzz-self-password\", \"roles\": [\"viewer\"]}")
                 .post("/api/v1/users").then().statusCode(201);
+        given().auth().preemptive().basic(FastAdmin.USERNAME, FastAdmin.PASSWORD).contentType("application/json")
+                .body("{\"username\": \"fuzz-pw\", \"password\": \"fuzz-pw-password\", \"roles\": [\"viewer\"]}")
+                .post("/api/v1/users").then().statusCode(201);
+        passwordChangerPages = PageSession.login("fuzz-pw", "fuzz-pw-password").tokenFrom("/account/password");
         rotatableToken = ((Number) given().auth().preemptive().basic(FastAdmin.USERNAME, FastAdmin.PASSWORD).contentType("application/json")
                 .body("{\"name\": \"fuzz-rotate\"}").post("/api/v1/admin/api-tokens").then().statusCode(201).extract().path("id")).longValue();
         webhook = ((Number) given().auth().preemptive().basic(FastAdmin.USERNAME, FastAdmin.PASSWORD).contentType("application/json")
@@ -238,7 +244,7 @@ class FuzzTest {
                 new FormTarget("/admin/users/{user}/disable", "admin", fields("x", "1")),
                 new FormTarget("/admin/users/{user}/enable", "admin", fields("x", "1")),
                 new FormTarget("/admin/users/{user}/password-reset", "admin", fields("temporaryPassword", "temporary-password-2")),
-                new FormTarget("/account/password", "assessor", fields("currentPassword", "not-the-password", "newPassword", "a-new-password-123",
+                new FormTarget("/account/password", "password-changer", fields("currentPassword", "not-the-password", "newPassword", "a-new-password-123",
                         "repeatPassword", "a-new-password-123")));
     }
 
@@ -634,7 +640,14 @@ class FuzzTest {
     }
 
     private PageSession pagesOf(String who) {
-        return who == null ? null : "admin".equals(who) ? adminPages : assessorPages;
+        if (who == null) {
+            return null;
+        }
+        return switch (who) {
+            case "admin" -> adminPages;
+            case "password-changer" -> passwordChangerPages;
+            default -> assessorPages;
+        };
     }
 
     private String csrf(String who) {

@@ -156,11 +156,17 @@ class AccountSecurityTest {
     void perAccountDelayGrowsAndTheRightPasswordWorksAfterIt() {
         user("delay-me", "delay-me-password", "viewer");
         for (int i = 0; i < 3; i++) {
-            given().auth().preemptive().basic("delay-me", "wrong-" + i).get("/api/v1/assessments").then().statusCode(401);
+            given().auth().preemptive().basic("delay-me", "wrong-" + i).get("/api/v1/assessments").then().statusCode(401)
+                    .header("WWW-Authenticate", org.hamcrest.Matchers.startsWith("Basic"))
+                    .body("message", org.hamcrest.Matchers.startsWith("Authentication failed: wrong username or password"));
         }
-        // three failures: a delay now applies, even to the right password, from any address
+        // three failures: a delay now applies (held here, so a slow machine cannot outrun it), even to the right
+        // password, from any address; the caller is told to wait, and for how long
+        db.single("UPDATE login_failure_account SET next_attempt_at = now() + interval '1 minute' WHERE username = 'delay-me' RETURNING 1");
         given().header("X-Forwarded-For", "192.0.2.50").auth().preemptive().basic("delay-me", "delay-me-password")
-                .get("/api/v1/assessments").then().statusCode(401);
+                .get("/api/v1/assessments").then().statusCode(401)
+                .header("Retry-After", org.hamcrest.Matchers.matchesPattern("[0-9]+"))
+                .body("message", org.hamcrest.Matchers.startsWith("Too many failed sign-ins for this account; try again in"));
         assertEquals(1, db.count("SELECT count(*) FROM login_failure_account WHERE username = 'delay-me' AND next_attempt_at > now()"));
         assertEquals(java.time.Duration.ofSeconds(1), throttle.delayAfter(3));
         assertEquals(java.time.Duration.ofSeconds(8), throttle.delayAfter(6));
