@@ -68,6 +68,8 @@ public class AssessmentPages {
     @Inject
     LinkedHosts linkedHosts;
     @Inject
+    ControlRollups controlRollups;
+    @Inject
     ProbeEvidenceService evidence;
     @Inject
     FleetQueries fleet;
@@ -124,6 +126,8 @@ public class AssessmentPages {
                                               String today);
 
         static native TemplateInstance error(Nav nav, int status, String message);
+
+        static native TemplateInstance controls(Nav nav, AssessmentViews.Header a, List<ControlViews.ControlResult> controls);
     }
 
     Nav nav() {
@@ -392,6 +396,14 @@ public class AssessmentPages {
     public TemplateInstance report(@PathParam("id") long id) {
         AssessmentViews.Detail a = service.detail(id);
         return Templates.report(nav(), a, items.items(id, null, null), bars(a), LocalDate.now().toString());
+    }
+
+    /** The assessment in SP 800-53 Rev. 5 terms: its items rolled up per control, grouped by family. */
+    @GET
+    @Path("/{id}/controls")
+    @Policy(Operation.VIEW_ASSESSMENT)
+    public TemplateInstance controls(@PathParam("id") long id) {
+        return Templates.controls(nav(), service.header(id), controlRollups.rollup(id));
     }
 
     @ServerExceptionMapper

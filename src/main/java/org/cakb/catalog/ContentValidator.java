@@ -19,7 +19,8 @@ public final class ContentValidator {
             RecordKind.RECOMMENDATION, "rec:",
             RecordKind.PLATFORM, "platform:",
             RecordKind.PLATFORM_DEFAULT, "default:",
-            RecordKind.PROBE, "probe:");
+            RecordKind.PROBE, "probe:",
+            RecordKind.CONTROL, "sp800-53:");
 
     private ContentValidator() {
     }
@@ -79,8 +80,9 @@ public final class ContentValidator {
             }
             if (value.isArray()) {
                 for (int i = 0; i < value.size(); i++) {
-                    checkTarget(file, rule.field() + "[" + i + "]", value.get(i).asText(), rule.target(), byId, problems);
-                    if (value.get(i).asText().equals(file.id())) {
+                    String target = rule.targetOf(value.get(i));
+                    checkTarget(file, rule.field() + "[" + i + "]", target, rule.target(), byId, problems);
+                    if (target.equals(file.id())) {
                         problems.add(new ContentProblem(file.path(), rule.field() + "[" + i + "]", "a record cannot link to itself"));
                     }
                 }

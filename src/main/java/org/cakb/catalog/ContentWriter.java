@@ -174,7 +174,7 @@ public class ContentWriter {
                     for (JsonNode target : value.isArray() ? value : List.of(value)) {
                         link.setString(1, file.id());
                         link.setString(2, rule.relation());
-                        link.setString(3, target.asText());
+                        link.setString(3, rule.targetOf(target));
                         link.addBatch();
                     }
                 }

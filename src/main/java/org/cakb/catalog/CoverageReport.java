@@ -80,11 +80,23 @@ public final class CoverageReport {
         return technical.isEmpty() ? 0 : (double) technical.stream().filter(f -> verified.contains(f.id())).count() / technical.size();
     }
 
+    /** Control mapping rows by basis: SP 800-190 Appendix B, the DISA SRG, or this knowledge base's inference. */
+    public Map<String, Long> controlMappingsByBasis() {
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        for (String basis : List.of("sp800-190-appendix-b", "disa-srg", "kb-inference")) {
+            counts.put(basis, 0L);
+        }
+        files.forEach(f -> f.data().path("controls").forEach(row -> counts.merge(row.path("basis").asText(), 1L, Long::sum)));
+        return counts;
+    }
+
     public String render() {
         StringBuilder out = new StringBuilder("Content coverage\n\nRecords per kind\n");
         countsByKind().forEach((kind, n) -> out.append(String.format("  %-18s %4d%n", kind.plural, n)));
         out.append("\nRecords citing each source\n");
         citingRecordsBySource().forEach((source, n) -> out.append(String.format("  %-55s %4d%n", source, n)));
+        out.append("\nSP 800-53 control mappings by basis\n");
+        controlMappingsByBasis().forEach((basis, n) -> out.append(String.format("  %-55s %4d%n", basis, n)));
         out.append(String.format("%nTechnical countermeasures with a probe: %.0f %% (%d technical)%n",
                 technicalProbeCoverage() * 100, countermeasures(true).size()));
         out.append("\nCountermeasures without a probe\n");

@@ -23,7 +23,8 @@ public record Filter(String param, String attribute, boolean array) {
             RecordKind.PLATFORM_DEFAULT, List.of(new Filter("platform", "platform", false),
                     new Filter("countermeasure", "countermeasure", false), new Filter("state", "state", false),
                     new Filter("evidence", "evidence", false)),
-            RecordKind.PROBE, List.of(new Filter("countermeasure", "verifies", true), new Filter("vantage", "vantage", false)));
+            RecordKind.PROBE, List.of(new Filter("countermeasure", "verifies", true), new Filter("vantage", "vantage", false)),
+            RecordKind.CONTROL, List.of(new Filter("family", "family", false)));
 
     public static List<Filter> forKind(RecordKind kind) {
         return BY_KIND.getOrDefault(kind, List.of());

@@ -5,9 +5,19 @@ import java.util.Optional;
 
 /**
  * How a field of a content file becomes a typed link. Links are declared once, on the {@code from} side,
- * and read in both directions: {@code relation} going out, {@code inverse} coming in.
+ * and read in both directions: {@code relation} going out, {@code inverse} coming in. A field is a list of ids, or,
+ * when {@code key} is set, a list of objects whose {@code key} property is the target id (a control mapping row).
  */
-public record LinkRule(RecordKind from, String field, String relation, String inverse, RecordKind target) {
+public record LinkRule(RecordKind from, String field, String relation, String inverse, RecordKind target, String key) {
+
+    public LinkRule(RecordKind from, String field, String relation, String inverse, RecordKind target) {
+        this(from, field, relation, inverse, target, null);
+    }
+
+    /** The target id of one element of the field. */
+    public String targetOf(com.fasterxml.jackson.databind.JsonNode element) {
+        return key == null ? element.asText() : element.path(key).asText();
+    }
 
     public static final List<LinkRule> ALL = List.of(
             new LinkRule(RecordKind.REQUIREMENT, "derived-from", "derived-from", "derives", RecordKind.REQUIREMENT),
@@ -19,7 +29,9 @@ public record LinkRule(RecordKind from, String field, String relation, String in
             new LinkRule(RecordKind.RECOMMENDATION, "platform", "applies-to", "has-recommendation", RecordKind.PLATFORM),
             new LinkRule(RecordKind.PLATFORM_DEFAULT, "platform", "default-of", "has-default", RecordKind.PLATFORM),
             new LinkRule(RecordKind.PLATFORM_DEFAULT, "countermeasure", "for", "platform-default", RecordKind.COUNTERMEASURE),
-            new LinkRule(RecordKind.PROBE, "verifies", "verifies", "verified-by", RecordKind.COUNTERMEASURE));
+            new LinkRule(RecordKind.PROBE, "verifies", "verifies", "verified-by", RecordKind.COUNTERMEASURE),
+            new LinkRule(RecordKind.REQUIREMENT, "controls", "maps-to", "mapped-from", RecordKind.CONTROL, "control"),
+            new LinkRule(RecordKind.COUNTERMEASURE, "controls", "maps-to", "mapped-from", RecordKind.CONTROL, "control"));
 
     public static List<LinkRule> forKind(RecordKind kind) {
         return ALL.stream().filter(rule -> rule.from == kind).toList();

@@ -28,6 +28,8 @@ final class RecordFieldRules {
             checkProbe(file, problems);
         } else if (file.kind() == RecordKind.PLATFORM_DEFAULT) {
             checkVersions(file, problems);
+        } else if (file.kind() == RecordKind.REQUIREMENT || file.kind() == RecordKind.COUNTERMEASURE) {
+            ControlMappingRules.check(file, problems);
         }
     }
 

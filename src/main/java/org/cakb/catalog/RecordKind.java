@@ -12,7 +12,8 @@ public enum RecordKind {
     RECOMMENDATION("recommendation", "recommendations"),
     PLATFORM("platform", "platforms"),
     PLATFORM_DEFAULT("platform-default", "platform-defaults"),
-    PROBE("probe", "probes");
+    PROBE("probe", "probes"),
+    CONTROL("control", "controls");
 
     /** Name used in the database, the JSON schemas and the API's {@code kind} field. */
     public final String code;

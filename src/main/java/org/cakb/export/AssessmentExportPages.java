@@ -29,6 +29,8 @@ public class AssessmentExportPages {
     @Inject
     PublicBaseUrl baseUrl;
     @Inject
+    StigViewerChecklist stigChecklist;
+    @Inject
     org.cakb.security.Access access;
 
     @io.quarkus.qute.CheckedTemplate
@@ -65,5 +67,14 @@ public class AssessmentExportPages {
         StreamingOutput body = out -> checklistCsv.write(id, out);
         return Response.ok(body, "text/csv; charset=UTF-8").header("Cache-Control", "no-store")
                 .header("Content-Disposition", "attachment; filename=\"assessment-" + id + "-checklist.csv\"").build();
+    }
+
+    @GET
+    @Path("/checklist.cklb")
+    @Produces("application/json")
+    @Policy(Operation.LIST_ITEMS)
+    public Response stigViewerChecklist(@PathParam("id") long id) {
+        return Response.ok(stigChecklist.checklist(id), "application/json").header("Cache-Control", "no-store")
+                .header("Content-Disposition", "attachment; filename=\"assessment-" + id + "-container-platform-srg.cklb\"").build();
     }
 }

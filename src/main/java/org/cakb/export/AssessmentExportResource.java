@@ -29,6 +29,8 @@ public class AssessmentExportResource {
     ChecklistCsv checklistCsv;
     @Inject
     org.cakb.common.PublicBaseUrl baseUrl;
+    @Inject
+    StigViewerChecklist stigChecklist;
 
     @GET
     @Path("/oscal/assessment-results")
@@ -76,5 +78,37 @@ public class AssessmentExportResource {
         StreamingOutput body = out -> checklistCsv.write(id, out);
         return Response.ok(body, "text/csv; charset=UTF-8")
                 .header("Content-Disposition", "attachment; filename=\"assessment-" + id + "-checklist.csv\"").build();
+    }
+
+    @GET
+    @Path("/checklist.cklb")
+    @Produces("application/json")
+    @Policy(Operation.LIST_ITEMS)
+    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "The assessment as a DISA STIG Viewer 3 checklist (.cklb) against the Container Platform SRG",
+            description = "One rule per checklist item whose requirement is a DISA Container Platform SRG V1R3 requirement "
+                    + "(disa-srg:...): group, rule and SRG ids, severity, CCIs, discussion, check and fix text from the SRG; status "
+                    + "from the item's result (satisfied: not_a_finding; not-satisfied or partially-satisfied: open; not-applicable: "
+                    + "not_applicable; not assessed: open when a probe on a linked host fails, otherwise not_reviewed); "
+                    + "finding_details: result, justification, evidence and the current probe results; comments: assessor and waiver. "
+                    + "422 when the assessment has no SRG requirement in scope. Fields: docs/cklb.md.")
+    @APIResponse(responseCode = "200", description = "The checklist", content = @Content(mediaType = "application/json", example = """
+            {"title": "Q4 cluster review - Container Platform SRG", "id": "2b8e0c7e-4f1a-5d2b-9a3c-0e1f2a3b4c5d",
+             "stigs": [{"stig_name": "Container Platform Security Requirements Guide", "display_name": "Container Platform",
+               "stig_id": "Container_Platform_SRG", "version": "1", "release_info": "Release: 3 Benchmark Date: 27 Jan 2022",
+               "uuid": "...", "reference_identifier": "0000", "size": 1,
+               "rules": [{"uuid": "...", "group_id": "V-233127", "rule_id": "SV-233127r601753", "rule_id_src": "SV-233127r601753_rule",
+                 "severity": "medium", "rule_version": "SRG-APP-000243-CTR-000595",
+                 "rule_title": "The container platform must prohibit containers from accessing privileged resources.",
+                 "ccis": ["CCI-001090"], "status": "open", "finding_details": "Result in Container Assurance KB: not-assessed ...",
+                 "comments": "Exported from Container Assurance KB assessment 12, requirement disa-srg:srg-app-000243-ctr-000595"}]}],
+             "active": false, "mode": 2, "has_path": true,
+             "target_data": {"target_type": "Computing", "host_name": "cluster eu-1", "ip_address": "", "mac_address": "", "fqdn": "",
+               "comments": "Container Assurance KB assessment 12 (in-progress)", "role": "None", "is_web_database": false,
+               "technology_area": "", "web_db_site": "", "web_db_instance": ""}}"""))
+    @APIResponse(responseCode = "404", description = "No such assessment")
+    @APIResponse(responseCode = "422", description = "The assessment has no DISA SRG requirement in scope")
+    public Response stigViewerChecklist(@Parameter(description = "assessment id") @PathParam("id") long id) {
+        return Response.ok(stigChecklist.checklist(id), "application/json")
+                .header("Content-Disposition", "attachment; filename=\"assessment-" + id + "-container-platform-srg.cklb\"").build();
     }
 }

@@ -36,6 +36,13 @@ final class AssessmentResultsModel {
     }
 
     /** OSCAL has two states; the five-valued result is kept in a prop. Anything short of satisfied is not satisfied. */
+    /** A control an item's requirement maps to: its OSCAL id in NIST's Rev. 5 catalog (sc-4, ac-6.8), relationship and basis. */
+    record ControlMapping(String control, String relationship, String basis) {
+        String remarks() {
+            return relationship + "; basis: " + basis + (basis.equals("kb-inference") ? " (this knowledge base's inference, not NIST's or DISA's)" : "");
+        }
+    }
+
     static String findingState(String result) {
         return switch (result) {
             case "satisfied", "not-applicable" -> "satisfied";

@@ -45,6 +45,12 @@ final class AssessmentResultsSql {
             FROM item_probe_evidence e JOIN checklist_item i ON i.id = e.item_id
             WHERE i.assessment_id = ? ORDER BY e.item_id, e.id""";
 
+    /** The SP 800-53 controls of each item's requirement, as OSCAL control ids (sp800-53:sc-4 becomes sc-4). */
+    static final String CONTROL_MAPPINGS = """
+            SELECT i.id, substring(m.control_id FROM 10), m.relationship, m.basis
+            FROM checklist_item i JOIN kb_control_mapping m ON m.record_id = i.requirement_id
+            WHERE i.assessment_id = ? ORDER BY i.id, m.position""";
+
     static final String PEOPLE = """
             SELECT u.username FROM assessment_assessor aa JOIN app_user u ON u.id = aa.user_id WHERE aa.assessment_id = ?
             UNION SELECT i.updated_by FROM checklist_item i WHERE i.assessment_id = ? AND i.updated_by IS NOT NULL

@@ -15,15 +15,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
+import java.sql.*;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -84,6 +79,7 @@ public class OscalAssessmentResults {
         private final List<Item> items = new ArrayList<>();
         private final Map<Long, List<Attachment>> attachments = new LinkedHashMap<>();
         private final Map<Long, List<Decision>> decisions = new LinkedHashMap<>();
+        private final Map<Long, List<ControlMapping>> controls = new LinkedHashMap<>();
         private final List<String> people = new ArrayList<>();
         private final List<String> agentVersions = new ArrayList<>();
         /** OSCAL arrays may not be empty: the observations array is opened by the first observation. */
@@ -134,6 +130,8 @@ public class OscalAssessmentResults {
                     .add(new Decision(rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
                             rs.getString(7), rs.getObject(8, OffsetDateTime.class), rs.getInt(9))), id);
             query(AssessmentResultsSql.PEOPLE, rs -> people.add(rs.getString(1)), id, id, id);
+            query(AssessmentResultsSql.CONTROL_MAPPINGS, rs -> controls.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>())
+                    .add(new ControlMapping(rs.getString(2), rs.getString(3), rs.getString(4))), id);
             query(AssessmentResultsSql.AGENT_VERSIONS, rs -> agentVersions.add(rs.getString(1)), id);
         }
 
@@ -479,6 +477,9 @@ public class OscalAssessmentResults {
             g.writeArrayFieldStart("props");
             prop("result", item.result());
             prop("kb-id", item.requirementId());
+            for (ControlMapping c : controls.getOrDefault(item.id(), List.of())) {
+                prop("nist-800-53-rev5", c.control(), c.remarks());
+            }
             if (item.updatedBy() != null) {
                 prop("assessor", item.updatedBy());
                 prop("updated", timestamp(item.updatedAt()));

@@ -53,6 +53,8 @@ public class OscalCatalog {
 
     @Inject
     ObjectMapper json;
+    @Inject
+    OscalControlMappings mappings;
 
     @ConfigProperty(name = "cakb.oscal.namespace", defaultValue = "https://container-assurance-kb.invalid/ns/oscal")
     String namespace;
@@ -88,7 +90,7 @@ public class OscalCatalog {
         String fingerprint = fingerprint(records);
         catalog.put("uuid", StableUuid.of("oscal-catalog:" + fingerprint).toString());
         ObjectNode metadata = catalog.putObject("metadata");
-        metadata.put("title", "Container Assurance KB: NISTIR 8176 and SP 800-190 assurance requirements for Linux containers");
+        metadata.put("title", "Container Assurance KB: NISTIR 8176, SP 800-190 and DISA Container Platform SRG requirements for Linux containers");
         metadata.put("last-modified", timestamp(records.stream().map(r -> r.updatedAt).max(Comparator.naturalOrder()).orElse(OffsetDateTime.now())));
         metadata.put("version", fingerprint.substring(0, 12));
         metadata.put("oscal-version", OSCAL_VERSION);
@@ -101,6 +103,7 @@ public class OscalCatalog {
         ArrayNode groups = catalog.putArray("groups");
         groups.add(nistirGroup(requirements, graph, citations));
         groups.add(sp800190Group(requirements, graph, citations));
+        groups.add(srgGroup(requirements, graph, citations));
 
         ArrayNode resources = catalog.putObject("back-matter").putArray("resources");
         records.stream().filter(r -> r.kind == RecordKind.SOURCE).sorted(Comparator.comparing(r -> r.id)).forEach(source -> {
@@ -171,6 +174,27 @@ public class OscalCatalog {
         return group;
     }
 
+    /** The DISA Container Platform SRG requirements; SRG ids, severity and CCIs as props (V1R3, see source:disa-container-platform-srg). */
+    private ObjectNode srgGroup(List<KbRecord> requirements, Graph graph, Map<String, List<Citation>> citations) {
+        ObjectNode group = json.createObjectNode();
+        group.put("id", "disa-container-platform-srg");
+        group.put("class", "document");
+        group.put("title", "DISA Container Platform Security Requirements Guide, V1R3 (selected requirements)");
+        ArrayNode controls = group.putArray("controls");
+        requirements.stream().filter(r -> "srg-requirement".equals(r.attribute("category"))).forEach(r -> {
+            ObjectNode control = control(r, graph, citations);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> srg = (Map<String, Object>) r.attributes.getOrDefault("srg", Map.of());
+            props(control, "srg-id", (String) srg.get("srg_id"), "vuln-id", (String) srg.get("group_id"),
+                    "rule-id", (String) srg.get("rule_id"), "severity", (String) srg.get("severity"));
+            for (Object cci : (List<?>) srg.getOrDefault("cci", List.of())) {
+                props(control, "cci", cci.toString());
+            }
+            controls.add(control);
+        });
+        return group;
+    }
+
     private ObjectNode control(KbRecord requirement, Graph graph, Map<String, List<Citation>> citations) {
         String id = token(requirement.id);
         ObjectNode control = json.createObjectNode();
@@ -179,6 +203,7 @@ public class OscalCatalog {
         control.put("title", requirement.title);
         props(control, "kb-id", requirement.id, "label", requirement.attribute("section"), "area", requirement.attribute("area"));
         provenance(control, requirement);
+        mappings.addProps(control, requirement);
         ArrayNode links = references(control, citations.get(requirement.id));
         graph.targets(requirement.id, "derived-from").forEach(parent -> {
             if (parent.kind == RecordKind.REQUIREMENT && !"area".equals(parent.attribute("category"))) {
@@ -214,6 +239,7 @@ public class OscalCatalog {
         part.put("title", cm.title);
         props(part, "kb-id", cm.id, "layer", cm.attribute("layer"));
         provenance(part, cm);
+        mappings.addProps(part, cm);
         part.put("prose", cm.body);
         ArrayNode sub = part.putArray("parts");
         for (KbRecord rec : graph.sources(cm.id, "recommends")) {

@@ -174,6 +174,14 @@ public class FleetHistory {
                             JOIN kb_record c ON c.id = l.from_id AND c.kind = 'countermeasure' AND c.status = 'active'
                             WHERE l.to_id = :id AND l.relation = 'satisfies' ORDER BY 1""")
                     .setParameter("id", recordId).getResultList();
+        } else if ("control".equals(kind)) {
+            countermeasures = em.createNativeQuery("""
+                            SELECT DISTINCT c.id FROM kb_control_mapping m
+                            LEFT JOIN kb_link s ON s.to_id = m.record_id AND s.relation = 'satisfies'
+                            JOIN kb_record c ON c.kind = 'countermeasure' AND c.status = 'active'
+                                 AND (c.id = m.record_id OR c.id = s.from_id)
+                            WHERE m.control_id = :id ORDER BY 1""")
+                    .setParameter("id", recordId).getResultList();
         } else {
             return null;
         }

@@ -45,6 +45,7 @@ public final class EndpointPolicy {
             open("GET", "/api/v1/{kind}"),
             open("GET", "/api/v1/{kind}/{id}"),
             open("GET", "/api/v1/oscal/catalog"),
+            open("GET", "/api/v1/oscal/profile"),
             rule("GET", "/", PUBLIC_PAGES),
             rule("GET", "/{kind}", PUBLIC_PAGES),
             rule("GET", "/{kind}/{id}", PUBLIC_PAGES),
@@ -142,6 +143,8 @@ public final class EndpointPolicy {
             // exports of one assessment: whoever may list its items may export them
             assessment("GET", "/api/v1/assessments/{id}/oscal/assessment-results", Operation.LIST_ITEMS),
             assessment("GET", "/api/v1/assessments/{id}/checklist.csv", Operation.LIST_ITEMS),
+            assessment("GET", "/api/v1/assessments/{id}/checklist.cklb", Operation.LIST_ITEMS),
+            assessment("GET", "/api/v1/assessments/{id}/controls", Operation.VIEW_ASSESSMENT),
             assessment("GET", "/api/v1/users", Operation.LIST_USERS),
             assessment("POST", "/api/v1/users", Operation.CREATE_USER),
             assessment("PUT", "/api/v1/users/{userId}/roles", Operation.CHANGE_ROLES),
@@ -173,6 +176,7 @@ public final class EndpointPolicy {
             assessment("GET", "/assessments/{id}/history", Operation.VIEW_HISTORY),
             assessment("GET", "/assessments/{id}/items/{itemId}/history", Operation.VIEW_HISTORY),
             assessment("GET", "/assessments/{id}/report", Operation.VIEW_ASSESSMENT),
+            assessment("GET", "/assessments/{id}/controls", Operation.VIEW_ASSESSMENT),
             assessment("GET", "/admin/users", Operation.LIST_USERS),
             assessment("POST", "/admin/users", Operation.CREATE_USER),
             assessment("GET", "/admin/assessments/new", Operation.CREATE_ASSESSMENT),
@@ -182,6 +186,7 @@ public final class EndpointPolicy {
             assessment("POST", "/admin/assessments/{id}", Operation.EDIT_ASSESSMENT),
             assessment("GET", "/assessments/{id}/export/oscal-assessment-results.json", Operation.LIST_ITEMS),
             assessment("GET", "/assessments/{id}/export/checklist.csv", Operation.LIST_ITEMS),
+            assessment("GET", "/assessments/{id}/export/checklist.cklb", Operation.LIST_ITEMS),
             assessment("POST", "/admin/assessments/{id}/members", Operation.MANAGE_MEMBERS),
             assessment("GET", "/admin/waivers", Operation.DECIDE_WAIVER));
 

@@ -108,6 +108,25 @@ public class KbPageQueries {
     }
 
     /**
+     * SP 800-53 families of each countermeasure ("AC\0Access Control"): from its own control mappings and from those of
+     * the requirements it satisfies.
+     */
+    private Map<String, Set<String>> familiesByCountermeasure() {
+        Map<String, Set<String>> result = new HashMap<>();
+        Rows.list(em, """
+                        SELECT DISTINCT c.id AS countermeasure, ctl.attributes ->> 'family' AS family, ctl.attributes ->> 'family_title' AS title
+                        FROM kb_record c
+                        LEFT JOIN kb_link s ON s.from_id = c.id AND s.relation = 'satisfies'
+                        JOIN kb_control_mapping m ON m.record_id = c.id OR m.record_id = s.to_id
+                        JOIN kb_record ctl ON ctl.id = m.control_id AND ctl.status = 'active'
+                        WHERE c.kind = 'countermeasure' AND c.status = 'active'
+                        ORDER BY 1, 2""",
+                r -> result.computeIfAbsent(r.get("countermeasure", String.class), k -> new java.util.TreeSet<>())
+                        .add(r.get("family", String.class) + "\u0000" + r.get("title", String.class)));
+        return result;
+    }
+
+    /**
      * One column per runtime's newest measurement (bin/measure-defaults), next to the documented columns of the same
      * platform. A measured state that differs from the newest documented state says so in the cell.
      */
@@ -198,6 +217,7 @@ public class KbPageQueries {
                         SELECT id, kind, title, status, coalesce(attributes ->> 'layer', '') AS layer FROM kb_record
                         WHERE kind = 'countermeasure' AND status = 'active' ORDER BY title, id""", r -> r);
         Map<String, Set<String>> areasOf = areasByCountermeasure();
+        Map<String, Set<String>> familiesOf = "family".equals(groupBy) ? familiesByCountermeasure() : Map.of();
         Map<String, String> areaTitles = new LinkedHashMap<>();
         areas().forEach(a -> areaTitles.put(a.id(), a.title()));
 
@@ -227,7 +247,11 @@ public class KbPageQueries {
                 rowCount++;
                 cellCount += row.size();
             }
-            if ("layer".equals(groupBy)) {
+            if ("family".equals(groupBy)) {
+                for (String family : familiesOf.getOrDefault(id, Set.of("\uffff\u0000Not mapped to an SP 800-53 control"))) {
+                    groups.computeIfAbsent("family\u0000" + family, k -> new ArrayList<>()).add(matrixRow);
+                }
+            } else if ("layer".equals(groupBy)) {
                 groups.computeIfAbsent("layer\u0000" + (cmLayer.isEmpty() ? "(none)" : cmLayer), k -> new ArrayList<>()).add(matrixRow);
             } else {
                 List<String> keys = cmAreas.isEmpty() ? List.of("\uffff") : (area != null ? List.of(area) : List.copyOf(cmAreas));
@@ -240,7 +264,10 @@ public class KbPageQueries {
         List<Matrix.RowGroup> rowGroups = new ArrayList<>();
         for (Map.Entry<String, List<Matrix.Row>> g : groups.entrySet()) {
             String[] parts = g.getKey().split("\u0000");
-            if (parts[0].equals("layer")) {
+            if (parts[0].equals("family")) {
+                rowGroups.add(parts[1].equals("\uffff") ? new Matrix.RowGroup(parts[2], null, g.getValue())
+                        : new Matrix.RowGroup("SP 800-53 " + parts[1] + ": " + parts[2], "/controls?family=" + Paths.query(parts[1]), g.getValue()));
+            } else if (parts[0].equals("layer")) {
                 rowGroups.add(new Matrix.RowGroup("Layer: " + parts[1], "/countermeasures?layer=" + Paths.query(parts[1]), g.getValue()));
             } else if (parts[1].equals("\uffff")) {
                 rowGroups.add(new Matrix.RowGroup("Not linked to a NISTIR 8176 area", null, g.getValue()));

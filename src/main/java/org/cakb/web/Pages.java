@@ -47,7 +47,7 @@ import java.util.stream.Collectors;
 @Produces(MediaType.TEXT_HTML)
 public class Pages {
 
-    static final String KINDS = "sources|requirements|threats|countermeasures|recommendations|platforms|platform-defaults|probes";
+    static final String KINDS = "sources|requirements|threats|countermeasures|recommendations|platforms|platform-defaults|probes|controls";
     static final int PAGE_SIZE = 50;
     static final int SEARCH_LIMIT = 50;
     private static final DateTimeFormatter DAY = DateTimeFormatter.ISO_LOCAL_DATE;
@@ -64,10 +64,14 @@ public class Pages {
                                               Views.Provenance provenance, List<Views.Attr> attributes,
                                               List<Views.CitationItem> citations, List<Views.CitationItem> quotes,
                                               List<Views.LinkGroup> links, List<Views.Group> trace, TraceGraph graph,
-                                              String check, String updated, String withdrawnAt, PlatformComparison defaults);
+                                              String check, String updated, String withdrawnAt, PlatformComparison defaults,
+                                              List<ControlMappingQueries.Mapping> mappings, ControlMappingQueries.SrgRule srg);
 
         /** The per-user fleet coverage box of a countermeasure or requirement page (see {@link PersonalParts}). */
         static native TemplateInstance coverage(String kind, FleetHistory.Coverage coverage);
+
+        /** The per-user evidence box of a control page: fleet coverage and the assessments' standing on the control. */
+        static native TemplateInstance controlEvidence(FleetHistory.Coverage coverage, List<org.cakb.catalog.ControlAssessments.Standing> standings);
 
         static native TemplateInstance trace(Views.RecordRef record, Views.Kind kind, List<Views.Group> trace, TraceGraph graph);
 
@@ -87,6 +91,8 @@ public class Pages {
     KbPageQueries web;
     @Inject
     PlatformComparisonQueries platformComparisons;
+    @Inject
+    ControlMappingQueries controlMappings;
     @Inject
     SearchService searchService;
     @Inject
@@ -250,7 +256,8 @@ public class Pages {
             RecordKind.RECOMMENDATION, List.of("scope"),
             RecordKind.PLATFORM, List.of("vendor", "lifecycle"),
             RecordKind.PLATFORM_DEFAULT, List.of("versions", "state", "evidence"),
-            RecordKind.PROBE, List.of("vantage", "severity"));
+            RecordKind.PROBE, List.of("vantage", "severity"),
+            RecordKind.CONTROL, List.of("control_id", "family_title"));
 
     private static List<String> facts(RecordKind kind, Map<String, Object> attributes) {
         List<String> facts = new ArrayList<>();
@@ -301,8 +308,9 @@ public class Pages {
                 linkGroups(record.links()), trace, graph, check,
                 record.updatedAt() == null ? null : DAY.format(record.updatedAt()),
                 record.withdrawnAt() == null ? null : DAY.format(record.withdrawnAt()),
-                kind == RecordKind.PLATFORM ? platformComparisons.of(record.id()) : null);
-        boolean covered = kind == RecordKind.COUNTERMEASURE || kind == RecordKind.REQUIREMENT;
+                kind == RecordKind.PLATFORM ? platformComparisons.of(record.id()) : null,
+                controlMappings.of(kind, record.id()), ControlMappingQueries.SrgRule.of(record.attributes().get("srg")));
+        boolean covered = kind == RecordKind.COUNTERMEASURE || kind == RecordKind.REQUIREMENT || kind == RecordKind.CONTROL;
         return page(request, version, html, covered ? kind.code + ":" + record.id() : null);
     }
 
@@ -369,7 +377,7 @@ public class Pages {
         PageCache.Version version = cache.version();
         String areaId = blankToNull(area);
         String layerValue = blankToNull(layer);
-        String groupBy = "layer".equals(group) ? "layer" : "area";
+        String groupBy = "layer".equals(group) || "family".equals(group) ? group : "area";
         boolean allRows = "1".equals(all) || "true".equals(all);
         String platformId = blankToNull(platform);
         Matrix matrix = web.matrix(areaId, layerValue, platformId, groupBy, !allRows);
@@ -481,7 +489,8 @@ public class Pages {
             Map.entry("applies-to", "Applies to platform"), Map.entry("has-recommendation", "Recommendations for this platform"),
             Map.entry("default-of", "Default of platform"), Map.entry("has-default", "Platform defaults"),
             Map.entry("for", "Countermeasure"), Map.entry("platform-default", "Platform defaults"),
-            Map.entry("verifies", "Verifies"), Map.entry("verified-by", "Verified by probes"));
+            Map.entry("verifies", "Verifies"), Map.entry("verified-by", "Verified by probes"),
+            Map.entry("maps-to", "SP 800-53 controls"), Map.entry("mapped-from", "Supported by"));
 
     private static List<Views.LinkGroup> linkGroups(RecordViews.Links links) {
         List<Views.LinkGroup> groups = new ArrayList<>();
@@ -503,7 +512,7 @@ public class Pages {
                 RELATION_LABELS.getOrDefault(relation, humanize(relation)), direction, refs)));
     }
 
-    private static final Set<String> HIDDEN_ATTRIBUTES = Set.of("check");
+    private static final Set<String> HIDDEN_ATTRIBUTES = Set.of("check", "srg");
 
     private static List<Views.Attr> attributes(RecordKind kind, Map<String, Object> attributes) {
         Set<String> linkFields = LinkRule.forKind(kind).stream().map(LinkRule::field).collect(Collectors.toSet());

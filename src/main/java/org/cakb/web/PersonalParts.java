@@ -31,6 +31,8 @@ public class PersonalParts {
     Instance<CsrfTokenParameterProvider> csrf;
     @Inject
     FleetHistory fleet;
+    @Inject
+    Instance<org.cakb.catalog.ControlAssessments> controlAssessments;
 
     /** The person signed in (viewer, assessor or admin), or null for anonymous visitors and machine credentials. */
     Person person() {
@@ -84,6 +86,10 @@ public class PersonalParts {
         String kind = subject.substring(0, colon);
         String id = subject.substring(colon + 1);
         FleetHistory.Coverage coverage = fleet.coverage(kind, id);
+        if ("control".equals(kind)) {
+            return Pages.Templates.controlEvidence(coverage, controlAssessments.isResolvable()
+                    ? controlAssessments.get().forControl(id, 5) : java.util.List.of()).render();
+        }
         return coverage == null ? null : Pages.Templates.coverage(RecordKind.fromCode(kind).map(k -> k.code).orElse(kind), coverage)
                 .render();
     }

@@ -94,13 +94,14 @@ class ContentQualityTest {
     }
 
     @Test
-    void quotedRecordsCarryTheirQuoteAndOnlyNistIsQuoted() {
-        Set<String> nistSources = Set.of("source:nistir-8176", "source:nistir-8176-draft", "source:nistir-8176-announcement", "source:sp-800-190");
+    void quotedRecordsCarryTheirQuoteAndOnlyNistOrDodIsQuoted() {
+        Set<String> nistSources = Set.of("source:nistir-8176", "source:nistir-8176-draft", "source:nistir-8176-announcement", "source:sp-800-190",
+                "source:disa-container-platform-srg");
         for (ContentFile file : files) {
             file.data().path("citations").forEach(c -> {
                 if (c.hasNonNull("quote")) {
                     assertTrue(nistSources.contains(c.path("source").asText()),
-                            file.path() + " quotes " + c.path("source").asText() + "; only NIST text may be quoted");
+                            file.path() + " quotes " + c.path("source").asText() + "; only NIST and DISA (public-domain) text may be quoted");
                 }
             });
         }
@@ -110,6 +111,54 @@ class ContentQualityTest {
     void mostTechnicalCountermeasuresHaveAProbe() {
         assertTrue(coverage.technicalProbeCoverage() >= 0.8,
                 "technical countermeasures with a probe: " + Math.round(coverage.technicalProbeCoverage() * 100) + " %");
+    }
+
+    @Test
+    void everyControlMappingCitesItsSourceOrIsMarkedAsInference() {
+        Map<String, Long> byBasis = coverage.controlMappingsByBasis();
+        System.out.println("SP 800-53 control mappings by basis: " + byBasis);
+        for (ContentFile file : files) {
+            file.data().path("controls").forEach(row -> {
+                String basis = row.path("basis").asText();
+                if (basis.equals("kb-inference")) {
+                    assertTrue(!row.has("source") && !row.has("locator"), file.id() + ": an inferred mapping must not cite NIST or DISA as its source");
+                    assertTrue(row.path("rationale").asText().contains("inference"), file.id() + ": an inferred mapping's rationale must say it is an inference");
+                } else {
+                    assertTrue(row.path("source").asText().startsWith("source:") && row.path("locator").asText().length() >= 2,
+                            file.id() + ": a " + basis + " mapping must cite its source with a locator");
+                }
+            });
+        }
+        assertTrue(byBasis.get("disa-srg") >= 20, "DISA SRG mappings: " + byBasis);
+        assertTrue(byBasis.get("kb-inference") >= 10, "inferred mappings: " + byBasis);
+    }
+
+    @Test
+    void controlsAreOnlyThoseReferencedAndEachIsReferenced() {
+        Set<String> referenced = files.stream().flatMap(f -> java.util.stream.StreamSupport.stream(f.data().path("controls").spliterator(), false))
+                .map(row -> row.path("control").asText()).collect(Collectors.toSet());
+        Set<String> controls = ids(RecordKind.CONTROL).stream().map(ContentFile::id).collect(Collectors.toSet());
+        assertEquals(referenced, controls, "content/controls must hold exactly the controls that some record maps to");
+        for (ContentFile control : ids(RecordKind.CONTROL)) {
+            String family = control.data().path("family").asText();
+            assertTrue(control.id().startsWith("sp800-53:" + family.toLowerCase() + "-"), control.id() + " is filed under family " + family);
+        }
+    }
+
+    @Test
+    void srgRequirementsCarryTheirIdentifiersAndAreLinkedToCountermeasures() {
+        List<ContentFile> srg = ids(RecordKind.REQUIREMENT).stream().filter(f -> f.data().path("category").asText().equals("srg-requirement")).toList();
+        assertTrue(srg.size() >= 20, "SRG requirements: " + srg.size());
+        Set<String> satisfied = ids(RecordKind.COUNTERMEASURE).stream()
+                .flatMap(f -> values(f.data().path("satisfies")).stream()).collect(Collectors.toSet());
+        for (ContentFile req : srg) {
+            JsonNode s = req.data().path("srg");
+            assertEquals(req.id(), "disa-srg:" + s.path("srg_id").asText().toLowerCase(), "id follows the SRG id");
+            assertTrue(s.path("rule_id").asText().startsWith("SV-" + s.path("group_id").asText().substring(2) + "r"), req.id() + " rule id matches its group");
+            assertEquals("source:disa-container-platform-srg", req.data().path("document").asText());
+            assertTrue(satisfied.contains(req.id()), req.id() + " is satisfied by no countermeasure");
+            assertTrue(req.data().path("controls").size() > 0, req.id() + " maps to no 800-53 control");
+        }
     }
 
     private static List<ContentFile> ids(RecordKind kind) {

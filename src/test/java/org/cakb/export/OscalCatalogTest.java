@@ -70,4 +70,51 @@ class OscalCatalogTest {
         assertEquals(first.asString(), second);
         given().header("If-None-Match", first.header("ETag")).get("/api/v1/oscal/catalog").then().statusCode(304);
     }
+
+    @Test
+    void theCatalogCarriesTheSrgGroupAndTheControlMappingsAsProps() throws Exception {
+        JsonNode document = new ObjectMapper().readTree(given().get("/api/v1/oscal/catalog").then().statusCode(200).extract().asString());
+        JsonNode srg = null;
+        for (JsonNode g : document.at("/catalog/groups")) {
+            if (g.get("id").asText().equals("disa-container-platform-srg")) {
+                srg = g;
+            }
+        }
+        assertTrue(srg != null && srg.get("controls").size() >= 20, "one control per SRG requirement");
+        JsonNode privileged = null;
+        for (JsonNode c : srg.get("controls")) {
+            if (c.get("id").asText().equals("disa-srg-srg-app-000243-ctr-000595")) {
+                privileged = c;
+            }
+        }
+        assertTrue(privileged != null);
+        String props = privileged.get("props").toString();
+        assertTrue(props.contains("\"name\":\"cci\",\"ns\":\"https://container-assurance-kb.invalid/ns/oscal\",\"value\":\"CCI-001090\""), props);
+        assertTrue(props.contains("\"name\":\"nist-800-53-rev5\""), props);
+        assertTrue(props.contains("\"value\":\"sc-4\",\"class\":\"subset-of\""), props);
+    }
+
+    @Test
+    void theMappingProfileIsValidOscalAndLabelsInferences() throws Exception {
+        String body = given().get("/api/v1/oscal/profile").then().statusCode(200)
+                .contentType("application/oscal.profile+json").extract().asString();
+        JsonNode document = new ObjectMapper().readTree(body);
+        Set<ValidationMessage> errors = schema("/oscal/v1.0.6_oscal_complete_schema.json").validate(document);
+        assertEquals(List.of(), errors.stream().map(ValidationMessage::getMessage).limit(20).toList());
+        JsonNode ids = document.at("/profile/imports/0/include-controls/0/with-ids");
+        assertTrue(ids.size() >= 20, ids.toString());
+        assertEquals(ids.size(), document.at("/profile/modify/alters").size(), "one alter per selected control");
+        JsonNode cm6 = null;
+        for (JsonNode alter : document.at("/profile/modify/alters")) {
+            if (alter.get("control-id").asText().equals("cm-6")) {
+                cm6 = alter;
+            }
+        }
+        assertTrue(cm6 != null);
+        String props = cm6.at("/adds/0/props").toString();
+        assertTrue(props.contains("sp800-190:4.4.3") && props.contains("this knowledge base's inference, not NIST's or DISA's"), props);
+        assertTrue(props.contains("disa-srg:srg-app-000516-ctr-001335") && props.contains("basis: disa-srg; source: source:disa-cci-list"), props);
+        JsonNode broken = new ObjectMapper().readTree("{\"profile\": {\"uuid\": \"x\", \"imports\": []}}");
+        assertTrue(schema("/oscal/v1.0.6_oscal_complete_schema.json").validate(broken).size() >= 1, "the validator sees a broken profile");
+    }
 }

@@ -381,7 +381,7 @@ class FuzzTest {
         String hostileId = in.pick(HostileInput.PATH_IDS);
         String raw = in.hostileString();
         String q = encode(raw.length() > 2000 ? raw.substring(0, 2000) : raw);
-        String kind = in.pick(List.of("threats", "requirements", "countermeasures", "probes", "platform-defaults", "sources"));
+        String kind = in.pick(List.of("threats", "requirements", "countermeasures", "probes", "platform-defaults", "sources", "controls"));
         String param = in.pick(List.of("page", "size", "status", "provenance", "area", "category", "platform", "updated-since", "state"));
         List<Object[]> reads = List.of(
                 new Object[]{"/api/v1/" + kind + "?" + param + "=" + q, null},
@@ -410,6 +410,12 @@ class FuzzTest {
                 new Object[]{"/dashboard?" + param + "=" + q, assessorPages},
                 new Object[]{"/api/v1/assessments/" + hostileId + "/items", "assessor"},
                 new Object[]{"/api/v1/assessments/" + assessmentId + "/items?area=" + q, "assessor"},
+                new Object[]{"/api/v1/assessments/" + hostileId + "/controls", "assessor"},
+                new Object[]{"/api/v1/assessments/" + hostileId + "/checklist.cklb", "assessor"},
+                new Object[]{"/api/v1/assessments/" + assessmentId + "/checklist.cklb?" + param + "=" + q, "assessor"},
+                new Object[]{"/assessments/" + hostileId + "/controls", assessorPages},
+                new Object[]{"/controls/" + hostileId, null},
+                new Object[]{"/matrix?group=family&" + in.pick(List.of("area", "layer", "platform", "all")) + "=" + q, null},
                 new Object[]{"/api/v1/measured-defaults?runtime=" + q, "admin"},
                 new Object[]{"/api/v1/me/tokens/" + hostileId + "/revoke", "assessor"},
                 new Object[]{"/api/v1/admin/personal-access-tokens/" + hostileId + "/revoke", "admin"},
@@ -419,6 +425,7 @@ class FuzzTest {
                 new Object[]{"/admin/api-tokens?revoked=" + q, adminPages},
                 new Object[]{"/admin/assessments/" + hostileId + "/edit", adminPages},
                 new Object[]{"/assessments/" + hostileId + "/export/checklist.csv", assessorPages},
+                new Object[]{"/assessments/" + hostileId + "/export/checklist.cklb", assessorPages},
                 new Object[]{"/assessments/" + hostileId + "/export/oscal-assessment-results.json", assessorPages},
                 new Object[]{"/api/v1/assessments/" + assessmentId + "/items/" + itemId + "/attachments/" + hostileId, "assessor"});
         Object[] read = in.pick(reads);

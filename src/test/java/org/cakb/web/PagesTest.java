@@ -68,9 +68,9 @@ class PagesTest {
                 .body(containsString("nistir8176:req/a2-no-new-privs"))
                 .body(not(containsString("nistir8176:req/a1-measured-boot-chain")));
         html("/requirements").then().statusCode(200)
-                .body(containsString("page 1 of 2"))
+                .body(containsString("page 1 of 3"))
                 .body(containsString("rel=\"next\" href=\"/requirements?page=2\""));
-        html("/requirements?page=2").then().statusCode(200).body(containsString("page 2 of 2"));
+        html("/requirements?page=2").then().statusCode(200).body(containsString("page 2 of 3"));
         html("/threats?category=not-a-category").then().statusCode(400)
                 .body(containsString("That filter cannot be applied."))
                 .body(containsString("must be one of"));
