@@ -23,7 +23,10 @@ final class ApiExamples {
              "requirementTitle": "Host OS kernel is hardened", "requirementHash": "9f2c...", "areaId": "nistir8176:area/host-os-kernel",
              "areaTitle": "Host OS and kernel", "result": "satisfied", "justification": "Kernel 6.1 with lockdown=integrity",
              "evidenceText": "Interviewed the platform team", "evidenceLinks": [], "evidenceMethod": "INTERVIEW",
-             "waiver": {"reason": "legacy nodes until Q1", "approver": "ciso", "expires": "2027-03-31", "state": "valid"},
+             "waiver": {"reason": "legacy nodes until Q1", "approver": "carol", "expires": "2027-03-31", "state": "approved",
+                        "compensatingControls": "nodes isolated in their own VLAN", "requestedBy": "alice",
+                        "requestedAt": "2026-11-20T09:00:00Z", "decidedBy": "carol", "decidedAt": "2026-11-21T14:30:00Z",
+                        "decisionNote": "accepted until the Q1 migration"},
              "updatedBy": "alice", "updatedAt": "2026-11-23T10:04:00Z", "version": 4, "attachments": []}""";
 
     static final String ITEM_DETAIL = """
@@ -50,4 +53,11 @@ final class ApiExamples {
              "suggestion": "satisfied", "rule": ["every observation passes"], "fingerprint": "5c1e...", "decisions": []}""";
 
 
+
+    static final String PENDING_WAIVERS = """
+            [{"assessmentId": 12, "assessmentName": "Q4 cluster review", "itemId": 340, "requirementId": "nistir8176:req/4.1-1",
+              "requirementTitle": "Host OS kernel is hardened", "version": 5,
+              "waiver": {"reason": "legacy nodes until Q1", "expires": "2027-03-31", "state": "requested",
+                         "compensatingControls": "nodes isolated in their own VLAN", "requestedBy": "alice",
+                         "requestedAt": "2026-11-20T09:00:00Z"}}]""";
 }

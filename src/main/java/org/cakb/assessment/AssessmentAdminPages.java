@@ -51,6 +51,10 @@ public class AssessmentAdminPages {
     Access access;
     @Inject
     Accounts accounts;
+    @Inject
+    AssessmentMembers members;
+    @Inject
+    Waivers waivers;
 
     /** One choice of the scope picker: a record and how many checklist items it creates on its own. */
     public record Choice(String id, String title, int items, boolean checked) {
@@ -89,6 +93,8 @@ public class AssessmentAdminPages {
         static native TemplateInstance newAssessment(AssessmentPages.Nav nav, Picker picker, AssessmentForm form, String error);
 
         static native TemplateInstance editAssessment(AssessmentPages.Nav nav, Picker picker, AssessmentForm form, int items, String error);
+
+        static native TemplateInstance waivers(AssessmentPages.Nav nav, List<AssessmentViews.PendingWaiver> pending);
     }
 
     AssessmentPages.Nav nav() {
@@ -166,6 +172,23 @@ public class AssessmentAdminPages {
     public Response assign(@PathParam("id") long id, @RestForm List<String> assessors) {
         service.assign(id, new AssessmentViews.Assignment(words(assessors)), access.username());
         return AssessmentPages.seeOther("/assessments/" + id + "?saved=1");
+    }
+
+    @POST
+    @Path("/assessments/{id}/members")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Policy(Operation.MANAGE_MEMBERS)
+    public Response members(@PathParam("id") long id, @RestForm String members) {
+        this.members.replace(id, new AssessmentMembers.MemberUpdate(FormText.words(members)), access.username());
+        return AssessmentPages.seeOther("/assessments/" + id + "?saved=1");
+    }
+
+    /** The admins' queue: waiver requests waiting for a decision (decided on each item's page). */
+    @GET
+    @Path("/waivers")
+    @Policy(Operation.DECIDE_WAIVER)
+    public TemplateInstance waivers() {
+        return Templates.waivers(nav(), waivers.pending());
     }
 
     @ServerExceptionMapper

@@ -4,7 +4,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
+import org.cakb.common.Rows;
 import org.cakb.security.AssessmentMembership;
+
+import java.util.Map;
 
 /** The assessment side of {@link AssessmentMembership}. */
 @ApplicationScoped
@@ -26,10 +29,18 @@ public class AssessmentMemberships implements AssessmentMembership {
     @Override
     @Transactional
     public boolean isAssigned(long assessmentId, String username) {
-        Number n = (Number) em.createNativeQuery("""
-                        SELECT count(*) FROM assessment_assessor aa JOIN app_user u ON u.id = aa.user_id
-                        WHERE aa.assessment_id = :a AND u.username = :u""")
-                .setParameter("a", assessmentId).setParameter("u", username).getSingleResult();
-        return n.longValue() > 0;
+        return Rows.count(em, """
+                SELECT count(*) AS n FROM assessment_assessor aa JOIN app_user u ON u.id = aa.user_id
+                WHERE aa.assessment_id = :a AND u.username = :u""", Map.of("a", assessmentId, "u", username)) > 0;
+    }
+
+    @Override
+    @Transactional
+    public boolean isMember(long assessmentId, String username) {
+        return Rows.count(em, """
+                SELECT count(*) AS n FROM app_user u WHERE u.username = :u AND (
+                    EXISTS (SELECT 1 FROM assessment_assessor aa WHERE aa.assessment_id = :a AND aa.user_id = u.id)
+                    OR EXISTS (SELECT 1 FROM assessment_member m WHERE m.assessment_id = :a AND m.user_id = u.id))""",
+                Map.of("a", assessmentId, "u", username)) > 0;
     }
 }

@@ -62,6 +62,8 @@ public class AssessmentPages {
     @Inject
     Waivers waivers;
     @Inject
+    AssessmentMembers members;
+    @Inject
     Access access;
     @Inject
     LinkedHosts linkedHosts;
@@ -107,13 +109,15 @@ public class AssessmentPages {
                                                   String result, String area, String evidence, List<String> evidenceFilters,
                                                   List<String> results, boolean canChangeStatus,
                                                   boolean canReopen, boolean canAssign, List<EvidenceViews.LinkedHost> hosts,
-                                                  List<HostChoice> hostChoices, boolean canLinkHosts, String message, String error);
+                                                  List<HostChoice> hostChoices, boolean canLinkHosts, String message, String error,
+                                                  AssessmentMembers.Members members);
 
         static native TemplateInstance item(Nav nav, AssessmentViews.Header a, AssessmentViews.ItemDetail d, ItemForm form,
                                             AssessmentViews.StoredItem conflict, String conflictMessage, List<TraceGroup> trace,
                                             List<String> results, boolean canEdit, boolean canWaive, boolean canUpload,
                                             EvidenceViews.ProbeEvidence evidence, boolean canDecide, String message, String error,
-                                            String today, AssessmentViews.Neighbours around, Map<String, String> names);
+                                            String today, AssessmentViews.Neighbours around, Map<String, String> names,
+                                            boolean canDecideWaiver);
 
         static native TemplateInstance history(Nav nav, AssessmentViews.Header a, AssessmentViews.Item item,
                                                List<AssessmentViews.History> entries);
@@ -141,7 +145,8 @@ public class AssessmentPages {
     @GET
     @Policy(Operation.LIST_ASSESSMENTS)
     public TemplateInstance list() {
-        return Templates.list(nav(), service.list(null), access.can(Operation.CREATE_ASSESSMENT, null));
+        return Templates.list(nav(), service.list(null, access.seesAllAssessments() ? null : access.username()),
+                access.can(Operation.CREATE_ASSESSMENT, null));
     }
 
     @GET
@@ -166,7 +171,7 @@ public class AssessmentPages {
         return Templates.assessment(nav(), a, checklist.rows(), checklist.scope(), bars(a), blank(result), blank(area),
                 blank(evidenceFilter), ChecklistItems.EVIDENCE_FILTERS, ChecklistItem.RESULTS, may.can(Operation.CHANGE_STATUS), a.status().equals(Assessment.COMPLETED)
                         && may.can(Operation.REOPEN_ASSESSMENT), may.can(Operation.ASSIGN_ASSESSORS), hosts, choices,
-                canLinkHosts, message, error);
+                canLinkHosts, message, error, may.can(Operation.MANAGE_MEMBERS) ? members.members(id) : null);
     }
 
     private List<HostChoice> hostChoices(List<EvidenceViews.LinkedHost> linked) {
@@ -241,7 +246,7 @@ public class AssessmentPages {
         return Templates.item(nav(), service.header(id), d, form, conflict, conflictMessage, trace, ChecklistItem.RESULTS,
                 may.can(Operation.EDIT_ITEM), may.can(Operation.SET_WAIVER), may.can(Operation.UPLOAD_ATTACHMENT),
                 probe, may.can(Operation.DECIDE_PROBE_EVIDENCE), message, error,
-                LocalDate.now().toString(), items.neighbours(id, d.item().id()), items.names(ids));
+                LocalDate.now().toString(), items.neighbours(id, d.item().id()), items.names(ids), may.can(Operation.DECIDE_WAIVER));
     }
 
     @POST
@@ -299,10 +304,10 @@ public class AssessmentPages {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Policy(Operation.SET_WAIVER)
     public Response waiver(@PathParam("id") long id, @PathParam("itemId") long itemId, @RestForm long version, @RestForm String reason,
-                           @RestForm String approver, @RestForm String expires, @RestForm String remove) {
-        try {
+                           @RestForm String controls, @RestForm String expires, @RestForm String remove) {
+        return itemAction(id, itemId, () -> {
             if (remove != null) {
-                waivers.clearWaiver(id, itemId, version, access.username());
+                waivers.withdraw(id, itemId, version, access.username());
             } else {
                 LocalDate date;
                 try {
@@ -310,8 +315,34 @@ public class AssessmentPages {
                 } catch (DateTimeParseException e) {
                     throw Validation.field("expires", "must be a date like 2027-01-31");
                 }
-                waivers.setWaiver(id, itemId, new AssessmentViews.WaiverUpdate(version, reason, approver, date), access.username());
+                waivers.request(id, itemId, new AssessmentViews.WaiverUpdate(version, reason, date, controls), access.username());
             }
+        });
+    }
+
+    /** An admin's decision on the requested waiver; the approver is the signed-in admin, never a typed name. */
+    @POST
+    @Path("/{id}/items/{itemId}/waiver/decision")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Policy(Operation.DECIDE_WAIVER)
+    public Response decideWaiver(@PathParam("id") long id, @PathParam("itemId") long itemId, @RestForm long version,
+                                 @RestForm String decision, @RestForm String note) {
+        return itemAction(id, itemId, () -> {
+            AssessmentViews.WaiverDecision d = new AssessmentViews.WaiverDecision(version, note);
+            if ("approve".equals(decision)) {
+                waivers.approve(id, itemId, d, access.username());
+            } else if ("refuse".equals(decision)) {
+                waivers.refuse(id, itemId, d, access.username());
+            } else {
+                throw Validation.field("decision", "must be approve or refuse");
+            }
+        });
+    }
+
+    /** Runs a form's action on an item; on a refusal shows the item page again with the message (409 with both versions). */
+    private Response itemAction(long id, long itemId, Runnable action) {
+        try {
+            action.run();
         } catch (ConflictException e) {
             AssessmentViews.ItemDetail d = items.item(id, itemId);
             return Response.status(409).entity(itemPage(id, d, ItemForm.of(d.item()), e.current, e.getMessage(), null, null)).build();

@@ -69,6 +69,8 @@ public class AssessmentResource {
     @Inject
     Waivers waivers;
     @Inject
+    AssessmentMembers members;
+    @Inject
     Access access;
     @Inject
     LinkedHosts linkedHosts;
@@ -100,7 +102,7 @@ public class AssessmentResource {
                          @Parameter(description = "page size, 1-200") @QueryParam("size") @DefaultValue("50") String size,
                          @Context Request request) {
         PageOf<AssessmentViews.Summary> result = service.page(status, instant("updated-since", updatedSince),
-                integer("page", page), integer("size", size));
+                integer("page", page), integer("size", size), access.seesAllAssessments() ? null : access.username());
         EntityTag etag;
         try {
             etag = new EntityTag(StableUuid.of(json.writeValueAsString(result)).toString());
@@ -244,23 +246,79 @@ public class AssessmentResource {
     @PUT
     @Path("/{id}/items/{itemId}/waiver")
     @Policy(Operation.SET_WAIVER)
-    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Set a waiver (reason, approver, expiry) on an item (admin)")
-    @APIResponse(responseCode = "200", description = "The item with its waiver", content = @Content(schema = @Schema(implementation = AssessmentViews.Item.class), example = ApiExamples.ITEM))
+    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Request a waiver (reason, expiry, compensating controls) on an item; an admin other than you decides",
+            description = "The waiver is requested, not approved: it counts in progress and the exports only once an admin who "
+                    + "did not request it approves it (POST .../waiver/approve). approver may not be sent (400): the approver is "
+                    + "the approving admin's account. 409 while a request is pending or an approved waiver is in force.")
+    @APIResponse(responseCode = "200", description = "The item with its requested waiver", content = @Content(schema = @Schema(implementation = AssessmentViews.Item.class), example = ApiExamples.ITEM))
     public AssessmentViews.Item setWaiver(@Parameter(description = "assessment id") @PathParam("id") long id, @Parameter(description = "checklist item id") @PathParam("itemId") long itemId, AssessmentViews.WaiverUpdate body) {
-        return waivers.setWaiver(id, itemId, body, access.username());
+        return waivers.request(id, itemId, body, access.username());
     }
 
     @DELETE
     @Path("/{id}/items/{itemId}/waiver")
     @Policy(Operation.SET_WAIVER)
-    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Remove the waiver of an item (admin); ?version= is required")
-    @APIResponse(responseCode = "200", description = "The item without waiver", content = @Content(schema = @Schema(implementation = AssessmentViews.Item.class), example = ApiExamples.ITEM))
+    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Withdraw the requested or approved waiver of an item; ?version= is required")
+    @APIResponse(responseCode = "200", description = "The item with its waiver withdrawn", content = @Content(schema = @Schema(implementation = AssessmentViews.Item.class), example = ApiExamples.ITEM))
     public AssessmentViews.Item clearWaiver(@Parameter(description = "assessment id") @PathParam("id") long id, @Parameter(description = "checklist item id") @PathParam("itemId") long itemId, @Parameter(description = "the item version you saw (409 when stale)") @QueryParam("version") Long version) {
         if (version == null) {
             throw Validation.field("version", "query parameter version is required");
         }
-        return waivers.clearWaiver(id, itemId, version, access.username());
+        return waivers.withdraw(id, itemId, version, access.username());
     }
+
+    @POST
+    @Path("/{id}/items/{itemId}/waiver/approve")
+    @Policy(Operation.DECIDE_WAIVER)
+    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Approve the requested waiver as the signed-in admin (not its requester)",
+            description = "The approver recorded is your account. 403 when you requested it yourself; 409 when nothing is requested, "
+                    + "the expiry has passed or the item version is stale. note is optional.")
+    @APIResponse(responseCode = "200", description = "The item with its approved waiver", content = @Content(schema = @Schema(implementation = AssessmentViews.Item.class), example = ApiExamples.ITEM))
+    public AssessmentViews.Item approveWaiver(@Parameter(description = "assessment id") @PathParam("id") long id, @Parameter(description = "checklist item id") @PathParam("itemId") long itemId, AssessmentViews.WaiverDecision body) {
+        return waivers.approve(id, itemId, body, access.username());
+    }
+
+    @POST
+    @Path("/{id}/items/{itemId}/waiver/refuse")
+    @Policy(Operation.DECIDE_WAIVER)
+    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Refuse the requested waiver (admin); note says why and is required")
+    @APIResponse(responseCode = "200", description = "The item with its refused waiver", content = @Content(schema = @Schema(implementation = AssessmentViews.Item.class), example = ApiExamples.ITEM))
+    public AssessmentViews.Item refuseWaiver(@Parameter(description = "assessment id") @PathParam("id") long id, @Parameter(description = "checklist item id") @PathParam("itemId") long itemId, AssessmentViews.WaiverDecision body) {
+        return waivers.refuse(id, itemId, body, access.username());
+    }
+
+    @GET
+    @Path("/waiver-requests")
+    @Policy(Operation.DECIDE_WAIVER)
+    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Waiver requests waiting for an admin's decision, oldest first (admin)")
+    @APIResponse(responseCode = "200", description = "The pending requests", content = @Content(schema = @Schema(implementation = AssessmentViews.PendingWaiver.class, type = SchemaType.ARRAY), example = ApiExamples.PENDING_WAIVERS))
+    public List<AssessmentViews.PendingWaiver> waiverRequests() {
+        return waivers.pending();
+    }
+
+    @GET
+    @Path("/{id}/members")
+    @Policy(Operation.MANAGE_MEMBERS)
+    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Who may read the assessment: granted members and assigned assessors (admin)")
+    @APIResponse(responseCode = "200", description = "The members", content = @Content(schema = @Schema(implementation = AssessmentMembers.Members.class), example = MEMBERS_EXAMPLE))
+    public AssessmentMembers.Members members(@Parameter(description = "assessment id") @PathParam("id") long id) {
+        return members.members(id);
+    }
+
+    @PUT
+    @Path("/{id}/members")
+    @Policy(Operation.MANAGE_MEMBERS)
+    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Replace the granted read members (admin); viewers see only assessments granted to them",
+            description = "members: usernames. Names missing from the list lose read access (unless assigned as assessors). "
+                    + "Each grant and revocation is recorded in the audit trail and the assessment history.")
+    @APIResponse(responseCode = "200", description = "The members now", content = @Content(schema = @Schema(implementation = AssessmentMembers.Members.class), example = MEMBERS_EXAMPLE))
+    public AssessmentMembers.Members replaceMembers(@Parameter(description = "assessment id") @PathParam("id") long id, AssessmentMembers.MemberUpdate body) {
+        return members.replace(id, body, access.username());
+    }
+
+    static final String MEMBERS_EXAMPLE = """
+            {"assessmentId": 12, "granted": [{"username": "victor", "roles": "viewer", "grantedBy": "carol",
+              "grantedAt": "2026-11-23T10:00:00Z"}], "assessors": ["alice"]}""";
 
     /**
      * Upload one evidence file as the raw request body (Content-Type: the file's type; ?filename=...). Not multipart:

@@ -83,11 +83,22 @@ public class AssessmentService {
         return detail(a.id);
     }
 
+    /** Every assessment (admins, api-read tokens). */
     @Transactional
     public List<AssessmentViews.Summary> list(String status) {
+        return list(status, null);
+    }
+
+    /** The assessments visibleTo may read (a member of: assigned or granted); all when visibleTo is null. */
+    @Transactional
+    public List<AssessmentViews.Summary> list(String status, String visibleTo) {
         List<Assessment> all = status == null || status.isBlank()
                 ? Assessment.list("order by id desc")
                 : Assessment.list("status = ?1 order by id desc", checkStatus(status));
+        if (visibleTo != null) {
+            java.util.Set<Long> visible = memberOf(visibleTo);
+            all = all.stream().filter(a -> visible.contains(a.id)).toList();
+        }
         Map<Long, List<String>> assessors = assessorNames();
         Map<Long, AssessmentViews.Progress> progress = Progress.byAssessment(em);
         return all.stream().map(a -> new AssessmentViews.Summary(a.id, a.name, a.target, a.targetLabels, a.status, a.startDate,
@@ -101,10 +112,21 @@ public class AssessmentService {
      */
     @Transactional
     public PageOf<AssessmentViews.Summary> page(String status, OffsetDateTime updatedSince, int page, int size) {
+        return page(status, updatedSince, page, size, null);
+    }
+
+    /** As {@link #page(String, OffsetDateTime, int, int)}, only the assessments visibleTo is a member of (null: all). */
+    @Transactional
+    public PageOf<AssessmentViews.Summary> page(String status, OffsetDateTime updatedSince, int page, int size, String visibleTo) {
         Paging.page(page);
         Paging.size(size);
         StringBuilder where = new StringBuilder(" WHERE 1 = 1");
         Map<String, Object> parameters = new LinkedHashMap<>();
+        if (visibleTo != null) {
+            java.util.Set<Long> visible = memberOf(visibleTo);
+            where.append(" AND a.id IN :visible");
+            parameters.put("visible", visible.isEmpty() ? List.of(-1L) : visible);
+        }
         if (status != null && !status.isBlank()) {
             where.append(" AND a.status = :status");
             parameters.put("status", checkStatus(status));
@@ -284,6 +306,16 @@ public class AssessmentService {
 
     private static String names(List<AppUser> users) {
         return String.join(", ", users.stream().map(u -> u.username).sorted().toList());
+    }
+
+    /** The assessments a user is a member of: assigned as an assessor or granted read access. */
+    java.util.Set<Long> memberOf(String username) {
+        java.util.Set<Long> ids = new java.util.HashSet<>();
+        Rows.list(em, """
+                SELECT aa.assessment_id AS id FROM assessment_assessor aa JOIN app_user u ON u.id = aa.user_id WHERE u.username = :u
+                UNION SELECT m.assessment_id FROM assessment_member m JOIN app_user u ON u.id = m.user_id WHERE u.username = :u""",
+                Map.of("u", username), row -> ids.add(Rows.number(row, "id")));
+        return ids;
     }
 
     public List<String> assessorNames(long id) {

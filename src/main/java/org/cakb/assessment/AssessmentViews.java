@@ -73,18 +73,32 @@ public final class AssessmentViews {
         }
     }
 
+    /**
+     * A waiver request. approver is no longer accepted (the approver is the admin who approves it in the application);
+     * it stays in the schema only so that an old client sending it gets a clear 400 instead of a silent success.
+     */
     public record WaiverUpdate(
             @NotNull Long version,
             @NotBlank @Size(max = 4000) String reason,
-            @NotBlank @Size(max = 200) String approver,
-            @NotNull LocalDate expires) {
+            @Size(max = 200) String approver,
+            @NotNull LocalDate expires,
+            @Size(max = 4000) String compensatingControls) {
+
+        public WaiverUpdate(Long version, String reason, LocalDate expires, String compensatingControls) {
+            this(version, reason, null, expires, compensatingControls);
+        }
+    }
+
+    /** An admin's decision on a requested waiver: send the item version you saw; a refusal needs a note (the why). */
+    public record WaiverDecision(@NotNull Long version, @Size(max = 4000) String note) {
     }
 
 
     // ---- responses ----
 
+    /** waived: items covered by an approved waiver that has not expired (requested, refused or expired ones do not count). */
     public record Progress(int total, int assessed, int satisfied, int partiallySatisfied, int notSatisfied, int notApplicable,
-                           int notAssessed, int percent) {
+                           int notAssessed, int percent, int waived) {
     }
 
     public record AreaProgress(String areaId, String areaTitle, Progress progress) {
@@ -128,7 +142,19 @@ public final class AssessmentViews {
                          Progress progress, List<AreaProgress> areas, long version) {
     }
 
-    public record Waiver(String reason, String approver, LocalDate expires, String state) {
+    /**
+     * The item's current waiver request and its decision. state: requested, approved, refused, withdrawn or expired;
+     * only approved counts. approver is the approving admin account (approved only); legacyApprover is the name typed
+     * before waivers were approved in the application (unverified, shown to the deciding admin).
+     */
+    public record Waiver(String reason, String approver, LocalDate expires, String state, String compensatingControls,
+                         String requestedBy, OffsetDateTime requestedAt, String decidedBy, OffsetDateTime decidedAt,
+                         String decisionNote, String legacyApprover) {
+    }
+
+    /** A waiver request waiting for an admin, with where it is. */
+    public record PendingWaiver(long assessmentId, String assessmentName, long itemId, String requirementId,
+                                String requirementTitle, Waiver waiver, long version) {
     }
 
     public record AttachmentInfo(long id, String filename, String contentType, int sizeBytes, String sha256,

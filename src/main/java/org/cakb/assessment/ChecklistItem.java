@@ -75,6 +75,32 @@ public class ChecklistItem extends PanacheEntityBase {
     @Column(name = "waiver_expires")
     public LocalDate waiverExpires;
 
+    /** requested, approved, refused or withdrawn; null when no waiver was ever requested ("expired" is derived). */
+    @Column(name = "waiver_state")
+    public String waiverStatus;
+
+    @Column(name = "waiver_controls")
+    public String waiverControls;
+
+    @Column(name = "waiver_requested_by")
+    public String waiverRequestedBy;
+
+    @Column(name = "waiver_requested_at")
+    public OffsetDateTime waiverRequestedAt;
+
+    @Column(name = "waiver_decided_by")
+    public String waiverDecidedBy;
+
+    @Column(name = "waiver_decided_at")
+    public OffsetDateTime waiverDecidedAt;
+
+    @Column(name = "waiver_decision_note")
+    public String waiverDecisionNote;
+
+    /** Before waivers were approved in the application, the assessor typed an approver's name: kept for the deciding admin. */
+    @Column(name = "waiver_legacy_approver")
+    public String waiverLegacyApprover;
+
     @Column(name = "updated_by")
     public String updatedBy;
 
@@ -86,14 +112,28 @@ public class ChecklistItem extends PanacheEntityBase {
     public long version;
 
     public boolean hasWaiver() {
-        return waiverReason != null;
+        return waiverStatus != null;
     }
 
-    /** none, active or expired (an expired waiver no longer covers the item). */
+    /**
+     * requested, approved, refused, withdrawn or expired (approved, or still requested, past its expiry date); none
+     * when there never was a request. Only an approved, unexpired waiver covers the item.
+     */
     public String waiverState(LocalDate today) {
         if (!hasWaiver()) {
             return "none";
         }
-        return waiverExpires.isBefore(today) ? "expired" : "active";
+        boolean open = WAIVER_REQUESTED.equals(waiverStatus) || WAIVER_APPROVED.equals(waiverStatus);
+        return open && waiverExpires.isBefore(today) ? "expired" : waiverStatus;
     }
+
+    /** Whether an approved, unexpired waiver covers the item (what progress and the exports count). */
+    public boolean waived(LocalDate today) {
+        return WAIVER_APPROVED.equals(waiverState(today));
+    }
+
+    public static final String WAIVER_REQUESTED = "requested";
+    public static final String WAIVER_APPROVED = "approved";
+    public static final String WAIVER_REFUSED = "refused";
+    public static final String WAIVER_WITHDRAWN = "withdrawn";
 }

@@ -105,7 +105,9 @@ final class ChecklistRecords {
     }
 
     static AssessmentViews.Waiver waiver(ChecklistItem i, LocalDate today) {
-        return i.hasWaiver() ? new AssessmentViews.Waiver(i.waiverReason, i.waiverApprover, i.waiverExpires, i.waiverState(today)) : null;
+        return i.hasWaiver() ? new AssessmentViews.Waiver(i.waiverReason, i.waiverApprover, i.waiverExpires, i.waiverState(today),
+                i.waiverControls, i.waiverRequestedBy, i.waiverRequestedAt, i.waiverDecidedBy, i.waiverDecidedAt,
+                i.waiverDecisionNote, i.waiverLegacyApprover) : null;
     }
 
     static AssessmentViews.Item view(ChecklistItem i, List<AssessmentViews.AttachmentInfo> attachments, LocalDate today) {

@@ -69,7 +69,6 @@ public class AssessmentExportPages {
                 .header("Content-Disposition", "attachment; filename=\"assessment-" + id + "-checklist.csv\"").build();
     }
 
-    /** The STIG Viewer checklist of the assessment's SRG items (docs/cklb.md); 422 page when it has none. */
     @GET
     @Path("/checklist.cklb")
     @Produces("application/json")

@@ -28,9 +28,9 @@ public class AssessmentExportResource {
     @Inject
     ChecklistCsv checklistCsv;
     @Inject
-    StigViewerChecklist stigChecklist;
-    @Inject
     org.cakb.common.PublicBaseUrl baseUrl;
+    @Inject
+    StigViewerChecklist stigChecklist;
 
     @GET
     @Path("/oscal/assessment-results")

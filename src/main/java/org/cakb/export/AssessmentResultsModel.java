@@ -21,7 +21,8 @@ final class AssessmentResultsModel {
 
     record Item(long id, int position, String requirementId, String requirementTitle, String result, String justification,
                 String evidenceText, List<String> evidenceLinks, String evidenceMethod, String waiverReason,
-                String waiverApprover, LocalDate waiverExpires, String updatedBy, OffsetDateTime updatedAt) {
+                String waiverApprover, LocalDate waiverExpires, String updatedBy, OffsetDateTime updatedAt,
+                String waiverRequestedBy, OffsetDateTime waiverApprovedAt) {
         boolean hasAssessorEvidence(List<Attachment> attachments) {
             return !evidenceText.isBlank() || !evidenceLinks.isEmpty() || !attachments.isEmpty();
         }

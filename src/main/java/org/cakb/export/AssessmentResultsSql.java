@@ -20,10 +20,16 @@ final class AssessmentResultsSql {
                     JOIN app_user u ON u.id = aa.user_id WHERE aa.assessment_id = a.id)
             FROM assessment a WHERE a.id = ?""";
 
+    /** Waivers count only when approved (requests, refusals and withdrawals are left out; expiry is judged by the writer). */
     static final String ITEMS = """
             SELECT i.id, i.position, i.requirement_id, i.requirement_title, i.result, i.justification, i.evidence_text,
-                   i.evidence_links::text, i.evidence_method, i.waiver_reason, i.waiver_approver, i.waiver_expires,
-                   i.updated_by, i.updated_at, i.area_title
+                   i.evidence_links::text, i.evidence_method,
+                   CASE WHEN i.waiver_state = 'approved' THEN i.waiver_reason
+                        || coalesce(E'\nCompensating controls: ' || i.waiver_controls, '') END,
+                   CASE WHEN i.waiver_state = 'approved' THEN i.waiver_approver END,
+                   CASE WHEN i.waiver_state = 'approved' THEN i.waiver_expires END,
+                   i.updated_by, i.updated_at, i.area_title,
+                   CASE WHEN i.waiver_state = 'approved' THEN i.waiver_requested_by END, i.waiver_decided_at
             FROM checklist_item i WHERE i.assessment_id = ? ORDER BY i.position""";
 
     /** Metadata only: the bytes stay in the database. */

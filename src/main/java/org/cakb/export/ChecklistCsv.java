@@ -32,7 +32,9 @@ public class ChecklistCsv {
             SELECT i.requirement_id, i.requirement_title, coalesce(i.area_title, ''), i.result, i.justification,
                    i.evidence_method, i.evidence_text, jsonb_array_length(i.evidence_links),
                    (SELECT count(*) FROM item_attachment t WHERE t.item_id = i.id),
-                   i.waiver_reason, i.waiver_approver, i.waiver_expires, i.updated_by, i.updated_at
+                   CASE WHEN i.waiver_state = 'approved' THEN i.waiver_reason END,
+                   CASE WHEN i.waiver_state = 'approved' THEN i.waiver_approver END,
+                   CASE WHEN i.waiver_state = 'approved' THEN i.waiver_expires END, i.updated_by, i.updated_at
             FROM checklist_item i WHERE i.assessment_id = ? ORDER BY i.position""";
 
     @Inject

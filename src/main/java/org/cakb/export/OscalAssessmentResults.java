@@ -121,7 +121,8 @@ public class OscalAssessmentResults {
         private void readSmallParts() throws SQLException, IOException {
             query(AssessmentResultsSql.ITEMS, rs -> items.add(new Item(rs.getLong(1), rs.getInt(2), rs.getString(3), rs.getString(4),
                     rs.getString(5), rs.getString(6), rs.getString(7), links(rs.getString(8)), rs.getString(9), rs.getString(10),
-                    rs.getString(11), rs.getObject(12, LocalDate.class), rs.getString(13), rs.getObject(14, OffsetDateTime.class))), id);
+                    rs.getString(11), rs.getObject(12, LocalDate.class), rs.getString(13), rs.getObject(14, OffsetDateTime.class),
+                    rs.getString(16), rs.getObject(17, OffsetDateTime.class))), id);
             query(AssessmentResultsSql.ATTACHMENTS, rs -> attachments.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>())
                     .add(new Attachment(rs.getLong(2), rs.getString(3), rs.getString(4), rs.getInt(5), rs.getString(6),
                             rs.getString(7), rs.getObject(8, OffsetDateTime.class))), id);
@@ -422,7 +423,7 @@ public class OscalAssessmentResults {
             }, id, id);
         }
 
-        /** Waivers: active ones are approved deviations; an expired waiver is an open risk again. */
+        /** Approved waivers (the only ones exported): deviation-approved while valid, an open risk again once expired. */
         private void risks() throws IOException {
             List<Item> waived = items.stream().filter(i -> i.waiverReason() != null).toList();
             if (waived.isEmpty()) {
@@ -439,6 +440,8 @@ public class OscalAssessmentResults {
                 g.writeStringField("statement", item.waiverReason());
                 g.writeArrayFieldStart("props");
                 prop("waiver-approver", line(item.waiverApprover()));
+                prop("waiver-approved-at", timestamp(item.waiverApprovedAt()));
+                prop("waiver-requested-by", line(item.waiverRequestedBy()));
                 prop("waiver-expires", item.waiverExpires().toString());
                 prop("waiver-state", expired ? "expired" : "active");
                 g.writeEndArray();

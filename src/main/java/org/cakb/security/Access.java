@@ -35,6 +35,22 @@ public class Access {
         return assessments.isAssigned(assessmentId, username());
     }
 
+    @Transactional
+    public boolean isMember(Long assessmentId) {
+        if (assessmentId == null || identity.isAnonymous()) {
+            return false;
+        }
+        return assessments.isMember(assessmentId, username());
+    }
+
+    /**
+     * Whether the current user sees every assessment (admins, api-read tokens) rather than only those they are a member
+     * of: the lists are filtered with this.
+     */
+    public boolean seesAllAssessments() {
+        return !identity.isAnonymous() && AccessPolicy.grant(AccessPolicy.Operation.VIEW_ASSESSMENT, roles()) == AccessPolicy.Grant.ALLOW;
+    }
+
     /** Whether the current user may perform the operation (for showing or hiding controls; the server still checks). */
     @Transactional
     public boolean can(AccessPolicy.Operation operation, Long assessmentId) {
@@ -42,7 +58,8 @@ public class Access {
             return false;
         }
         AccessPolicy.Grant grant = AccessPolicy.grant(operation, roles());
-        boolean allowed = grant == AccessPolicy.Grant.ALLOW || (grant == AccessPolicy.Grant.IF_ASSIGNED && isAssigned(assessmentId));
+        boolean allowed = grant == AccessPolicy.Grant.ALLOW || (grant == AccessPolicy.Grant.IF_ASSIGNED && isAssigned(assessmentId))
+                || (grant == AccessPolicy.Grant.IF_MEMBER && isMember(assessmentId));
         if (!allowed) {
             return false;
         }
@@ -59,21 +76,23 @@ public class Access {
     @Transactional
     public Permissions permissions(long assessmentId) {
         if (identity.isAnonymous()) {
-            return new Permissions(Set.of(), false, AssessmentMembership.State.MISSING);
+            return new Permissions(Set.of(), false, false, AssessmentMembership.State.MISSING);
         }
         AssessmentMembership.State state = assessments.state(assessmentId);
         boolean assigned = state != AssessmentMembership.State.MISSING && assessments.isAssigned(assessmentId, username());
-        return new Permissions(Set.copyOf(roles()), assigned, state);
+        boolean member = assigned || (state != AssessmentMembership.State.MISSING && assessments.isMember(assessmentId, username()));
+        return new Permissions(Set.copyOf(roles()), assigned, member, state);
     }
 
     /** The inputs of {@link #can} for one assessment, read once; {@link #can(AccessPolicy.Operation)} decides in memory. */
-    public record Permissions(Set<String> roles, boolean assigned, AssessmentMembership.State state) {
+    public record Permissions(Set<String> roles, boolean assigned, boolean member, AssessmentMembership.State state) {
         public boolean can(AccessPolicy.Operation operation) {
             if (roles.isEmpty() || state == AssessmentMembership.State.MISSING) {
                 return false;
             }
             AccessPolicy.Grant grant = AccessPolicy.grant(operation, roles);
-            boolean allowed = grant == AccessPolicy.Grant.ALLOW || (grant == AccessPolicy.Grant.IF_ASSIGNED && assigned);
+            boolean allowed = grant == AccessPolicy.Grant.ALLOW || (grant == AccessPolicy.Grant.IF_ASSIGNED && assigned)
+                    || (grant == AccessPolicy.Grant.IF_MEMBER && member);
             return allowed && (AccessPolicy.rule(operation).whenCompleted() != AccessPolicy.WhenCompleted.READ_ONLY
                     || state == AssessmentMembership.State.OPEN);
         }
@@ -96,8 +115,13 @@ public class Access {
         boolean allowed = switch (grant) {
             case ALLOW -> true;
             case IF_ASSIGNED -> isAssigned(assessmentId);
+            case IF_MEMBER -> isMember(assessmentId);
             case DENY -> false;
         };
+        if (!allowed && assessmentId != null && grant != AccessPolicy.Grant.DENY && !seesAllAssessments() && !isMember(assessmentId)) {
+            // not a member: answer as for a missing assessment, so that its existence is not revealed
+            throw ApiException.notFound("No assessment with id " + assessmentId);
+        }
         if (!allowed) {
             if (grant == AccessPolicy.Grant.IF_ASSIGNED) {
                 throw new ApiException(Response.Status.FORBIDDEN, "You are not assigned to assessment " + assessmentId

@@ -11,4 +11,7 @@ public interface AssessmentMembership {
     State state(long assessmentId);
 
     boolean isAssigned(long assessmentId, String username);
+
+    /** Assigned as an assessor, or granted read access by an admin. */
+    boolean isMember(long assessmentId, String username);
 }

@@ -35,6 +35,12 @@ public class AuditTrail {
     public static final String AGENT_ROTATE = "host.credential-rotate";
     public static final String CONTENT_RELOAD = "content.reload";
     public static final String WAIVER_DECISION = "waiver.decision";
+    public static final String WAIVER_REQUEST = "waiver.request";
+    public static final String WAIVER_WITHDRAW = "waiver.withdraw";
+    public static final String MEMBERSHIP_GRANT = "membership.grant";
+    public static final String MEMBERSHIP_REVOKE = "membership.revoke";
+    public static final String WEBHOOK_CREATE = "webhook.create";
+    public static final String WEBHOOK_DISABLE = "webhook.disable";
     public static final String EVIDENCE_DOWNLOAD = "evidence.download";
 
     @Inject

@@ -86,6 +86,13 @@ public final class EndpointPolicy {
             rule("GET", "/api/v1/containers/{id}", PEOPLE_AND_TOKENS),
             rule("GET", "/api/v1/containers/{id}/history", PEOPLE_AND_TOKENS),
             rule("GET", "/api/v1/drift", PEOPLE_AND_TOKENS),
+            rule("POST", "/api/v1/admin/webhooks", ADMIN),
+            rule("GET", "/api/v1/admin/webhooks", ADMIN),
+            rule("POST", "/api/v1/admin/webhooks/{id}/disable", ADMIN),
+            rule("GET", "/api/v1/admin/webhooks/{id}/deliveries", ADMIN),
+            rule("GET", "/admin/webhooks", ADMIN),
+            rule("POST", "/admin/webhooks", ADMIN),
+            rule("POST", "/admin/webhooks/{id}/disable", ADMIN),
             rule("POST", "/api/v1/agent/enroll", EVERYONE),
             rule("GET", "/api/v1/agent/probes", AGENT),
             rule("POST", "/api/v1/agent/reports", AGENT),
@@ -120,6 +127,11 @@ public final class EndpointPolicy {
             assessment("PUT", "/api/v1/assessments/{id}/items/{itemId}", Operation.EDIT_ITEM),
             assessment("PUT", "/api/v1/assessments/{id}/items/{itemId}/waiver", Operation.SET_WAIVER),
             assessment("DELETE", "/api/v1/assessments/{id}/items/{itemId}/waiver", Operation.SET_WAIVER),
+            assessment("POST", "/api/v1/assessments/{id}/items/{itemId}/waiver/approve", Operation.DECIDE_WAIVER),
+            assessment("POST", "/api/v1/assessments/{id}/items/{itemId}/waiver/refuse", Operation.DECIDE_WAIVER),
+            assessment("GET", "/api/v1/assessments/waiver-requests", Operation.DECIDE_WAIVER),
+            assessment("GET", "/api/v1/assessments/{id}/members", Operation.MANAGE_MEMBERS),
+            assessment("PUT", "/api/v1/assessments/{id}/members", Operation.MANAGE_MEMBERS),
             assessment("POST", "/api/v1/assessments/{id}/items/{itemId}/attachments", Operation.UPLOAD_ATTACHMENT),
             assessment("GET", "/api/v1/assessments/{id}/items/{itemId}/attachments/{attachmentId}", Operation.DOWNLOAD_ATTACHMENT),
             assessment("GET", "/api/v1/assessments/{id}/items/{itemId}/history", Operation.VIEW_HISTORY),
@@ -156,6 +168,7 @@ public final class EndpointPolicy {
             assessment("GET", "/assessments/{id}/items/{itemId}", Operation.VIEW_ITEM),
             assessment("POST", "/assessments/{id}/items/{itemId}", Operation.EDIT_ITEM),
             assessment("POST", "/assessments/{id}/items/{itemId}/waiver", Operation.SET_WAIVER),
+            assessment("POST", "/assessments/{id}/items/{itemId}/waiver/decision", Operation.DECIDE_WAIVER),
             assessment("POST", "/assessments/{id}/items/{itemId}/attachments", Operation.UPLOAD_ATTACHMENT),
             assessment("POST", "/assessments/{id}/hosts", Operation.LINK_HOSTS),
             assessment("POST", "/assessments/{id}/items/{itemId}/probe-evidence", Operation.DECIDE_PROBE_EVIDENCE),
@@ -173,7 +186,9 @@ public final class EndpointPolicy {
             assessment("POST", "/admin/assessments/{id}", Operation.EDIT_ASSESSMENT),
             assessment("GET", "/assessments/{id}/export/oscal-assessment-results.json", Operation.LIST_ITEMS),
             assessment("GET", "/assessments/{id}/export/checklist.csv", Operation.LIST_ITEMS),
-            assessment("GET", "/assessments/{id}/export/checklist.cklb", Operation.LIST_ITEMS));
+            assessment("GET", "/assessments/{id}/export/checklist.cklb", Operation.LIST_ITEMS),
+            assessment("POST", "/admin/assessments/{id}/members", Operation.MANAGE_MEMBERS),
+            assessment("GET", "/admin/waivers", Operation.DECIDE_WAIVER));
 
     private EndpointPolicy() {
     }

@@ -32,8 +32,9 @@ class AssessmentListTest {
         fixtures.users();
     }
 
+    /** As an admin, who sees every assessment (viewers see only granted ones: AssessmentMembershipTest). */
     private static List<Integer> ids(String query) {
-        return Fixtures.as(Fixtures.VIEWER).get("/api/v1/assessments?" + query).then().statusCode(200).extract().path("items.id");
+        return Fixtures.as(Fixtures.ADMIN).get("/api/v1/assessments?" + query).then().statusCode(200).extract().path("items.id");
     }
 
     /** Every id the query lists, across all pages (other tests share the database, so there may be many). */
@@ -57,7 +58,7 @@ class AssessmentListTest {
         for (int i = 0; i < 3; i++) {
             fixtures.assessment("paged " + i);
         }
-        int total = Fixtures.as(Fixtures.VIEWER).get("/api/v1/assessments?size=2").then().statusCode(200)
+        int total = Fixtures.as(Fixtures.ADMIN).get("/api/v1/assessments?size=2").then().statusCode(200)
                 .body("page", equalTo(1)).body("size", equalTo(2)).extract().path("total");
         int pages = (total + 1) / 2;
         List<Integer> all = new ArrayList<>();
@@ -96,11 +97,11 @@ class AssessmentListTest {
 
     @Test
     void badParametersAreExplained() {
-        Fixtures.as(Fixtures.VIEWER).get("/api/v1/assessments?page=0").then().statusCode(400).body("message", containsString("page"));
-        Fixtures.as(Fixtures.VIEWER).get("/api/v1/assessments?size=201").then().statusCode(400).body("message", containsString("size"));
-        Fixtures.as(Fixtures.VIEWER).get("/api/v1/assessments?page=x").then().statusCode(400).body("message", containsString("whole number"));
-        Fixtures.as(Fixtures.VIEWER).get("/api/v1/assessments?status=done").then().statusCode(400);
-        Fixtures.as(Fixtures.VIEWER).get("/api/v1/assessments?updated-since=yesterday").then().statusCode(400)
+        Fixtures.as(Fixtures.ADMIN).get("/api/v1/assessments?page=0").then().statusCode(400).body("message", containsString("page"));
+        Fixtures.as(Fixtures.ADMIN).get("/api/v1/assessments?size=201").then().statusCode(400).body("message", containsString("size"));
+        Fixtures.as(Fixtures.ADMIN).get("/api/v1/assessments?page=x").then().statusCode(400).body("message", containsString("whole number"));
+        Fixtures.as(Fixtures.ADMIN).get("/api/v1/assessments?status=done").then().statusCode(400);
+        Fixtures.as(Fixtures.ADMIN).get("/api/v1/assessments?updated-since=yesterday").then().statusCode(400)
                 .body("message", containsString("ISO 8601"));
     }
 

@@ -286,7 +286,8 @@ class EvidenceApiTest {
         Map<String, Object> accept = Map.of("decision", "accept", "fingerprint", fingerprint, "version", item.version());
         Fixtures.as(Fixtures.VIEWER).get(evidencePath(a.id(), item.id())).then().statusCode(200).body("suggestion", equalTo("satisfied"));
         Fixtures.as(Fixtures.VIEWER).contentType(ContentType.JSON).body(accept).post(evidencePath(a.id(), item.id())).then().statusCode(403);
-        Fixtures.as(Fixtures.OTHER_ASSESSOR).contentType(ContentType.JSON).body(accept).post(evidencePath(a.id(), item.id())).then().statusCode(403);
+        // an assessor who is not a member of the assessment is told it does not exist
+        Fixtures.as(Fixtures.OTHER_ASSESSOR).contentType(ContentType.JSON).body(accept).post(evidencePath(a.id(), item.id())).then().statusCode(404);
         assertEquals(before, writes(item.id()));
     }
 

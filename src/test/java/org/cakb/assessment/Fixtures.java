@@ -25,6 +25,8 @@ public class Fixtures {
     public static final String VIEWER = "viewer-t";
     public static final String ASSESSOR = "assessor-t";
     public static final String OTHER_ASSESSOR = "assessor-u";
+    /** A viewer no fixture assessment is granted to: sees none of them (404). */
+    public static final String OTHER_VIEWER = "viewer-u";
     /** Two requirements with areas; enough for a small checklist. */
     public static final List<String> TWO = List.of("nistir8176:req/a2-minimal-capabilities", "nistir8176:req/a2-no-new-privs");
 
@@ -36,6 +38,10 @@ public class Fixtures {
     ItemAttachments attachments;
     @Inject
     ChecklistItems items;
+    @Inject
+    AssessmentMembers members;
+    @Inject
+    Waivers waivers;
 
     @Inject
     org.cakb.security.Accounts accounts;
@@ -54,7 +60,8 @@ public class Fixtures {
 
     public void users() {
         QuarkusTransaction.requiringNew().run(() -> {
-            for (String[] u : new String[][]{{VIEWER, Roles.VIEWER}, {ASSESSOR, Roles.ASSESSOR}, {OTHER_ASSESSOR, Roles.ASSESSOR}}) {
+            for (String[] u : new String[][]{{VIEWER, Roles.VIEWER}, {ASSESSOR, Roles.ASSESSOR}, {OTHER_ASSESSOR, Roles.ASSESSOR},
+                    {OTHER_VIEWER, Roles.VIEWER}}) {
                 if (AppUser.findByUsername(u[0]) == null) {
                     AppUser user = new AppUser();   // cost 4 keeps the many Basic-auth calls of the tests fast
                     user.username = u[0];
@@ -66,11 +73,21 @@ public class Fixtures {
         });
     }
 
-    /** A draft assessment over {@link #TWO}, assigned to {@link #ASSESSOR}. */
+    /** A draft assessment over {@link #TWO}, assigned to {@link #ASSESSOR}, readable by {@link #VIEWER} (granted). */
     public AssessmentViews.Detail assessment(String name) {
         users();
-        return service.create(new AssessmentViews.NewAssessment(name, "cluster eu-1", Map.of("env", "test"),
+        AssessmentViews.Detail d = service.create(new AssessmentViews.NewAssessment(name, "cluster eu-1", Map.of("env", "test"),
                 new Scope(List.of(), List.of(), List.of(), TWO), null, null, List.of(ASSESSOR)), ADMIN);
+        members.replace(d.id(), new AssessmentMembers.MemberUpdate(List.of(VIEWER)), ADMIN);
+        return d;
+    }
+
+    public AssessmentMembers members() {
+        return members;
+    }
+
+    public Waivers waivers() {
+        return waivers;
     }
 
     /** A completed assessment (every item satisfied). */

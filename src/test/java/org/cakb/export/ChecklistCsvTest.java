@@ -38,10 +38,11 @@ class ChecklistCsvTest {
                         "evidenceText", "+cmd|' /C calc'!A0 — café, \"quoted\"\nsecond line", "evidenceMethod", "INTERVIEW",
                         "evidenceLinks", List.of("https://docs.example/a")))
                 .put(path + first.id()).then().statusCode(200);
-        Fixtures.as(Fixtures.ADMIN).contentType(ContentType.JSON)
-                .body(Map.of("version", second.version(), "reason", "@SUM(1+1) until the migration", "approver", "-CISO",
-                        "expires", "2099-01-31"))
-                .put(path + second.id() + "/waiver").then().statusCode(200);
+        int requested = Fixtures.as(Fixtures.ASSESSOR).contentType(ContentType.JSON)
+                .body(Map.of("version", second.version(), "reason", "@SUM(1+1) until the migration", "expires", "2099-01-31"))
+                .put(path + second.id() + "/waiver").then().statusCode(200).extract().path("version");
+        Fixtures.as(Fixtures.ADMIN).contentType(ContentType.JSON).body(Map.of("version", requested))
+                .post(path + second.id() + "/waiver/approve").then().statusCode(200);
 
         Fixtures.as(Fixtures.ASSESSOR).contentType(ContentType.JSON)
                 .body(Map.of("version", first.version() + 1, "result", "satisfied", "evidenceMethod", "GUESS"))
@@ -64,7 +65,7 @@ class ChecklistCsvTest {
         assertTrue(firstRow.contains("\"" + Fixtures.ASSESSOR + "\""));
 
         String secondRow = csv.split("\r\n")[2];
-        assertTrue(secondRow.contains("\"active until 2099-01-31, approved by -CISO: @SUM(1+1) until the migration\""), secondRow);
+        assertTrue(secondRow.contains("\"active until 2099-01-31, approved by " + Fixtures.ADMIN + ": @SUM(1+1) until the migration\""), secondRow);
         assertTrue(secondRow.contains("\"not-assessed\""));
     }
 

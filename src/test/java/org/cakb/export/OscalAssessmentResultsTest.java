@@ -63,6 +63,7 @@ class OscalAssessmentResultsTest {
         AssessmentViews.Detail a = fixtures.service().create(new AssessmentViews.NewAssessment(name, "cluster eu-1", Map.of("env", "prod"),
                 new Scope(List.of(), List.of(), List.of(), List.of(CAPS, SECCOMP, NO_NEW_PRIVS)), null, null,
                 List.of(Fixtures.ASSESSOR)), Fixtures.ADMIN);
+        fixtures.members().replace(a.id(), new org.cakb.assessment.AssessmentMembers.MemberUpdate(List.of(Fixtures.VIEWER)), Fixtures.ADMIN);
         List<Long> hosts = new ArrayList<>();
         List<String> reports = new ArrayList<>();
         for (String host : List.of(name + "-web", name + "-db")) {
@@ -99,10 +100,12 @@ class OscalAssessmentResultsTest {
                         "evidenceText", "Platform team lead explained the rollout plan.", "evidenceMethod", "INTERVIEW"))
                 .put(itemPath + seccomp.id()).then().statusCode(200).body("evidenceMethod", equalTo("INTERVIEW"));
         AssessmentViews.Item privs = items.get(NO_NEW_PRIVS);
-        Fixtures.as(Fixtures.ADMIN).contentType(ContentType.JSON)
-                .body(Map.of("version", privs.version(), "reason", "Legacy batch jobs until migration", "approver", "CISO",
-                        "expires", "2099-01-31"))
-                .put(itemPath + privs.id() + "/waiver").then().statusCode(200);
+        int requested = Fixtures.as(Fixtures.ASSESSOR).contentType(ContentType.JSON)
+                .body(Map.of("version", privs.version(), "reason", "Legacy batch jobs until migration", "expires", "2099-01-31",
+                        "compensatingControls", "jobs run in a separate node pool"))
+                .put(itemPath + privs.id() + "/waiver").then().statusCode(200).extract().path("version");
+        Fixtures.as(Fixtures.ADMIN).contentType(ContentType.JSON).body(Map.of("version", requested, "note", "until Q1"))
+                .post(itemPath + privs.id() + "/waiver/approve").then().statusCode(200).body("waiver.approver", equalTo(Fixtures.ADMIN));
         db.single("""
                 INSERT INTO item_probe_evidence (item_id, decision, suggested_result, recorded_result, decided_by, observations)
                 VALUES (%d, 'accepted', 'satisfied', 'satisfied', '%s', '[{"hostId": %d}]') RETURNING 1"""
@@ -180,7 +183,9 @@ class OscalAssessmentResultsTest {
         // the waiver is an approved deviation, with approver and expiry
         JsonNode risk = result.at("/risks/0");
         assertEquals("deviation-approved", risk.get("status").asText());
-        assertEquals("CISO", prop(risk, "waiver-approver"));
+        assertEquals(Fixtures.ADMIN, prop(risk, "waiver-approver"));
+        assertEquals(Fixtures.ASSESSOR, prop(risk, "waiver-requested-by"));
+        assertTrue(risk.get("statement").asText().contains("Compensating controls: jobs run in a separate node pool"));
         assertEquals("2099-01-31", prop(risk, "waiver-expires"));
         assertEquals(risk.get("uuid").asText(), privs.at("/related-risks/0/risk-uuid").asText());
 
@@ -219,6 +224,7 @@ class OscalAssessmentResultsTest {
         AssessmentViews.Detail a = fixtures.service().create(new AssessmentViews.NewAssessment("ar-containers", "cluster eu-2",
                 Map.of("env", "prod"), new Scope(List.of(), List.of(), List.of(), List.of(CAPS)), null, null,
                 List.of(Fixtures.ASSESSOR)), Fixtures.ADMIN);
+        fixtures.members().replace(a.id(), new org.cakb.assessment.AssessmentMembers.MemberUpdate(List.of(Fixtures.VIEWER)), Fixtures.ADMIN);
         long hostId = FleetFixture.registerHost("ar-containers-node");
         given().auth().oauth2(FleetFixture.enroll(hostId)).contentType(ContentType.JSON)
                 .body(FleetFixture.report2(UUID.randomUUID().toString(), Instant.now().minusSeconds(60), null, "pass",

@@ -159,6 +159,12 @@ class AuthorizationMatrixTest {
                     .longValue();
             return path.replace("{id}", String.valueOf(tokenId));
         }
+        if (path.contains("/webhooks/")) {
+            long webhookId = ((Number) given().auth().preemptive().basic(FastAdmin.USERNAME, FastAdmin.PASSWORD).contentType(ContentType.JSON)
+                    .body("{\"url\": \"http://127.0.0.1:9/authz\"}").post("/api/v1/admin/webhooks").then().statusCode(201)
+                    .extract().path("webhook.id")).longValue();
+            return path.replace("{id}", String.valueOf(webhookId));
+        }
         if (path.contains("/hosts/")) {
             return path.replace("{id}", String.valueOf(hostId)).replace("{reportId}", "00000000-0000-4000-8000-000000000000")
                     .replace("{containerId}", "0");

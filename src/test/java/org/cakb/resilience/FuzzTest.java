@@ -67,6 +67,7 @@ class FuzzTest {
     private PageSession passwordChangerPages;
     private long victimUser;
     private long rotatableToken;
+    private long webhook;
 
     /** A JSON endpoint with a valid body as ordered fields (values JSON-encoded); {id}, {item}, {host} are filled in. */
     record JsonTarget(String method, String path, String who, Map<String, String> fields) {
@@ -139,6 +140,9 @@ class FuzzTest {
         passwordChangerPages = PageSession.login("fuzz-pw", "fuzz-pw-password").tokenFrom("/account/password");
         rotatableToken = ((Number) given().auth().preemptive().basic(FastAdmin.USERNAME, FastAdmin.PASSWORD).contentType("application/json")
                 .body("{\"name\": \"fuzz-rotate\"}").post("/api/v1/admin/api-tokens").then().statusCode(201).extract().path("id")).longValue();
+        webhook = ((Number) given().auth().preemptive().basic(FastAdmin.USERNAME, FastAdmin.PASSWORD).contentType("application/json")
+                .body("{\"url\": \"https://siem.example/fuzz\"}").post("/api/v1/admin/webhooks").then().statusCode(201)
+                .extract().path("webhook.id")).longValue();
         tables = db.everyTableFingerprint(false);
     }
 
@@ -164,7 +168,13 @@ class FuzzTest {
                 new JsonTarget("PUT", "/api/v1/assessments/{id}/items/{item}", "assessor", fields("version", iv, "result", "\"satisfied\"",
                         "justification", "\"j\"", "evidenceText", "\"e\"", "evidenceLinks", "[\"https://evidence.example/a\"]")),
                 new JsonTarget("PUT", "/api/v1/assessments/{id}/items/{item}/waiver", "assessor", fields("version", iv, "reason", "\"r\"",
-                        "approver", "\"a\"", "expires", "\"2030-01-01\"")),
+                        "compensatingControls", "\"segmented network\"", "expires", "\"2030-01-01\"")),
+                new JsonTarget("POST", "/api/v1/assessments/{id}/items/{item}/waiver/approve", "admin", fields("version", iv, "note", "\"ok\"")),
+                new JsonTarget("POST", "/api/v1/assessments/{id}/items/{item}/waiver/refuse", "admin", fields("version", iv, "note", "\"no\"")),
+                new JsonTarget("PUT", "/api/v1/assessments/{id}/members", "admin", fields("members", "[\"" + Fixtures.VIEWER + "\"]")),
+                new JsonTarget("POST", "/api/v1/admin/webhooks", "admin", fields("url", "\"https://siem.example/hook\"",
+                        "description", "\"SOC\"")),
+                new JsonTarget("POST", "/api/v1/admin/webhooks/{webhook}/disable", "admin", fields()),
                 new JsonTarget("DELETE", "/api/v1/assessments/{id}/items/{item}/waiver?version=" + iv, "assessor", fields()),
                 new JsonTarget("PUT", "/api/v1/assessments/{id}/hosts", "admin", fields("hostIds", "[" + victimHost + "]")),
                 new JsonTarget("POST", "/api/v1/assessments/{id}/items/{item}/probe-evidence", "assessor", fields("decision", "\"override\"",
@@ -219,8 +229,13 @@ class FuzzTest {
                 new FormTarget("/assessments/{id}/reopen", "admin", fields("version", v, "reason", "r")),
                 new FormTarget("/assessments/{id}/items/{item}", "assessor", fields("version", iv, "result", "satisfied",
                         "justification", "j", "evidenceText", "e", "evidenceLinks", "https://evidence.example/a")),
-                new FormTarget("/assessments/{id}/items/{item}/waiver", "assessor", fields("version", iv, "reason", "r", "approver", "a",
+                new FormTarget("/assessments/{id}/items/{item}/waiver", "assessor", fields("version", iv, "reason", "r", "controls", "c",
                         "expires", "2030-01-01")),
+                new FormTarget("/assessments/{id}/items/{item}/waiver/decision", "admin", fields("version", iv, "decision", "approve",
+                        "note", "n")),
+                new FormTarget("/admin/assessments/{id}/members", "admin", fields("members", Fixtures.VIEWER)),
+                new FormTarget("/admin/webhooks", "admin", fields("url", "https://siem.example/page-hook", "description", "d")),
+                new FormTarget("/admin/webhooks/{webhook}/disable", "admin", fields("x", "1")),
                 new FormTarget("/admin/users", "admin", fields("username", "fuzz-form-user", "password", "long-enough-password", "roles", "viewer")),
                 new FormTarget("/admin/assessments", "admin", fields("name", "n", "target", "t", "labels", "env=x",
                         "requirements", "nistir8176:req/a2-no-new-privs", "startDate", "2026-01-01", "assessors", Fixtures.ASSESSOR)),
@@ -386,6 +401,8 @@ class FuzzTest {
                 new Object[]{"/api/v1/containers/" + hostileId, "admin"},
                 new Object[]{"/api/v1/containers/" + hostileId + "/history?probe=" + q, "admin"},
                 new Object[]{"/api/v1/drift?since=" + q, "admin"},
+                new Object[]{"/api/v1/admin/webhooks/" + hostileId + "/deliveries?" + in.pick(List.of("failures", "limit")) + "=" + q, "admin"},
+                new Object[]{"/api/v1/assessments/" + hostileId + "/members", "admin"},
                 new Object[]{"/assessments/" + hostileId, assessorPages},
                 new Object[]{"/assessments/" + assessmentId + "?result=" + q, assessorPages},
                 new Object[]{"/assessments/" + assessmentId + "?evidence=" + q, assessorPages},
@@ -645,7 +662,8 @@ class FuzzTest {
         String item = hostile ? in.pick(HostileInput.PATH_IDS) : String.valueOf(itemId);
         return path.replace("{id}", id).replace("{item}", item).replace("{host}", hostile ? in.pick(HostileInput.PATH_IDS) : String.valueOf(victimHost))
                 .replace("{user}", hostile ? in.pick(HostileInput.PATH_IDS) : String.valueOf(victimUser))
-                .replace("{token}", hostile ? in.pick(HostileInput.PATH_IDS) : String.valueOf(rotatableToken));
+                .replace("{token}", hostile ? in.pick(HostileInput.PATH_IDS) : String.valueOf(rotatableToken))
+                .replace("{webhook}", hostile ? in.pick(HostileInput.PATH_IDS) : String.valueOf(webhook));
     }
 
     private PageSession pagesOf(String who) {

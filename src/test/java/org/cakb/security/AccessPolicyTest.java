@@ -70,10 +70,22 @@ class AccessPolicyTest {
                     .body(Map.of("version", c.itemVersion(), "result", "satisfied", "justification", "j", "evidenceText", "e"))
                     .put("/api/v1/assessments/" + c.id() + "/items/" + c.itemId())),
             new Call("PUT", "/api/v1/assessments/{id}/items/{itemId}/waiver", Operation.SET_WAIVER, c -> Fixtures.as(c.user()).contentType(ContentType.JSON)
-                    .body(Map.of("version", c.itemVersion(), "reason", "r", "approver", "CISO", "expires", "2099-01-01"))
+                    .body(Map.of("version", c.itemVersion(), "reason", "r", "expires", "2099-01-01"))
                     .put("/api/v1/assessments/" + c.id() + "/items/" + c.itemId() + "/waiver")),
             new Call("DELETE", "/api/v1/assessments/{id}/items/{itemId}/waiver", Operation.SET_WAIVER, c -> Fixtures.as(c.user())
-                    .queryParam("version", c.itemVersion()).delete("/api/v1/assessments/" + c.id() + "/items/" + c.itemId() + "/waiver")),
+                    .queryParam("version", requestedWaiver(c)).delete("/api/v1/assessments/" + c.id() + "/items/" + c.itemId() + "/waiver")),
+            new Call("POST", "/api/v1/assessments/{id}/items/{itemId}/waiver/approve", Operation.DECIDE_WAIVER, c -> Fixtures.as(c.user())
+                    .contentType(ContentType.JSON).body(Map.of("version", requestedWaiver(c), "note", "ok"))
+                    .post("/api/v1/assessments/" + c.id() + "/items/" + c.itemId() + "/waiver/approve")),
+            new Call("POST", "/api/v1/assessments/{id}/items/{itemId}/waiver/refuse", Operation.DECIDE_WAIVER, c -> Fixtures.as(c.user())
+                    .contentType(ContentType.JSON).body(Map.of("version", requestedWaiver(c), "note", "not convincing"))
+                    .post("/api/v1/assessments/" + c.id() + "/items/" + c.itemId() + "/waiver/refuse")),
+            new Call("GET", "/api/v1/assessments/waiver-requests", Operation.DECIDE_WAIVER, c -> Fixtures.as(c.user())
+                    .get("/api/v1/assessments/waiver-requests")),
+            new Call("GET", "/api/v1/assessments/{id}/members", Operation.MANAGE_MEMBERS, c -> Fixtures.as(c.user())
+                    .get("/api/v1/assessments/" + c.id() + "/members")),
+            new Call("PUT", "/api/v1/assessments/{id}/members", Operation.MANAGE_MEMBERS, c -> Fixtures.as(c.user()).contentType(ContentType.JSON)
+                    .body(Map.of("members", List.of(Fixtures.VIEWER))).put("/api/v1/assessments/" + c.id() + "/members")),
             new Call("POST", "/api/v1/assessments/{id}/items/{itemId}/attachments", Operation.UPLOAD_ATTACHMENT, c -> Fixtures.as(c.user())
                     .contentType("application/octet-stream").queryParam("filename", "notes.txt").body("evidence text".getBytes())
                     .post("/api/v1/assessments/" + c.id() + "/items/" + c.itemId() + "/attachments")),
@@ -134,6 +146,14 @@ class AccessPolicyTest {
             }),
             new Call("GET", "/api/v1/admin/audit", Operation.VIEW_AUDIT, c -> Fixtures.as(c.user()).get("/api/v1/admin/audit")));
 
+    /** The assessor requests a waiver on the item; returns the item version after it. */
+    private static long requestedWaiver(Ctx c) {
+        return ((Number) Fixtures.as(Fixtures.ASSESSOR).contentType(ContentType.JSON)
+                .body(Map.of("version", c.itemVersion(), "reason", "legacy nodes", "expires", "2099-01-01"))
+                .put("/api/v1/assessments/" + c.id() + "/items/" + c.itemId() + "/waiver").then().statusCode(200)
+                .extract().path("version")).longValue();
+    }
+
     private static long throwawayUser() {
         return ((Number) Fixtures.as(Fixtures.ADMIN).contentType(ContentType.JSON)
                 .body(Map.of("username", "throwaway-" + System.nanoTime(), "password", "a-long-password-1", "roles", List.of("viewer")))
@@ -141,7 +161,8 @@ class AccessPolicyTest {
     }
 
     /**
-     * Who calls: null is anonymous; the assessor is assigned to the fixture assessment, the other is not; an API token
+     * Who calls: null is anonymous; the assessor is assigned to the fixture assessment, the other is not; the viewer is
+     * granted read access to it, the other viewer is not; an API token
      * (role api-read) is added before each test.
      */
     static final Map<String, Set<String>> SUBJECTS = new LinkedHashMap<>();
@@ -150,6 +171,7 @@ class AccessPolicyTest {
         SUBJECTS.put(Fixtures.VIEWER, Set.of(Roles.VIEWER));
         SUBJECTS.put(Fixtures.ASSESSOR, Set.of(Roles.ASSESSOR));
         SUBJECTS.put(Fixtures.OTHER_ASSESSOR, Set.of(Roles.ASSESSOR));
+        SUBJECTS.put(Fixtures.OTHER_VIEWER, Set.of(Roles.VIEWER));
         SUBJECTS.put(Fixtures.ADMIN, Set.of(Roles.ADMIN));
     }
 
@@ -202,8 +224,12 @@ class AccessPolicyTest {
             for (Map.Entry<String, Set<String>> subject : SUBJECTS.entrySet()) {
                 String user = subject.getKey();
                 boolean assigned = user.equals(Fixtures.ASSESSOR);
-                boolean allowed = AccessPolicy.allows(call.operation(), subject.getValue(), assigned);
-                check(failures, call, user, allowed ? 200 : 403);
+                boolean member = assigned || user.equals(Fixtures.VIEWER);   // the fixture grants the viewer read access
+                boolean allowed = AccessPolicy.allows(call.operation(), subject.getValue(), assigned, member);
+                // a caller who may not even read the assessment is told it does not exist (404), unless the role is denied outright
+                boolean hidden = !member && call.path().contains("{id}") && AccessPolicy.grant(call.operation(), subject.getValue()) != AccessPolicy.Grant.DENY
+                        && AccessPolicy.grant(Operation.VIEW_ASSESSMENT, subject.getValue()) != AccessPolicy.Grant.ALLOW;
+                check(failures, call, user, allowed ? 200 : hidden ? 404 : 403);
             }
             assertTrue(rule != null);
         }

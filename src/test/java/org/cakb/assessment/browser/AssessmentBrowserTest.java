@@ -57,6 +57,7 @@ class AssessmentBrowserTest {
                 Map.of("env", "e2e"), new Scope(List.of(AREA), List.of(), List.of(), List.of()), null, null,
                 List.of(Fixtures.ASSESSOR, Fixtures.OTHER_ASSESSOR)), Fixtures.ADMIN);
         id = a.id();
+        fixtures.members().replace(id, new org.cakb.assessment.AssessmentMembers.MemberUpdate(List.of(Fixtures.VIEWER)), Fixtures.ADMIN);
         total = fixtures.items(id).size();
         assertTrue(total >= 5, "the area has at least five requirements, got " + total);
     }
