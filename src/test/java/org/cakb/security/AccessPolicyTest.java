@@ -113,8 +113,11 @@ class AccessPolicyTest {
             new Call("GET", "/api/v1/assessments/{id}/checklist.cklb", Operation.LIST_ITEMS, c -> {
                 // a checklist needs SRG requirements in scope (422 otherwise): this call's own assessment has one
                 long srg = ((Number) Fixtures.as(Fixtures.ADMIN).contentType(ContentType.JSON).body(Map.of("name", "policy cklb", "target", "t",
-                        "scope", Map.of("requirements", List.of("disa-srg:srg-app-000342-ctr-000775")))).post("/api/v1/assessments")
-                        .then().statusCode(201).extract().path("id")).longValue();
+                        "scope", Map.of("requirements", List.of("disa-srg:srg-app-000342-ctr-000775")), "assessors", List.of(Fixtures.ASSESSOR)))
+                        .post("/api/v1/assessments").then().statusCode(201).extract().path("id")).longValue();
+                // the same people as the call's assessment: its assessor, and the viewer as a member
+                Fixtures.as(Fixtures.ADMIN).contentType(ContentType.JSON).body(Map.of("members", List.of(Fixtures.VIEWER)))
+                        .put("/api/v1/assessments/" + srg + "/members").then().statusCode(200);
                 return Fixtures.as(c.user()).get("/api/v1/assessments/" + srg + "/checklist.cklb");
             }),
             new Call("GET", "/api/v1/assessments/{id}/controls", Operation.VIEW_ASSESSMENT, c -> Fixtures.as(c.user())
