@@ -60,6 +60,7 @@ class GrcControlsTest {
         AssessmentViews.Detail a = fixtures.service().create(new AssessmentViews.NewAssessment(name, "cluster " + name, Map.of("env", "prod"),
                 new Scope(List.of(), List.of(), List.of(), List.of(SRG_PRIV, SRG_TLS, SRG_DOS, SP_443)), null, null,
                 List.of(Fixtures.ASSESSOR)), Fixtures.ADMIN);
+        fixtures.members().replace(a.id(), new org.cakb.assessment.AssessmentMembers.MemberUpdate(List.of(Fixtures.VIEWER)), Fixtures.ADMIN);
         for (String host : List.of(name + "-web", name + "-db")) {
             long hostId = FleetFixture.registerHost(host);
             given(FleetFixture.enroll(hostId), FleetFixture.report(UUID.randomUUID().toString(), Instant.parse("2026-11-20T10:00:00Z"),
@@ -82,7 +83,8 @@ class GrcControlsTest {
 
     private static void record(long id, AssessmentViews.Item item, String result, String justification) {
         Fixtures.as(Fixtures.ASSESSOR).contentType(ContentType.JSON)
-                .body(Map.of("version", item.version(), "result", result, "justification", justification))
+                .body(Map.of("version", item.version(), "result", result, "justification", justification,
+                        "evidenceText", "Checked on the cluster: " + justification))
                 .put("/api/v1/assessments/" + id + "/items/" + item.id()).then().statusCode(200);
     }
 
