@@ -20,6 +20,11 @@ import java.util.Map;
 @ApplicationScoped
 public class ControlRollups implements org.cakb.catalog.ControlAssessments {
 
+    @Inject
+    org.cakb.security.Access access;
+    @Inject
+    AssessmentService assessments;
+
     private static final String ASSESSMENTS_OF_CONTROL = """
             SELECT a.id FROM assessment a
             WHERE EXISTS (SELECT 1 FROM checklist_item i JOIN kb_control_mapping m ON m.record_id = i.requirement_id
@@ -87,7 +92,13 @@ public class ControlRollups implements org.cakb.catalog.ControlAssessments {
     @Transactional
     public List<Standing> forControl(String controlId, int limit) {
         List<Standing> result = new ArrayList<>();
-        for (String id : Rows.strings(em, ASSESSMENTS_OF_CONTROL.replace("SELECT a.id", "SELECT a.id::text"), Map.of("c", controlId, "n", limit))) {
+        // only assessments the signed-in person may read (members: assigned or granted), like every other assessment read
+        java.util.Set<Long> visible = access.seesAllAssessments() ? null : assessments.memberOf(access.username());
+        for (String id : Rows.strings(em, ASSESSMENTS_OF_CONTROL.replace("SELECT a.id", "SELECT a.id::text"),
+                Map.of("c", controlId, "n", visible == null ? limit : 1000))) {
+            if (result.size() >= limit || visible != null && !visible.contains(Long.parseLong(id))) {
+                continue;
+            }
             Assessment a = ChecklistRecords.find(Long.parseLong(id));
             rollup(a.id).stream().filter(c -> c.control().equals(controlId)).findFirst().ifPresent(c -> result.add(new Standing(a.id, a.name,
                     a.status, c.status(), c.items().total(), c.items().satisfied(), c.items().notSatisfied() + c.items().partiallySatisfied(),

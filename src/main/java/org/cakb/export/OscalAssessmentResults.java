@@ -119,20 +119,20 @@ public class OscalAssessmentResults {
         }
 
         private void readSmallParts() throws SQLException, IOException {
-            query(AssessmentResultsSql.ITEMS, rs -> items.add(new Item(rs.getLong(1), rs.getInt(2), rs.getString(3), rs.getString(4),
+            StreamingQuery.each(db, AssessmentResultsSql.ITEMS, rs -> items.add(new Item(rs.getLong(1), rs.getInt(2), rs.getString(3), rs.getString(4),
                     rs.getString(5), rs.getString(6), rs.getString(7), links(rs.getString(8)), rs.getString(9), rs.getString(10),
                     rs.getString(11), rs.getObject(12, LocalDate.class), rs.getString(13), rs.getObject(14, OffsetDateTime.class),
                     rs.getString(16), rs.getObject(17, OffsetDateTime.class))), id);
-            query(AssessmentResultsSql.ATTACHMENTS, rs -> attachments.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>())
+            StreamingQuery.each(db, AssessmentResultsSql.ATTACHMENTS, rs -> attachments.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>())
                     .add(new Attachment(rs.getLong(2), rs.getString(3), rs.getString(4), rs.getInt(5), rs.getString(6),
                             rs.getString(7), rs.getObject(8, OffsetDateTime.class))), id);
-            query(AssessmentResultsSql.DECISIONS, rs -> decisions.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>())
+            StreamingQuery.each(db, AssessmentResultsSql.DECISIONS, rs -> decisions.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>())
                     .add(new Decision(rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
                             rs.getString(7), rs.getObject(8, OffsetDateTime.class), rs.getInt(9))), id);
-            query(AssessmentResultsSql.PEOPLE, rs -> people.add(rs.getString(1)), id, id, id);
-            query(AssessmentResultsSql.CONTROL_MAPPINGS, rs -> controls.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>())
+            StreamingQuery.each(db, AssessmentResultsSql.PEOPLE, rs -> people.add(rs.getString(1)), id, id, id);
+            StreamingQuery.each(db, AssessmentResultsSql.CONTROL_MAPPINGS, rs -> controls.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>())
                     .add(new ControlMapping(rs.getString(2), rs.getString(3), rs.getString(4))), id);
-            query(AssessmentResultsSql.AGENT_VERSIONS, rs -> agentVersions.add(rs.getString(1)), id);
+            StreamingQuery.each(db, AssessmentResultsSql.AGENT_VERSIONS, rs -> agentVersions.add(rs.getString(1)), id);
         }
 
         private void metadata(ResultSet a) throws SQLException, IOException {
@@ -225,7 +225,7 @@ public class OscalAssessmentResults {
                 g.writeEndArray();
             }
             boolean[] any = {false};
-            query(AssessmentResultsSql.HOSTS, rs -> {
+            StreamingQuery.each(db, AssessmentResultsSql.HOSTS, rs -> {
                 if (!any[0]) {
                     g.writeArrayFieldStart("inventory-items");
                     any[0] = true;
@@ -251,7 +251,7 @@ public class OscalAssessmentResults {
                 g.writeEndArray();
                 g.writeEndObject();
             }, id);
-            query(AssessmentResultsSql.CONTAINERS, rs -> {
+            StreamingQuery.each(db, AssessmentResultsSql.CONTAINERS, rs -> {
                 if (!any[0]) {
                     g.writeArrayFieldStart("inventory-items");
                     any[0] = true;
@@ -373,7 +373,7 @@ public class OscalAssessmentResults {
 
         /** One observation per probe result that is evidence for some item (a result can serve several items). */
         private void probeObservations() throws SQLException, IOException {
-            query(AssessmentResultsSql.PROBE_OBSERVATIONS, rs -> {
+            StreamingQuery.each(db, AssessmentResultsSql.PROBE_OBSERVATIONS, rs -> {
                 String host = rs.getString(2), reportId = rs.getString(3), checkId = rs.getString(6), status = rs.getString(7);
                 String observed = rs.getString(8), expected = rs.getString(9);
                 boolean inContainer = "container".equals(rs.getString(11));
@@ -584,10 +584,6 @@ public class OscalAssessmentResults {
 
         private String risk(Item item) {
             return uuid(prefix + ":item:" + item.id() + ":waiver");
-        }
-
-        private void query(String sql, StreamingQuery.Row row, long... parameters) throws SQLException, IOException {
-            StreamingQuery.each(db, sql, row, parameters);
         }
 
         private List<String> links(String jsonArray) {

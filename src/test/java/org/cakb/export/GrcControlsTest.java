@@ -84,7 +84,7 @@ class GrcControlsTest {
     private static void record(long id, AssessmentViews.Item item, String result, String justification) {
         Fixtures.as(Fixtures.ASSESSOR).contentType(ContentType.JSON)
                 .body(Map.of("version", item.version(), "result", result, "justification", justification,
-                        "evidenceText", "Reviewed the configuration: " + justification))
+                        "evidenceText", "Checked on the cluster: " + justification))
                 .put("/api/v1/assessments/" + id + "/items/" + item.id()).then().statusCode(200);
     }
 

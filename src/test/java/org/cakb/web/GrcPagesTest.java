@@ -67,6 +67,9 @@ class GrcPagesTest {
         assertFalse(anonymous.contains("control-evidence"), "anonymous visitors get no evidence box");
 
         PageSession viewer = PageSession.login(Fixtures.VIEWER, Fixtures.PASSWORD);
+        assertFalse(viewer.get(path).then().statusCode(200).extract().asString().contains(name),
+                "an assessment the viewer was not granted stays hidden on the control page");
+        fixtures.members().replace(a.id(), new org.cakb.assessment.AssessmentMembers.MemberUpdate(List.of(Fixtures.VIEWER)), Fixtures.ADMIN);
         String signedIn = viewer.get(path).then().statusCode(200).extract().asString();
         assertTrue(signedIn.contains("Evidence behind this control"), signedIn);
         assertTrue(signedIn.contains(name), "the assessment with an item on this control is listed");
