@@ -196,8 +196,12 @@ FROM fleet_subject s JOIN fleet_host h ON h.id = s.host_id AND h.name LIKE 'page
      (SELECT id, row_number() OVER (ORDER BY id) AS n FROM kb_record WHERE kind = 'probe' ORDER BY id LIMIT 40) p;
 ANALYZE fleet_host; ANALYZE fleet_subject; ANALYZE fleet_check_state;"
 host=$(psql_b "SELECT id FROM fleet_host WHERE name = 'pages-1000'")
-curl -s -c "$work/cookies" -o /dev/null -d 'j_username=admin&j_password=bench-admin-password' "http://127.0.0.1:$PORT/j_security_check"
-cookie=$(awk '$6 == "quarkus-credential" {print $6 "=" $7}' "$work/cookies")
+# the login form's CSRF token first (checked before the password), then every cookie the sign-in set (login + session)
+token=$(curl -fs -c "$work/cookies" "http://127.0.0.1:$PORT/login" | sed -n 's/.*name="csrf-token" value="\([^"]*\)".*/\1/p' | head -1)
+curl -s -b "$work/cookies" -c "$work/cookies" -o /dev/null --data-urlencode "csrf-token=$token" \
+  -d 'j_username=admin&j_password=bench-admin-password' "http://127.0.0.1:$PORT/j_security_check"
+grep -q quarkus-credential "$work/cookies" || { echo "page login failed" >&2; exit 1; }
+cookie=$(awk '!/^#/ || /^#HttpOnly_/ { if (NF >= 7) printf "%s%s=%s", (n++ ? "; " : ""), $6, $7 }' "$work/cookies")
 [ -n "$cookie" ] || { echo "page login failed" >&2; exit 1; }
 enc=$(jq -rn --arg p "$probe" '$p | @uri')
 fails=$(psql_b "SELECT count(*) FROM fleet_current_result WHERE check_id = '$probe' AND status = 'fail'")
