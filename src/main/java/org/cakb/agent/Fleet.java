@@ -268,26 +268,45 @@ final class Fleet {
 
     // ------------------------------------------------------------------ rotate-credential
 
+    /** The stored credential and a client for its server (or --server), as rotate-credential, upload and flush need. */
+    private static final class Enrolled {
+        final AgentFiles.Credential credential;
+        final FleetClient client;
+
+        Enrolled(AgentFiles.Credential credential, FleetClient client) {
+            this.credential = credential;
+            this.client = client;
+        }
+    }
+
+    /** Null after printing why when the credential cannot be read or there is no usable server. */
+    private static Enrolled enrolled(AgentMain.Options o, Path file, PrintStream err) {
+        try {
+            AgentFiles.Credential cred = AgentFiles.readCredential(file);
+            String server = o.server != null ? o.server : cred.server;
+            if (server == null) {
+                err.println("cakb-agent: no server: give --server URL");
+                return null;
+            }
+            return new Enrolled(cred, client(server, o.caFile != null ? o.caFile : cred.caFile, o.insecureHttp, err));
+        } catch (IOException | ConfigError e) {
+            err.println("cakb-agent: " + e.getMessage());
+            return null;
+        }
+    }
+
     /**
      * Asks the server for a new credential with the current one and stores it in place of the old (atomically, same
      * file, same mode). The server keeps the old one working for a short overlap, so a run in flight is not refused.
      */
     static int rotateCredential(AgentMain.Options o, PrintStream out, PrintStream err) {
         Path file = credentialFile(o);
-        AgentFiles.Credential cred;
-        FleetClient c;
-        try {
-            cred = AgentFiles.readCredential(file);
-            String server = o.server != null ? o.server : cred.server;
-            if (server == null) {
-                err.println("cakb-agent: no server: give --server URL");
-                return AgentMain.EXIT_USAGE;
-            }
-            c = client(server, o.caFile != null ? o.caFile : cred.caFile, o.insecureHttp, err);
-        } catch (IOException | ConfigError e) {
-            err.println("cakb-agent: " + e.getMessage());
+        Enrolled enrolled = enrolled(o, file, err);
+        if (enrolled == null) {
             return AgentMain.EXIT_USAGE;
         }
+        AgentFiles.Credential cred = enrolled.credential;
+        FleetClient c = enrolled.client;
         if (!Files.isWritable(file) || !Files.isWritable(file.getParent())) {
             err.println("cakb-agent: cannot write " + file + "; nothing was asked of the server");
             return AgentMain.EXIT_USAGE;
@@ -331,20 +350,12 @@ final class Fleet {
 
     static int upload(AgentMain.Options o, Path report, PrintStream out, PrintStream err, SystemFiles fs) {
         Path file = credentialFile(o);
-        AgentFiles.Credential cred;
-        FleetClient c;
-        try {
-            cred = AgentFiles.readCredential(file);
-            String server = o.server != null ? o.server : cred.server;
-            if (server == null) {
-                err.println("cakb-agent: no server: give --server URL");
-                return AgentMain.EXIT_USAGE;
-            }
-            c = client(server, o.caFile != null ? o.caFile : cred.caFile, o.insecureHttp, err);
-        } catch (IOException | ConfigError e) {
-            err.println("cakb-agent: " + e.getMessage());
+        Enrolled enrolled = enrolled(o, file, err);
+        if (enrolled == null) {
             return AgentMain.EXIT_USAGE;
         }
+        AgentFiles.Credential cred = enrolled.credential;
+        FleetClient c = enrolled.client;
         Path spool = AgentFiles.spoolDir(file);
         if (report != null) {
             byte[] body;
