@@ -151,6 +151,14 @@ LUA
 fleet_bytes() {
   psql_b "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c WHERE c.relname LIKE 'fleet\_%' AND c.relkind IN ('r', 'm')"
 }
+# CPU time (ms) used so far by the app and by the PostgreSQL backends of the bench database (no pg_stat_statements here)
+cpu_ms() {
+  local tck app pg=0 p
+  tck=$(getconf CLK_TCK)
+  app=$(awk '{print $14 + $15}' /proc/$app_pid/stat)
+  for p in $(pgrep -f "postgres: $ROLE $DB "); do pg=$((pg + $(awk '{print $14 + $15}' /proc/$p/stat 2>/dev/null || echo 0))); done
+  echo "$((app * 1000 / tck)) $((pg * 1000 / tck))"
+}
 receipts() { psql_b "SELECT count(*) FROM fleet_report r JOIN fleet_host h ON h.id = r.host_id WHERE h.name LIKE '$run%'"; }
 BASELINE=$((456 * 800)) # bytes a report of 800 results cost in today's design (22.8 KB per 50-result report)
 total_acked=$AGENTS
@@ -161,12 +169,15 @@ for phase in unchanged 1; do
   while read -r cred _ i; do
     echo "$cred $(psql_b "SELECT state_report_id FROM fleet_host WHERE name = '$run$i'") $i"
   done < "$work/agents.txt" > "$work/agents.next" && mv "$work/agents.next" "$work/agents.txt"
-  before=$(fleet_bytes); r0=$(receipts)
+  before=$(fleet_bytes); r0=$(receipts); read -r app0 pg0 <<< "$(cpu_ms)"
   echo "== phase $phase: $AGENTS agents, $CONC connections, $DURATION s, $pct % of 800 results changed per report (load average $(cut -d' ' -f1-3 /proc/loadavg))"
   wrk -t "$CONC" -c "$CONC" -d "${DURATION}s" --latency -s "$work/delta.lua" "http://127.0.0.1:$PORT" -- \
     "$work/agents.txt" "$work/checks.tsv" "$CONC" "$pct" > "$work/$phase.out"
   grep -E '^(RESULT|FULL_REQUIRED|OTHER)' "$work/$phase.out"
   acked=$(awk '/^CREATED/ {print $2}' "$work/$phase.out")
+  read -r app1 pg1 <<< "$(cpu_ms)"
+  [ "$acked" -gt 0 ] && echo "   CPU per acknowledged report: app $(echo "scale=2; ($app1 - $app0) / $acked" | bc) ms," \
+    "PostgreSQL backends $(echo "scale=2; ($pg1 - $pg0) / $acked" | bc) ms (load average $(cut -d' ' -f1-3 /proc/loadavg))"
   sleep 2
   after=$(fleet_bytes); r1=$(receipts)
   total_acked=$((total_acked + acked))

@@ -4,6 +4,11 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.Query;
 import jakarta.persistence.Tuple;
 
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -32,6 +37,13 @@ public final class Rows {
         return list(em, sql, parameters, row -> row.get(0, String.class));
     }
 
+    /** Exactly one row (an aggregate, or a lookup the caller knows exists). */
+    public static <T> T one(EntityManager em, String sql, Map<String, ?> parameters, Function<Tuple, T> mapper) {
+        Query query = em.createNativeQuery(sql, Tuple.class);
+        parameters.forEach(query::setParameter);
+        return mapper.apply((Tuple) query.getSingleResult());
+    }
+
     public static long count(EntityManager em, String sql, Map<String, ?> parameters) {
         Query query = em.createNativeQuery(sql);
         parameters.forEach(query::setParameter);
@@ -41,5 +53,42 @@ public final class Rows {
     /** A whole number column that PostgreSQL may type as integer, bigint or numeric. */
     public static long number(Tuple row, String alias) {
         return ((Number) row.get(alias)).longValue();
+    }
+
+    /** A whole number column that may be NULL. */
+    public static Long numberOrNull(Tuple row, String alias) {
+        Object value = row.get(alias);
+        return value == null ? null : ((Number) value).longValue();
+    }
+
+    /** An integer column that may be NULL. */
+    public static Integer intOrNull(Tuple row, String alias) {
+        Object value = row.get(alias);
+        return value == null ? null : ((Number) value).intValue();
+    }
+
+    public static String text(Tuple row, String alias) {
+        return row.get(alias, String.class);
+    }
+
+    /** A timestamp column (timestamptz or timestamp, read as UTC), as the driver and Hibernate hand it over; null stays null. */
+    public static OffsetDateTime time(Tuple row, String alias) {
+        return time(row.get(alias));
+    }
+
+    public static OffsetDateTime time(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof OffsetDateTime odt) {
+            return odt;
+        }
+        if (value instanceof Instant instant) {
+            return instant.atOffset(ZoneOffset.UTC);
+        }
+        if (value instanceof LocalDateTime local) {
+            return local.atOffset(ZoneOffset.UTC);
+        }
+        return ((Timestamp) value).toInstant().atOffset(ZoneOffset.UTC);
     }
 }

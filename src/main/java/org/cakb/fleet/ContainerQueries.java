@@ -3,14 +3,14 @@ package org.cakb.fleet;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.Query;
+import jakarta.persistence.Tuple;
 import jakarta.transaction.Transactional;
 import org.cakb.common.DomainException;
 import org.cakb.common.PageOf;
 import org.cakb.common.QueryParams;
+import org.cakb.common.Rows;
 
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,13 +62,13 @@ public class ContainerQueries {
     }
 
     private static final String SUMMARY = """
-            SELECT s.id, s.host_id, h.name, s.runtime, s.container_id, s.name, s.image, s.pid, s.first_seen_at, s.changed_at, s.gone_at,
-                   s.passed, s.failed, s.not_applicable, s.errors
+            SELECT s.id, s.host_id, h.name AS host, s.runtime, s.container_id, s.name, s.image, s.pid, s.first_seen_at, s.changed_at,
+                   s.gone_at, s.passed, s.failed, s.not_applicable, s.errors
             FROM fleet_subject s JOIN fleet_host h ON h.id = s.host_id""";
 
     /** The containers of a host, failing first, then by name; gone containers only when asked for. */
     public PageOf<ContainerSummary> ofHost(long hostId, boolean withGone, OffsetDateTime updatedSince, int page, int size) {
-        if (em.createNativeQuery("SELECT 1 FROM fleet_host WHERE id = :id").setParameter("id", hostId).getResultList().isEmpty()) {
+        if (Rows.count(em, "SELECT count(*) FROM fleet_host WHERE id = :id", Map.of("id", hostId)) == 0) {
             throw DomainException.notFound("no host with id " + hostId);
         }
         String where = "s.kind = 'container' AND s.host_id = :host" + (withGone ? "" : " AND s.gone_at IS NULL")
@@ -127,138 +127,153 @@ public class ContainerQueries {
         params.put("labelValue", label.substring(eq + 1));
     }
 
-    @SuppressWarnings("unchecked")
     private PageOf<ContainerSummary> page(String where, Map<String, Object> params, String order, int page, int size) {
-        Query count = em.createNativeQuery("SELECT count(*) FROM fleet_subject s JOIN fleet_host h ON h.id = s.host_id WHERE " + where);
-        params.forEach(count::setParameter);
-        long total = ((Number) count.getSingleResult()).longValue();
-        Query select = em.createNativeQuery(SUMMARY + " WHERE " + where + " ORDER BY " + order + " LIMIT :limit OFFSET :offset");
-        params.forEach(select::setParameter);
-        select.setParameter("limit", size).setParameter("offset", (page - 1) * size);
-        List<ContainerSummary> items = ((List<Object[]>) select.getResultList()).stream().map(ContainerQueries::summary).toList();
+        long total = Rows.count(em, "SELECT count(*) FROM fleet_subject s JOIN fleet_host h ON h.id = s.host_id WHERE " + where, params);
+        Map<String, Object> paged = new HashMap<>(params);
+        paged.put("limit", size);
+        paged.put("offset", (page - 1) * size);
+        List<ContainerSummary> items = Rows.list(em, SUMMARY + " WHERE " + where + " ORDER BY " + order + " LIMIT :limit OFFSET :offset",
+                paged, ContainerQueries::summary);
         return PageOf.of(items, page, size, total);
     }
 
-    private static ContainerSummary summary(Object[] r) {
-        return new ContainerSummary(((Number) r[0]).longValue(), ((Number) r[1]).longValue(), (String) r[2], (String) r[3],
-                (String) r[4], (String) r[5], (String) r[6], r[7] == null ? null : ((Number) r[7]).intValue(),
-                FleetQueries.offset(r[8]), FleetQueries.offset(r[9]), FleetQueries.offset(r[10]), ((Number) r[11]).intValue(),
-                ((Number) r[12]).intValue(), ((Number) r[13]).intValue(), ((Number) r[14]).intValue());
+    private static ContainerSummary summary(Tuple r) {
+        return new ContainerSummary(Rows.number(r, "id"), Rows.number(r, "host_id"), Rows.text(r, "host"), Rows.text(r, "runtime"),
+                Rows.text(r, "container_id"), Rows.text(r, "name"), Rows.text(r, "image"), Rows.intOrNull(r, "pid"),
+                Rows.time(r, "first_seen_at"), Rows.time(r, "changed_at"), Rows.time(r, "gone_at"), (int) Rows.number(r, "passed"),
+                (int) Rows.number(r, "failed"), (int) Rows.number(r, "not_applicable"), (int) Rows.number(r, "errors"));
     }
 
     /** One container with each check's state and since when; failing checks first. */
-    @SuppressWarnings("unchecked")
     public ContainerDetail container(long id) {
-        List<Object[]> rows = em.createNativeQuery(SUMMARY + " WHERE s.id = :id AND s.kind = 'container'").setParameter("id", id)
-                .getResultList();
-        if (rows.isEmpty()) {
+        List<ContainerSummary> found = Rows.list(em, SUMMARY + " WHERE s.id = :id AND s.kind = 'container'", Map.of("id", id),
+                ContainerQueries::summary);
+        if (found.isEmpty()) {
             throw DomainException.notFound("no container with id " + id);
         }
-        ContainerSummary summary = summary(rows.get(0));
-        Object[] host = (Object[]) em.createNativeQuery("SELECT state_report_id::text, last_seen_at FROM fleet_host WHERE id = :h")
-                .setParameter("h", summary.hostId()).getSingleResult();
-        List<Object[]> checks = em.createNativeQuery("""
-                        SELECT c.check_id, p.title, array_to_string(coalesce(v.cms, '{}'), ','), c.status, c.observed, c.expected,
-                               c.explanation, c.since, c.since_report_id::text
+        ContainerSummary summary = found.get(0);
+        record HostState(String latestReport, OffsetDateTime lastSeenAt) {
+        }
+        HostState host = Rows.one(em, "SELECT state_report_id::text AS latest_report, last_seen_at FROM fleet_host WHERE id = :h",
+                Map.of("h", summary.hostId()), row -> new HostState(Rows.text(row, "latest_report"), Rows.time(row, "last_seen_at")));
+        List<CheckState> states = Rows.list(em, """
+                        SELECT c.check_id, p.title, array_to_string(coalesce(v.cms, '{}'), ',') AS countermeasures, c.status, c.observed,
+                               c.expected, c.explanation, c.since, c.since_report_id::text AS since_report_id
                         FROM fleet_check_state c LEFT JOIN kb_record p ON p.id = c.check_id
                         LEFT JOIN LATERAL (SELECT array_agg(l.to_id ORDER BY l.to_id) AS cms FROM kb_link l
                                            WHERE l.from_id = c.check_id AND l.relation = 'verifies') v ON TRUE
                         WHERE c.subject_id = :id
-                        ORDER BY array_position(ARRAY['fail', 'error', 'pass', 'not-applicable'], c.status), c.check_id""")
-                .setParameter("id", id).getResultList();
-        List<CheckState> states = checks.stream().map(r -> new CheckState((String) r[0], (String) r[1], FleetQueries.split((String) r[2]),
-                (String) r[3], (String) r[4], (String) r[5], (String) r[6], FleetQueries.offset(r[7]), (String) r[8])).toList();
-        return new ContainerDetail(summary, (String) host[0], FleetQueries.offset(host[1]), states);
+                        ORDER BY array_position(ARRAY['fail', 'error', 'pass', 'not-applicable'], c.status), c.check_id""",
+                Map.of("id", id), r -> new CheckState(Rows.text(r, "check_id"), Rows.text(r, "title"),
+                        FleetQueries.split(Rows.text(r, "countermeasures")), Rows.text(r, "status"), Rows.text(r, "observed"),
+                        Rows.text(r, "expected"), Rows.text(r, "explanation"), Rows.time(r, "since"), Rows.text(r, "since_report_id")));
+        return new ContainerDetail(summary, host.latestReport(), host.lastSeenAt(), states);
     }
 
     /** A container's transitions (first observations included), newest first. */
-    @SuppressWarnings("unchecked")
     public PageOf<HistoryEntry> history(long id, String checkId, int page, int size) {
         container(id);
         String where = "t.subject_id = :id" + (checkId == null ? "" : " AND t.check_id = :check");
-        Query count = em.createNativeQuery("SELECT count(*) FROM fleet_transition t WHERE " + where).setParameter("id", id);
-        Query select = em.createNativeQuery("""
-                SELECT t.check_id, t.from_status, t.to_status, t.observed, t.report_id::text, t.observed_at, t.received_at
-                FROM fleet_transition t WHERE\s""" + where + " ORDER BY t.received_at DESC, t.check_id LIMIT :limit OFFSET :offset")
-                .setParameter("id", id).setParameter("limit", size).setParameter("offset", (page - 1) * size);
+        Map<String, Object> params = new HashMap<>();
+        params.put("id", id);
         if (checkId != null) {
-            count.setParameter("check", checkId);
-            select.setParameter("check", checkId);
+            params.put("check", checkId);
         }
-        List<HistoryEntry> items = ((List<Object[]>) select.getResultList()).stream().map(r -> new HistoryEntry((String) r[0],
-                (String) r[1], (String) r[2], (String) r[3], (String) r[4], FleetQueries.offset(r[5]), FleetQueries.offset(r[6]))).toList();
-        return PageOf.of(items, page, size, ((Number) count.getSingleResult()).longValue());
+        long total = Rows.count(em, "SELECT count(*) FROM fleet_transition t WHERE " + where, params);
+        params.put("limit", size);
+        params.put("offset", (page - 1) * size);
+        List<HistoryEntry> items = Rows.list(em, """
+                SELECT t.check_id, t.from_status, t.to_status, t.observed, t.report_id::text AS report_id, t.observed_at, t.received_at
+                FROM fleet_transition t WHERE\s""" + where + " ORDER BY t.received_at DESC, t.check_id LIMIT :limit OFFSET :offset", params,
+                r -> new HistoryEntry(Rows.text(r, "check_id"), Rows.text(r, "from_status"), Rows.text(r, "to_status"),
+                        Rows.text(r, "observed"), Rows.text(r, "report_id"), Rows.time(r, "observed_at"), Rows.time(r, "received_at")));
+        return PageOf.of(items, page, size, total);
     }
 
     /** Pass-to-fail changes anywhere in the fleet received at or after {@code since}, oldest first (a feed to poll). */
-    @SuppressWarnings("unchecked")
     public List<DriftEvent> drift(OffsetDateTime since, int limit) {
-        List<Object[]> rows = em.createNativeQuery("""
-                        SELECT s.host_id, h.name, CASE WHEN s.kind = 'container' THEN s.id END,
-                               CASE WHEN s.kind = 'container' THEN coalesce(s.name, s.container_id) END, nullif(s.runtime, ''),
-                               t.check_id, t.observed, t.report_id::text, t.observed_at, t.received_at
+        return Rows.list(em, """
+                        SELECT s.host_id, h.name AS host, CASE WHEN s.kind = 'container' THEN s.id END AS container_subject_id,
+                               CASE WHEN s.kind = 'container' THEN coalesce(s.name, s.container_id) END AS container,
+                               nullif(s.runtime, '') AS runtime, t.check_id, t.observed, t.report_id::text AS report_id, t.observed_at,
+                               t.received_at
                         FROM fleet_transition t JOIN fleet_subject s ON s.id = t.subject_id JOIN fleet_host h ON h.id = s.host_id
                         WHERE t.from_status = 'pass' AND t.to_status = 'fail' AND t.received_at >= :since
-                        ORDER BY t.received_at, s.id, t.check_id LIMIT :limit""")
-                .setParameter("since", since).setParameter("limit", limit).getResultList();
-        List<DriftEvent> events = new ArrayList<>();
-        for (Object[] r : rows) {
-            events.add(new DriftEvent(((Number) r[0]).longValue(), (String) r[1], r[2] == null ? null : ((Number) r[2]).longValue(),
-                    (String) r[3], (String) r[4], (String) r[5], (String) r[6], (String) r[7], FleetQueries.offset(r[8]),
-                    FleetQueries.offset(r[9])));
+                        ORDER BY t.received_at, s.id, t.check_id LIMIT :limit""", Map.of("since", since, "limit", limit),
+                r -> new DriftEvent(Rows.number(r, "host_id"), Rows.text(r, "host"), Rows.numberOrNull(r, "container_subject_id"),
+                        Rows.text(r, "container"), Rows.text(r, "runtime"), Rows.text(r, "check_id"), Rows.text(r, "observed"),
+                        Rows.text(r, "report_id"), Rows.time(r, "observed_at"), Rows.time(r, "received_at")));
+    }
+
+    /** How many results, on how many hosts, how many of them in containers: the counts above a page of {@link #where}. */
+    public record WhereCounts(long results, long hosts, long containers) {
+    }
+
+    /** One page of {@link #where}, with the counts of every row the filter selects. */
+    public record WherePage(List<Where> rows, WhereCounts counts, int page, int size) {
+        public long pages() {
+            return Math.max(1, (counts.results() + size - 1) / size);
         }
-        return events;
     }
 
     /**
      * Where a probe ({@code kind} probe) or the probes verifying a countermeasure ({@code kind} countermeasure) have
-     * {@code status} now, on hosts and containers; failing first is the caller's choice of status.
+     * {@code status} now, on hosts and containers, by host and container name: page {@code page} of {@code size} rows.
      */
-    /** How many results, hosts and containers {@link #where} would list without a limit. */
-    public long[] whereCounts(String kind, String recordId, String status, String runtime, String label) {
-        Query count = whereQuery("count(*), count(DISTINCT c.host_id), count(*) FILTER (WHERE c.kind = 'container')", "",
-                kind, recordId, status, runtime, label);
-        Object[] r = (Object[]) count.getSingleResult();
-        return new long[]{((Number) r[0]).longValue(), ((Number) r[1]).longValue(), ((Number) r[2]).longValue()};
+    public WherePage wherePage(String kind, String recordId, String status, String runtime, String label, int page, int size) {
+        Map<String, Object> params = new HashMap<>();
+        String filter = whereFilter(kind, recordId, status, runtime, label, params);
+        WhereCounts counts = Rows.one(em, "SELECT count(*) AS results, count(DISTINCT s.host_id) AS hosts,"
+                        + " count(*) FILTER (WHERE s.kind = 'container') AS containers" + WHERE_FROM + filter, params,
+                row -> new WhereCounts(Rows.number(row, "results"), Rows.number(row, "hosts"), Rows.number(row, "containers")));
+        List<Where> rows = counts.results() <= (long) (page - 1) * size ? List.of() : where(filter, params, size, (page - 1) * size);
+        return new WherePage(rows, counts, page, size);
     }
 
-    private Query whereQuery(String columns, String tail, String kind, String recordId, String status, String runtime, String label) {
-        StringBuilder sql = new StringBuilder("SELECT " + columns + """
-                \sFROM fleet_current_result c JOIN fleet_host h ON h.id = c.host_id
-                WHERE c.status = :status""");
+    /** Every row of {@link #where} up to {@code limit} (the CSV). */
+    public List<Where> where(String kind, String recordId, String status, String runtime, String label, int limit) {
         Map<String, Object> params = new HashMap<>();
+        String filter = whereFilter(kind, recordId, status, runtime, label, params);
+        return where(filter, params, limit, 0);
+    }
+
+    /**
+     * The current results of the probe(s) with the status, on subjects that are not gone. Reads fleet_check_state
+     * directly (not the view fleet_current_result): the index (check_id, status, subject_id) of migration V83 finds them
+     * without the view's join of every probe's countermeasures.
+     */
+    private static final String WHERE_FROM = """
+            \sFROM fleet_check_state c JOIN fleet_subject s ON s.id = c.subject_id AND s.gone_at IS NULL
+            JOIN fleet_host h ON h.id = s.host_id""";
+
+    private static String whereFilter(String kind, String recordId, String status, String runtime, String label, Map<String, Object> params) {
+        StringBuilder sql = new StringBuilder(" WHERE c.status = :status");
         params.put("status", status);
         if ("probe".equals(kind)) {
             sql.append(" AND c.check_id = :record");
         } else {
-            sql.append(" AND :record = ANY (c.countermeasures)");
+            sql.append(" AND c.check_id IN (SELECT l.from_id FROM kb_link l WHERE l.relation = 'verifies' AND l.to_id = :record)");
         }
         params.put("record", recordId);
         if (runtime != null) {
-            sql.append(" AND c.container_runtime = :runtime");
+            sql.append(" AND s.runtime = :runtime");
             params.put("runtime", runtime);
         }
         labelFilter(label, sql, params);
-        Query query = em.createNativeQuery(sql + tail);
-        params.forEach(query::setParameter);
-        return query;
+        return sql.toString();
     }
 
-    /**
-     * Where a probe ({@code kind} probe) or the probes verifying a countermeasure ({@code kind} countermeasure) have
-     * {@code status} now, on hosts and containers, by host and container name; at most {@code limit} rows.
-     */
-    @SuppressWarnings("unchecked")
-    public List<Where> where(String kind, String recordId, String status, String runtime, String label, int limit) {
-        Query select = whereQuery("""
-                c.host_id, c.host, CASE WHEN c.kind = 'container' THEN c.subject_id END,
-                       CASE WHEN c.kind = 'container' THEN coalesce(c.container_name, c.container_id) END,
-                       nullif(c.container_runtime, ''), c.image, c.check_id, c.status, c.observed, c.since""",
-                " ORDER BY c.host, c.kind DESC, coalesce(c.container_name, c.container_id), c.check_id LIMIT :limit",
-                kind, recordId, status, runtime, label);
-        select.setParameter("limit", limit);
-        return ((List<Object[]>) select.getResultList()).stream().map(r -> new Where(((Number) r[0]).longValue(), (String) r[1],
-                r[2] == null ? null : ((Number) r[2]).longValue(), (String) r[3], (String) r[4], (String) r[5], (String) r[6],
-                (String) r[7], (String) r[8], FleetQueries.offset(r[9]))).toList();
+    private List<Where> where(String filter, Map<String, Object> params, int limit, int offset) {
+        Map<String, Object> paged = new HashMap<>(params);
+        paged.put("limit", limit);
+        paged.put("offset", offset);
+        return Rows.list(em, """
+                SELECT s.host_id, h.name AS host, CASE WHEN s.kind = 'container' THEN s.id END AS container_subject_id,
+                       CASE WHEN s.kind = 'container' THEN coalesce(s.name, s.container_id) END AS container,
+                       nullif(s.runtime, '') AS runtime, s.image, c.check_id, c.status, c.observed, c.since""" + WHERE_FROM + filter
+                        + " ORDER BY h.name, s.kind DESC, coalesce(s.name, s.container_id), s.id, c.check_id LIMIT :limit OFFSET :offset",
+                paged, r -> new Where(Rows.number(r, "host_id"), Rows.text(r, "host"), Rows.numberOrNull(r, "container_subject_id"),
+                        Rows.text(r, "container"), Rows.text(r, "runtime"), Rows.text(r, "image"), Rows.text(r, "check_id"),
+                        Rows.text(r, "status"), Rows.text(r, "observed"), Rows.time(r, "since")));
     }
 }

@@ -4,9 +4,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
+import org.cakb.common.Rows;
 
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,18 +65,18 @@ public class FleetHistory {
     }
 
     /** Status transitions of the checks of a host itself (not its containers), newest first. */
-    @SuppressWarnings("unchecked")
     public List<Transition> drift(long hostId) {
-        List<Object[]> rows = em.createNativeQuery("""
+        return Rows.list(em, """
                         SELECT t.check_id, p.title, t.from_status, t.to_status, t.observed_at,
-                               lag(t.observed_at) OVER w, t.observed, lag(t.observed) OVER w
+                               lag(t.observed_at) OVER w AS previous_at, t.observed, lag(t.observed) OVER w AS previous_observed
                         FROM fleet_transition t JOIN fleet_subject s ON s.id = t.subject_id AND s.host_id = :host AND s.kind = 'host'
                         LEFT JOIN kb_record p ON p.id = t.check_id
                         WINDOW w AS (PARTITION BY t.check_id ORDER BY t.received_at, t.observed_at)
-                        ORDER BY t.observed_at DESC, t.check_id""")
-                .setParameter("host", hostId).getResultList();
-        return rows.stream().filter(r -> r[2] != null).limit(DRIFT_LIMIT).map(r -> new Transition((String) r[0], (String) r[1],
-                (String) r[2], (String) r[3], offset(r[4]), offset(r[5]), (String) r[6], (String) r[7])).toList();
+                        ORDER BY t.observed_at DESC, t.check_id""", Map.of("host", hostId),
+                row -> new Transition(Rows.text(row, "check_id"), Rows.text(row, "title"), Rows.text(row, "from_status"),
+                        Rows.text(row, "to_status"), Rows.time(row, "observed_at"), Rows.time(row, "previous_at"),
+                        Rows.text(row, "observed"), Rows.text(row, "previous_observed")))
+                .stream().filter(t -> t.from() != null).limit(DRIFT_LIMIT).toList();
     }
 
     /** Counts of the host's last {@link #TREND_REPORTS} reports, oldest first. */
@@ -85,53 +85,46 @@ public class FleetHistory {
     }
 
     /** Trends of several hosts at once (for the hosts table), oldest report first. */
-    @SuppressWarnings("unchecked")
     public Map<Long, List<TrendPoint>> trends(List<Long> hostIds) {
         Map<Long, List<TrendPoint>> trends = new LinkedHashMap<>();
         if (hostIds.isEmpty()) {
             return trends;
         }
-        List<Object[]> rows = em.createNativeQuery("""
-                        SELECT host_id, id::text, finished_at, passed, failed, errors, not_applicable FROM (
+        Rows.list(em, """
+                        SELECT host_id, id::text AS report_id, finished_at, passed, failed, errors, not_applicable FROM (
                             SELECT r.*, row_number() OVER (PARTITION BY r.host_id ORDER BY r.finished_at DESC, r.received_at DESC) AS rn
                             FROM fleet_report r WHERE r.host_id = ANY (CAST(:hosts AS bigint[]))) t
                         WHERE rn <= :n
-                        ORDER BY host_id, finished_at, received_at""")
-                .setParameter("hosts", hostIds.toArray(Long[]::new)).setParameter("n", TREND_REPORTS)
-                .getResultList();
-        for (Object[] r : rows) {
-            trends.computeIfAbsent(((Number) r[0]).longValue(), k -> new ArrayList<>()).add(new TrendPoint((String) r[1],
-                    offset(r[2]), ((Number) r[3]).intValue(), ((Number) r[4]).intValue(), ((Number) r[5]).intValue(),
-                    ((Number) r[6]).intValue()));
-        }
+                        ORDER BY host_id, finished_at, received_at""",
+                Map.of("hosts", hostIds.toArray(Long[]::new), "n", TREND_REPORTS),
+                row -> trends.computeIfAbsent(Rows.number(row, "host_id"), k -> new ArrayList<>()).add(new TrendPoint(
+                        Rows.text(row, "report_id"), Rows.time(row, "finished_at"), (int) Rows.number(row, "passed"),
+                        (int) Rows.number(row, "failed"), (int) Rows.number(row, "errors"), (int) Rows.number(row, "not_applicable"))));
         return trends;
     }
 
     /** The current host-vantage results of a host under each countermeasure they verify, ordered by countermeasure title. */
-    @SuppressWarnings("unchecked")
     public List<ResultGroup> byCountermeasure(long hostId) {
-        List<Object[]> rows = em.createNativeQuery("""
-                        SELECT cm.id, k.kind, k.title, k.status, res.check_id, p.title, res.status, res.observed, res.expected,
-                               res.explanation
+        return group(em, """
+                        SELECT cm.id AS group_id, k.kind AS group_kind, k.title AS group_title, k.status AS group_status, res.check_id,
+                               p.title AS check_title, res.status, res.observed, res.expected, res.explanation, NULL AS via
                         FROM fleet_current_result res
                         CROSS JOIN LATERAL unnest(res.countermeasures) AS cm(id)
                         LEFT JOIN kb_record k ON k.id = cm.id
                         LEFT JOIN kb_record p ON p.id = res.check_id
                         WHERE res.host_id = :host AND res.kind = 'host'
-                        ORDER BY coalesce(k.title, cm.id), cm.id, res.check_id""")
-                .setParameter("host", hostId).getResultList();
-        return group(rows, false);
+                        ORDER BY coalesce(k.title, cm.id), cm.id, res.check_id""", hostId);
     }
 
     /**
      * The results of a report under each active requirement that an active countermeasure they verify satisfies
      * ({@code kb_link} relation "satisfies"); {@code via} names those countermeasures.
      */
-    @SuppressWarnings("unchecked")
     public List<ResultGroup> byRequirement(long hostId) {
-        List<Object[]> rows = em.createNativeQuery("""
-                        SELECT req.id, req.kind, req.title, req.status, res.check_id, p.title, res.status, res.observed,
-                               res.expected, res.explanation, string_agg(DISTINCT cm.id, ',' ORDER BY cm.id)
+        return group(em, """
+                        SELECT req.id AS group_id, req.kind AS group_kind, req.title AS group_title, req.status AS group_status,
+                               res.check_id, p.title AS check_title, res.status, res.observed, res.expected, res.explanation,
+                               string_agg(DISTINCT cm.id, ',' ORDER BY cm.id) AS via
                         FROM fleet_current_result res
                         CROSS JOIN LATERAL unnest(res.countermeasures) AS cm(id)
                         JOIN kb_record c ON c.id = cm.id AND c.kind = 'countermeasure' AND c.status = 'active'
@@ -141,20 +134,20 @@ public class FleetHistory {
                         WHERE res.host_id = :host AND res.kind = 'host'
                         GROUP BY req.id, req.kind, req.title, req.status, res.check_id, p.title, res.status, res.observed,
                                  res.expected, res.explanation
-                        ORDER BY req.title, req.id, res.check_id""")
-                .setParameter("host", hostId).getResultList();
-        return group(rows, true);
+                        ORDER BY req.title, req.id, res.check_id""", hostId);
     }
 
-    private static List<ResultGroup> group(List<Object[]> rows, boolean withVia) {
+    private static List<ResultGroup> group(EntityManager em, String sql, long hostId) {
         Map<String, ResultGroup> groups = new LinkedHashMap<>();
-        for (Object[] r : rows) {
-            ResultGroup g = groups.computeIfAbsent((String) r[0],
-                    id -> new ResultGroup(id, (String) r[1], (String) r[2], (String) r[3], new ArrayList<>()));
-            List<String> via = withVia && r[10] != null ? List.of(((String) r[10]).split(",")) : List.of();
-            g.results().add(new Result((String) r[4], (String) r[5], (String) r[6], (String) r[7], (String) r[8],
-                    (String) r[9], via));
-        }
+        Rows.list(em, sql, Map.of("host", hostId), row -> {
+            ResultGroup g = groups.computeIfAbsent(Rows.text(row, "group_id"), id -> new ResultGroup(id, Rows.text(row, "group_kind"),
+                    Rows.text(row, "group_title"), Rows.text(row, "group_status"), new ArrayList<>()));
+            String via = Rows.text(row, "via");
+            g.results().add(new Result(Rows.text(row, "check_id"), Rows.text(row, "check_title"), Rows.text(row, "status"),
+                    Rows.text(row, "observed"), Rows.text(row, "expected"), Rows.text(row, "explanation"),
+                    via == null ? List.of() : List.of(via.split(","))));
+            return g;
+        });
         return List.copyOf(groups.values());
     }
 
@@ -163,52 +156,35 @@ public class FleetHistory {
      * (for a requirement: verifying an active countermeasure that satisfies it), and how many of those have a failing one.
      * Returns null for other kinds.
      */
-    @SuppressWarnings("unchecked")
     public Coverage coverage(String kind, String recordId) {
         List<String> countermeasures;
         if ("countermeasure".equals(kind)) {
             countermeasures = List.of(recordId);
         } else if ("requirement".equals(kind)) {
-            countermeasures = em.createNativeQuery("""
+            countermeasures = Rows.strings(em, """
                             SELECT DISTINCT l.from_id FROM kb_link l
                             JOIN kb_record c ON c.id = l.from_id AND c.kind = 'countermeasure' AND c.status = 'active'
-                            WHERE l.to_id = :id AND l.relation = 'satisfies' ORDER BY 1""")
-                    .setParameter("id", recordId).getResultList();
+                            WHERE l.to_id = :id AND l.relation = 'satisfies' ORDER BY 1""", Map.of("id", recordId));
         } else if ("control".equals(kind)) {
-            countermeasures = em.createNativeQuery("""
+            countermeasures = Rows.strings(em, """
                             SELECT DISTINCT c.id FROM kb_control_mapping m
                             LEFT JOIN kb_link s ON s.to_id = m.record_id AND s.relation = 'satisfies'
                             JOIN kb_record c ON c.kind = 'countermeasure' AND c.status = 'active'
                                  AND (c.id = m.record_id OR c.id = s.from_id)
-                            WHERE m.control_id = :id ORDER BY 1""")
-                    .setParameter("id", recordId).getResultList();
+                            WHERE m.control_id = :id ORDER BY 1""", Map.of("id", recordId));
         } else {
             return null;
         }
         if (countermeasures.isEmpty()) {
             return new Coverage(0, 0, 0, 0);
         }
-        Object[] row = (Object[]) em.createNativeQuery("""
-                        SELECT count(DISTINCT res.host_id),
-                               count(DISTINCT res.host_id) FILTER (WHERE res.status = 'fail'),
-                               count(DISTINCT res.host_id) FILTER (WHERE res.status = 'error')
+        int cms = countermeasures.size();
+        return Rows.one(em, """
+                        SELECT count(DISTINCT res.host_id) AS hosts,
+                               count(DISTINCT res.host_id) FILTER (WHERE res.status = 'fail') AS failing,
+                               count(DISTINCT res.host_id) FILTER (WHERE res.status = 'error') AS errors
                         FROM fleet_current_result res
-                        WHERE res.countermeasures && CAST(:cms AS text[])""")
-                .setParameter("cms", countermeasures.toArray(String[]::new)).getSingleResult();
-        return new Coverage(((Number) row[0]).longValue(), ((Number) row[1]).longValue(), ((Number) row[2]).longValue(),
-                countermeasures.size());
-    }
-
-    static OffsetDateTime offset(Object value) {
-        if (value == null) {
-            return null;
-        }
-        if (value instanceof OffsetDateTime odt) {
-            return odt;
-        }
-        if (value instanceof java.time.Instant instant) {
-            return instant.atOffset(ZoneOffset.UTC);
-        }
-        return ((java.sql.Timestamp) value).toInstant().atOffset(ZoneOffset.UTC);
+                        WHERE res.countermeasures && CAST(:cms AS text[])""", Map.of("cms", countermeasures.toArray(String[]::new)),
+                row -> new Coverage(Rows.number(row, "hosts"), Rows.number(row, "failing"), Rows.number(row, "errors"), cms));
     }
 }

@@ -6,6 +6,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import org.cakb.common.DomainException;
 import org.cakb.common.PageOf;
+import org.cakb.common.Rows;
 
 import java.time.OffsetDateTime;
 import java.util.HashMap;
@@ -59,9 +60,7 @@ public class FleetQueries {
             where = "(h.created_at >= :since OR h.state_received_at >= :since)";
             params.put("since", updatedSince);
         }
-        var count = em.createNativeQuery("SELECT count(*) FROM fleet_host h WHERE " + where);
-        params.forEach(count::setParameter);
-        long total = ((Number) count.getSingleResult()).longValue();
+        long total = Rows.count(em, "SELECT count(*) FROM fleet_host h WHERE " + where, params);
         params.put("limit", size);
         params.put("offset", (page - 1) * size);
         return PageOf.of(summaries(where, params, "h.id LIMIT :limit OFFSET :offset"), page, size, total);
@@ -87,29 +86,26 @@ public class FleetQueries {
         return new HostDetail(host, results);
     }
 
-    @SuppressWarnings("unchecked")
     private List<HostSummary> summaries(String where, Map<String, Object> params, String orderBy) {
-        var query = em.createNativeQuery("""
-                SELECT h.id, h.name, h.description, h.labels::text, h.last_seen_at, h.agent_version, h.vantage, h.runtime, h.kernel,
-                       h.state_report_id::text, r.passed, r.failed, r.not_applicable, r.errors,
-                       EXISTS (SELECT 1 FROM fleet_credential c WHERE c.host_id = h.id AND c.revoked_at IS NULL), r.containers
-                FROM fleet_host h\s""" + CURRENT_COUNTS + " WHERE " + where + " ORDER BY " + orderBy);
-        params.forEach(query::setParameter);
-        return ((List<Object[]>) query.getResultList()).stream().map(row -> new HostSummary(
-                ((Number) row[0]).longValue(), (String) row[1], (String) row[2], labels((String) row[3]),
-                offset(row[4]), (String) row[5], (String) row[6], (String) row[7], (String) row[8], (String) row[9],
-                (Integer) row[10], (Integer) row[11], (Integer) row[12], (Integer) row[13], (Boolean) row[14],
-                row[15] == null ? 0 : ((Number) row[15]).intValue())).toList();
+        return Rows.list(em, """
+                SELECT h.id, h.name, h.description, h.labels::text AS labels, h.last_seen_at, h.agent_version, h.vantage, h.runtime,
+                       h.kernel, h.state_report_id::text AS latest_report, r.passed, r.failed, r.not_applicable, r.errors,
+                       EXISTS (SELECT 1 FROM fleet_credential c WHERE c.host_id = h.id AND c.revoked_at IS NULL) AS enrolled,
+                       r.containers
+                FROM fleet_host h\s""" + CURRENT_COUNTS + " WHERE " + where + " ORDER BY " + orderBy, params, row -> new HostSummary(
+                Rows.number(row, "id"), Rows.text(row, "name"), Rows.text(row, "description"), labels(Rows.text(row, "labels")),
+                Rows.time(row, "last_seen_at"), Rows.text(row, "agent_version"), Rows.text(row, "vantage"), Rows.text(row, "runtime"),
+                Rows.text(row, "kernel"), Rows.text(row, "latest_report"), Rows.intOrNull(row, "passed"), Rows.intOrNull(row, "failed"),
+                Rows.intOrNull(row, "not_applicable"), Rows.intOrNull(row, "errors"), row.get("enrolled", Boolean.class),
+                row.get("containers") == null ? 0 : Rows.intOrNull(row, "containers")));
     }
 
-    @SuppressWarnings("unchecked")
     private List<CheckResultView> results(long hostId) {
-        List<Object[]> rows = em.createNativeQuery("""
-                        SELECT check_id, array_to_string(countermeasures, ','), status, observed, expected, explanation
-                        FROM fleet_current_result WHERE host_id = :id AND kind = 'host' ORDER BY check_id""")
-                .setParameter("id", hostId).getResultList();
-        return rows.stream().map(row -> new CheckResultView((String) row[0], split((String) row[1]),
-                (String) row[2], (String) row[3], (String) row[4], (String) row[5])).toList();
+        return Rows.list(em, """
+                        SELECT check_id, array_to_string(countermeasures, ',') AS countermeasures, status, observed, expected, explanation
+                        FROM fleet_current_result WHERE host_id = :id AND kind = 'host' ORDER BY check_id""", Map.of("id", hostId),
+                row -> new CheckResultView(Rows.text(row, "check_id"), split(Rows.text(row, "countermeasures")),
+                        Rows.text(row, "status"), Rows.text(row, "observed"), Rows.text(row, "expected"), Rows.text(row, "explanation")));
     }
 
     static List<String> split(String joined) {
@@ -127,16 +123,7 @@ public class FleetQueries {
     }
 
     static OffsetDateTime offset(Object value) {
-        if (value == null) {
-            return null;
-        }
-        if (value instanceof OffsetDateTime odt) {
-            return odt;
-        }
-        if (value instanceof java.time.Instant instant) {
-            return instant.atOffset(java.time.ZoneOffset.UTC);
-        }
-        return ((java.sql.Timestamp) value).toInstant().atOffset(java.time.ZoneOffset.UTC);
+        return Rows.time(value);
     }
 
     /** The payload of one report of one host, as stored; 404 when the host has no such report. */
@@ -147,27 +134,28 @@ public class FleetQueries {
         } catch (IllegalArgumentException e) {
             throw DomainException.invalid("reportId must be a UUID, got: " + reportId);
         }
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("""
-                        SELECT r.payload::text, r.received_at, r.changes,
+        record Stored(String payload, OffsetDateTime receivedAt, String sameStateAs) {
+        }
+        List<Stored> rows = Rows.list(em, """
+                        SELECT r.payload::text AS payload, r.received_at,
                                (SELECT p.id::text FROM fleet_report p WHERE p.host_id = r.host_id AND p.payload IS NOT NULL
-                                  AND p.received_at <= r.received_at ORDER BY p.received_at DESC LIMIT 1)
-                        FROM fleet_report r WHERE r.id = :id AND r.host_id = :host""")
-                .setParameter("id", id).setParameter("host", hostId).getResultList();
+                                  AND p.received_at <= r.received_at ORDER BY p.received_at DESC LIMIT 1) AS same_state_as
+                        FROM fleet_report r WHERE r.id = :id AND r.host_id = :host""", Map.of("id", id, "host", hostId),
+                row -> new Stored(Rows.text(row, "payload"), Rows.time(row, "received_at"), Rows.text(row, "same_state_as")));
         if (rows.isEmpty()) {
             throw DomainException.notFound("Host " + hostId + " has no report " + reportId + " (reports are kept for the"
                     + " payload retention period; the check history is kept longer)");
         }
-        Object[] row = rows.get(0);
-        if (row[0] != null) {
-            return (String) row[0];
+        Stored row = rows.get(0);
+        if (row.payload() != null) {
+            return row.payload();
         }
         // an unchanged report stores no payload: say so, and which stored report holds the state it confirmed
         var unchanged = new java.util.LinkedHashMap<String, Object>();
         unchanged.put("reportId", reportId);
         unchanged.put("unchanged", true);
-        unchanged.put("receivedAt", offset(row[1]).toString());
-        unchanged.put("sameStateAs", row[3]);
+        unchanged.put("receivedAt", row.receivedAt().toString());
+        unchanged.put("sameStateAs", row.sameStateAs());
         try {
             return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(unchanged);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

@@ -79,7 +79,8 @@ public class FleetStateStore {
                 stateFinished = row.getTimestamp(2);
             }
         }
-        Applied duplicate = duplicate(c, hostId, report, payloadHash);
+        Map<String, Subject> subjects = new HashMap<>();
+        Applied duplicate = duplicateAndSubjects(c, hostId, report, payloadHash, subjects);
         if (duplicate != null) {
             return duplicate;
         }
@@ -88,7 +89,6 @@ public class FleetStateStore {
                     + (baseId == null ? "no state for this host" : "the state of report " + baseId) + "; send a full report");
         }
         boolean stale = !report.delta() && stateFinished != null && report.finishedAt().isBefore(stateFinished.toInstant());
-        Map<String, Subject> subjects = subjects(c, hostId);
         int changes = 0;
         boolean changed = false;
         if (!stale) {
@@ -107,55 +107,60 @@ public class FleetStateStore {
                 }
             }
         }
-        receipt(c, hostId, credentialId, report, !stale, changes, totals, payloadHash, changed || baseId == null ? body : null);
-        host(c, hostId, report, stale);
+        receiptAndHost(c, hostId, credentialId, report, stale, changes, totals, payloadHash, changed || baseId == null ? body : null);
         return new Applied(ReportIngestion.Outcome.STORED, changes, !stale);
     }
 
-    private static Applied duplicate(Connection c, long hostId, IncomingReport report, String payloadHash) throws SQLException {
-        // by id alone (every kept partition): a reused id must be refused even with another startedAt. Receipts are kept
-        // at least as long as reports are accepted (MAX_AGE), so every resend the server would accept is recognised.
-        try (PreparedStatement select = c.prepareStatement("SELECT host_id, payload_sha256 FROM fleet_report WHERE id = ?::uuid")) {
-            select.setString(1, report.reportId());
-            try (ResultSet row = select.executeQuery()) {
-                if (!row.next()) {
-                    return null;
-                }
-                if (row.getLong(1) == hostId && row.getString(2).equals(payloadHash)) {
-                    return new Applied(ReportIngestion.Outcome.DUPLICATE, 0, false);
-                }
-            }
-        }
-        throw new DomainException(DomainException.Kind.CONFLICT, "report " + report.reportId() + " was already stored with different content; "
-                + "a report id must not be reused");
-    }
-
-    private static Map<String, Subject> subjects(Connection c, long hostId) throws SQLException {
-        Map<String, Subject> subjects = new HashMap<>();
+    /**
+     * One round trip after the host's lock: is this report id stored already (by id alone, in every kept partition: a
+     * reused id must be refused even with another startedAt; receipts are kept at least as long as reports are accepted,
+     * MAX_AGE, so every resend the server would accept is recognised), and the host's subjects, into {@code subjects}.
+     * Read after the lock, so a report of the same host committed meanwhile is seen.
+     */
+    private static Applied duplicateAndSubjects(Connection c, long hostId, IncomingReport report, String payloadHash,
+                                                Map<String, Subject> subjects) throws SQLException {
+        Long storedFor = null;
+        String storedHash = null;
         try (PreparedStatement select = c.prepareStatement("""
-                SELECT id, kind, runtime, container_id, name, image, pid, cgroup, gone_at IS NOT NULL, passed, failed, not_applicable, errors
-                FROM fleet_subject WHERE host_id = ?""")) {
-            select.setLong(1, hostId);
+                SELECT d.host_id, d.payload_sha256, s.id, s.kind, s.runtime, s.container_id, s.name, s.image, s.pid, s.cgroup,
+                       s.gone_at IS NOT NULL, s.passed, s.failed, s.not_applicable, s.errors
+                FROM (SELECT 1) one
+                LEFT JOIN LATERAL (SELECT r.host_id, r.payload_sha256 FROM fleet_report r WHERE r.id = ?::uuid LIMIT 1) d ON TRUE
+                LEFT JOIN fleet_subject s ON s.host_id = ?""")) {
+            select.setString(1, report.reportId());
+            select.setLong(2, hostId);
             try (ResultSet r = select.executeQuery()) {
                 while (r.next()) {
+                    storedFor = (Long) r.getObject(1);
+                    storedHash = r.getString(2);
+                    if (r.getObject(3) == null) {
+                        continue;
+                    }
                     Subject s = new Subject();
-                    s.id = r.getLong(1);
-                    s.kind = r.getString(2);
-                    s.runtime = r.getString(3);
-                    s.containerId = r.getString(4);
-                    s.name = r.getString(5);
-                    s.image = r.getString(6);
-                    s.pid = (Integer) r.getObject(7);
-                    s.cgroup = r.getString(8);
-                    s.gone = r.getBoolean(9);
+                    s.id = r.getLong(3);
+                    s.kind = r.getString(4);
+                    s.runtime = r.getString(5);
+                    s.containerId = r.getString(6);
+                    s.name = r.getString(7);
+                    s.image = r.getString(8);
+                    s.pid = (Integer) r.getObject(9);
+                    s.cgroup = r.getString(10);
+                    s.gone = r.getBoolean(11);
                     for (int i = 0; i < 4; i++) {
-                        s.counts[i] = r.getInt(10 + i);
+                        s.counts[i] = r.getInt(12 + i);
                     }
                     subjects.put(s.key(), s);
                 }
             }
         }
-        return subjects;
+        if (storedFor == null) {
+            return null;
+        }
+        if (storedFor == hostId && payloadHash.equals(storedHash)) {
+            return new Applied(ReportIngestion.Outcome.DUPLICATE, 0, false);
+        }
+        throw new DomainException(DomainException.Kind.CONFLICT, "report " + report.reportId() + " was already stored with different content; "
+                + "a report id must not be reused");
     }
 
     /** The comparison of one report with the stored state, and the writes it needs. */
@@ -391,12 +396,17 @@ public class FleetStateStore {
         }
     }
 
-    private static void receipt(Connection c, long hostId, long credentialId, IncomingReport report, boolean applied, int changes,
-                                int[] totals, String payloadHash, String payload) throws SQLException {
+    /** The receipt and the host's new state (or only its last-seen, for a stale full report) in one statement. */
+    private static void receiptAndHost(Connection c, long hostId, long credentialId, IncomingReport report, boolean stale, int changes,
+                                       int[] totals, String payloadHash, String payload) throws SQLException {
         try (PreparedStatement insert = c.prepareStatement("""
-                INSERT INTO fleet_report (id, host_id, credential_id, started_at, finished_at, agent_version, format, base_report_id,
-                    applied, containers, changes, passed, failed, not_applicable, errors, payload_sha256, payload)
-                VALUES (?::uuid, ?, ?, ?, ?, ?, ?, ?::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)""")) {
+                WITH receipt AS (
+                    INSERT INTO fleet_report (id, host_id, credential_id, started_at, finished_at, agent_version, format, base_report_id,
+                        applied, containers, changes, passed, failed, not_applicable, errors, payload_sha256, payload)
+                    VALUES (?::uuid, ?, ?, ?, ?, ?, ?, ?::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb))
+                """ + (stale ? "UPDATE fleet_host SET last_seen_at = now() WHERE id = ?" : """
+                UPDATE fleet_host SET last_seen_at = now(), agent_version = ?, vantage = ?, runtime = ?, hostname = ?, kernel = ?,
+                    os_release = ?, state_report_id = ?::uuid, state_finished_at = ?, state_received_at = now() WHERE id = ?"""))) {
             insert.setString(1, report.reportId());
             insert.setLong(2, hostId);
             insert.setLong(3, credentialId);
@@ -405,7 +415,7 @@ public class FleetStateStore {
             insert.setString(6, report.agentVersion());
             insert.setShort(7, (short) report.format());
             insert.setString(8, report.baseReportId());
-            insert.setBoolean(9, applied);
+            insert.setBoolean(9, !stale);
             insert.setInt(10, report.containers());
             insert.setInt(11, changes);
             for (int i = 0; i < 4; i++) {
@@ -413,31 +423,19 @@ public class FleetStateStore {
             }
             insert.setString(16, payloadHash);
             insert.setString(17, payload);
-            insert.executeUpdate();
-        }
-    }
-
-    private static void host(Connection c, long hostId, IncomingReport report, boolean stale) throws SQLException {
-        if (stale) {
-            try (PreparedStatement update = c.prepareStatement("UPDATE fleet_host SET last_seen_at = now() WHERE id = ?")) {
-                update.setLong(1, hostId);
-                update.executeUpdate();
+            int next = 18;
+            if (!stale) {
+                insert.setString(next++, report.agentVersion());
+                insert.setString(next++, report.vantage());
+                insert.setString(next++, report.runtime());
+                insert.setString(next++, report.hostname());
+                insert.setString(next++, report.kernel());
+                insert.setString(next++, report.osRelease());
+                insert.setString(next++, report.reportId());
+                insert.setTimestamp(next++, Timestamp.from(report.finishedAt()));
             }
-            return;
-        }
-        try (PreparedStatement update = c.prepareStatement("""
-                UPDATE fleet_host SET last_seen_at = now(), agent_version = ?, vantage = ?, runtime = ?, hostname = ?, kernel = ?,
-                    os_release = ?, state_report_id = ?::uuid, state_finished_at = ?, state_received_at = now() WHERE id = ?""")) {
-            update.setString(1, report.agentVersion());
-            update.setString(2, report.vantage());
-            update.setString(3, report.runtime());
-            update.setString(4, report.hostname());
-            update.setString(5, report.kernel());
-            update.setString(6, report.osRelease());
-            update.setString(7, report.reportId());
-            update.setTimestamp(8, Timestamp.from(report.finishedAt()));
-            update.setLong(9, hostId);
-            update.executeUpdate();
+            insert.setLong(next, hostId);
+            insert.executeUpdate();
         }
     }
 }

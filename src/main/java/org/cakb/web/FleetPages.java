@@ -12,6 +12,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 import org.cakb.common.ApiException;
+import org.cakb.common.QueryParams;
 import org.cakb.export.Csv;
 import org.cakb.fleet.ContainerQueries;
 import org.cakb.security.Roles;
@@ -24,22 +25,23 @@ import java.util.List;
 
 /**
  * Fleet views that answer "where does this fail?": the hosts and containers where a probe, or any probe verifying a
- * countermeasure, fails now (filterable by runtime and host label, with CSV), and the drift page (pass to fail anywhere).
+ * countermeasure, fails now (filterable by runtime and host label; 100 rows a page with the counts of all, and a CSV of
+ * every row), and the drift page (pass to fail anywhere).
  * Per-host data: signed-in roles only, never cached.
  */
 @Path("/fleet")
 @RolesAllowed({Roles.VIEWER, Roles.ASSESSOR, Roles.ADMIN})
 public class FleetPages {
 
-    /** Rows on the page (the counts cover all; the CSV has every row, up to CSV_LIMIT). */
-    static final int LIMIT = 500;
+    /** Rows on a page (the counts cover all; the CSV has every row, up to CSV_LIMIT). */
+    static final int PAGE_SIZE = 100;
     static final int CSV_LIMIT = 100_000;
     static final int DRIFT_DAYS = 7;
 
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance failing(String kind, String recordId, String status, String runtime, String label,
-                                               List<Row> rows, long total, long hosts, long containers, String csv, boolean truncated);
+                                               List<Row> rows, long total, long hosts, long containers, String csv, Pager pager);
 
         static native TemplateInstance drift(List<ContainerQueries.DriftEvent> events, int days);
     }
@@ -49,6 +51,10 @@ public class FleetPages {
                       String observed, String since) {
     }
 
+    /** Where a page of rows sits among all of them, and the links to its neighbours (null when there is none). */
+    public record Pager(int page, long pages, long first, long last, String previous, String next) {
+    }
+
     @Inject
     ContainerQueries queries;
 
@@ -56,18 +62,23 @@ public class FleetPages {
     @Path("failing")
     @Produces(MediaType.TEXT_HTML)
     public Response failing(@QueryParam("probe") String probe, @QueryParam("countermeasure") String countermeasure,
-                            @QueryParam("status") String status, @QueryParam("runtime") String runtime, @QueryParam("label") String label) {
+                            @QueryParam("status") String status, @QueryParam("runtime") String runtime, @QueryParam("label") String label,
+                            @QueryParam("page") String pageParam) {
         Query q = query(probe, countermeasure, status, runtime, label);
-        List<ContainerQueries.Where> found = queries.where(q.kind, q.id, q.status, q.runtime, q.label, LIMIT);
-        long[] counts = queries.whereCounts(q.kind, q.id, q.status, q.runtime, q.label);
-        List<Row> rows = found.stream().map(w -> new Row(w.host(), "/hosts/" + w.hostId(),
+        int page = pageParam == null || pageParam.isBlank() ? 1 : QueryParams.page(pageParam);
+        ContainerQueries.WherePage found = queries.wherePage(q.kind, q.id, q.status, q.runtime, q.label, page, PAGE_SIZE);
+        List<Row> rows = found.rows().stream().map(w -> new Row(w.host(), "/hosts/" + w.hostId(),
                 w.container() == null ? "(host)" : w.container(),
                 w.containerSubjectId() == null ? "/hosts/" + w.hostId() : "/hosts/" + w.hostId() + "/containers/" + w.containerSubjectId(),
                 w.runtime(), w.image(), w.checkId(), w.observed(), HostViews.when(w.since()))).toList();
-        String csv = "/fleet/failing.csv?" + q.kind + "=" + encode(q.id) + "&status=" + q.status
+        String filter = q.kind + "=" + encode(q.id) + "&status=" + q.status
                 + (q.runtime == null ? "" : "&runtime=" + encode(q.runtime)) + (q.label == null ? "" : "&label=" + encode(q.label));
-        return html(Templates.failing(q.kind, q.id, q.status, q.runtime, q.label, rows, counts[0], counts[1], counts[2], csv,
-                counts[0] > rows.size()));
+        long first = (long) (page - 1) * PAGE_SIZE + 1;
+        Pager pager = new Pager(page, found.pages(), Math.min(first, found.counts().results()), first - 1 + rows.size(),
+                page > 1 ? "/fleet/failing?" + filter + "&page=" + Math.min(page - 1, found.pages()) : null,
+                page < found.pages() ? "/fleet/failing?" + filter + "&page=" + (page + 1) : null);
+        return html(Templates.failing(q.kind, q.id, q.status, q.runtime, q.label, rows, found.counts().results(), found.counts().hosts(),
+                found.counts().containers(), "/fleet/failing.csv?" + filter, pager));
     }
 
     @GET
