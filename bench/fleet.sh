@@ -9,13 +9,14 @@
 # before and after each phase) next to today's design (every result row stored: 22.8 KB per 50-result report in
 # bench/ingest.sh before V20, i.e. 456 bytes per result, x 800 results), and stored/acknowledged.
 #
-#   bench/fleet.sh [-n AGENTS(200)] [-d SECONDS(60)] [-c CONNECTIONS(16)] [-p PORT(18092)]
+#   bench/fleet.sh [-n AGENTS(200)] [-d SECONDS(60)] [-c CONNECTIONS(16)] [-p PORT(18092)] [-P]
+# -P: the page timings only (no enrollment, no ingestion phases).
 # Needs: target/quarkus-app and target/cakb-agent.jar (./mvnw -q package -DskipTests), jq, psql, wrk, bc, curl.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-AGENTS=200 DURATION=60 CONC=16 PORT=18092
-while getopts n:d:c:p: o; do
-  case $o in n) AGENTS=$OPTARG ;; d) DURATION=$OPTARG ;; c) CONC=$OPTARG ;; p) PORT=$OPTARG ;; *) exit 2 ;; esac
+AGENTS=200 DURATION=60 CONC=16 PORT=18092 PAGES_ONLY=false
+while getopts n:d:c:p:P o; do
+  case $o in n) AGENTS=$OPTARG ;; d) DURATION=$OPTARG ;; c) CONC=$OPTARG ;; p) PORT=$OPTARG ;; P) PAGES_ONLY=true ;; *) exit 2 ;; esac
 done
 DB=cakb_bench_fleet ROLE=cakb_bench_fleet PW=cakb_bench_fleet
 APP=target/quarkus-app/quarkus-run.jar JAR=target/cakb-agent.jar
@@ -52,6 +53,7 @@ jq -c '[.results[:40][] | {id, verifies, status, observed, expected, explanation
 [ "$(jq length "$work/results.json")" = 40 ] || { echo "the agent reported fewer than 40 results" >&2; exit 1; }
 jq -r '.[] | [.id, .status] | @tsv' "$work/results.json" > "$work/checks.tsv"
 
+if ! $PAGES_ONLY; then
 echo "== enrolling $AGENTS agents and sending each one full report (20 containers x 40 results)"
 run=fleet-$(date +%s)-
 now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
@@ -156,7 +158,7 @@ cpu_ms() {
   local tck app pg=0 p
   tck=$(getconf CLK_TCK)
   app=$(awk '{print $14 + $15}' /proc/$app_pid/stat)
-  for p in $(pgrep -f "postgres: $ROLE $DB "); do pg=$((pg + $(awk '{print $14 + $15}' /proc/$p/stat 2>/dev/null || echo 0))); done
+  for p in $(pgrep -f "postgres: .*$ROLE $DB "); do pg=$((pg + $(awk '{print $14 + $15}' /proc/$p/stat 2>/dev/null || echo 0))); done
   echo "$((app * 1000 / tck)) $((pg * 1000 / tck))"
 }
 receipts() { psql_b "SELECT count(*) FROM fleet_report r JOIN fleet_host h ON h.id = r.host_id WHERE h.name LIKE '$run%'"; }
@@ -190,6 +192,7 @@ stored=$(receipts)
 echo "== stored/acknowledged: $stored/$total_acked (wrk does not read answers in flight at its deadline: at most $((2 * CONC)) more stored)"
 if [ "$stored" -lt "$total_acked" ] || [ "$stored" -gt $((total_acked + 2 * CONC)) ]; then echo "MISMATCH"; exit 1; fi
 echo "OK every acknowledged report stored, once"
+fi
 
 # ---- pages: the host page and the fleet page of a probe with 2,000 hosts x 20 containers (x 40 checks), seeded in SQL
 echo "== seeding 2,000 hosts x 20 containers x 40 checks (1.6 M current check states) for the page timings"

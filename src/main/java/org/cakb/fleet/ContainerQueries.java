@@ -81,6 +81,17 @@ public class ContainerQueries {
         return page(where, params, "s.gone_at IS NOT NULL, s.failed DESC, s.errors DESC, coalesce(s.name, s.container_id), s.id", page, size);
     }
 
+    /**
+     * The present containers of a host for its page, failing first, then by name: one query over the counts each
+     * container keeps (maintained by ingestion), at most {@code limit}; no total and no host check (the page has both).
+     */
+    public List<ContainerSummary> presentOnHost(long hostId, int limit) {
+        return Rows.list(em, SUMMARY + """
+                         WHERE s.host_id = :host AND s.kind = 'container' AND s.gone_at IS NULL
+                        ORDER BY s.failed DESC, s.errors DESC, coalesce(s.name, s.container_id), s.id LIMIT :limit""",
+                Map.of("host", hostId, "limit", limit), ContainerQueries::summary);
+    }
+
     /** Containers across the fleet, by id; probe and status filter on the current state of that probe. */
     public PageOf<ContainerSummary> search(String probe, String status, String runtime, String label, OffsetDateTime updatedSince,
                                            int page, int size) {
@@ -219,61 +230,87 @@ public class ContainerQueries {
     /**
      * Where a probe ({@code kind} probe) or the probes verifying a countermeasure ({@code kind} countermeasure) have
      * {@code status} now, on hosts and containers, by host and container name: page {@code page} of {@code size} rows.
+     * The counts, and which hosts hold the rows of the page, come from the per-host counts of fleet_check_host_count
+     * (migration V83, kept by triggers); only the results of those hosts are read.
      */
     public WherePage wherePage(String kind, String recordId, String status, String runtime, String label, int page, int size) {
         Map<String, Object> params = new HashMap<>();
-        String filter = whereFilter(kind, recordId, status, runtime, label, params);
-        WhereCounts counts = Rows.one(em, "SELECT count(*) AS results, count(DISTINCT s.host_id) AS hosts,"
-                        + " count(*) FILTER (WHERE s.kind = 'container') AS containers" + WHERE_FROM + filter, params,
+        String hosts = hostCounts(kind, recordId, status, runtime, label, params);
+        WhereCounts counts = Rows.one(em, "SELECT coalesce(sum(n), 0) AS results, count(*) AS hosts, coalesce(sum(containers), 0) AS containers"
+                        + " FROM (" + hosts + ") x", params,
                 row -> new WhereCounts(Rows.number(row, "results"), Rows.number(row, "hosts"), Rows.number(row, "containers")));
-        List<Where> rows = counts.results() <= (long) (page - 1) * size ? List.of() : where(filter, params, size, (page - 1) * size);
+        long offset = (long) (page - 1) * size;
+        if (counts.results() <= offset) {
+            return new WherePage(List.of(), counts, page, size);
+        }
+        params.put("offset", offset);
+        params.put("limit", size);
+        List<Where> rows = Rows.list(em, "WITH hosts AS (" + hosts + """
+                ), ranked AS (
+                    SELECT x.host_id, coalesce(sum(x.n) OVER (ORDER BY h.name ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before,
+                           x.n
+                    FROM hosts x JOIN fleet_host h ON h.id = x.host_id),
+                chosen AS (SELECT host_id, before FROM ranked WHERE before < :offset + :limit AND before + n > :offset),
+                positioned AS (
+                    SELECT (SELECT min(before) FROM chosen) + row_number() OVER (ORDER BY h.name, s.kind DESC,
+                               coalesce(s.name, s.container_id), s.id, c.check_id) AS position,""" + WHERE_COLUMNS + """
+                    FROM chosen ch JOIN fleet_subject s ON s.host_id = ch.host_id AND s.gone_at IS NULL
+                    JOIN fleet_check_state c ON c.subject_id = s.id
+                    JOIN fleet_host h ON h.id = s.host_id""" + whereFilter(kind, runtime) + """
+                )
+                SELECT * FROM positioned WHERE position > :offset ORDER BY position LIMIT :limit""", params, ContainerQueries::where);
         return new WherePage(rows, counts, page, size);
     }
 
-    /** Every row of {@link #where} up to {@code limit} (the CSV). */
-    public List<Where> where(String kind, String recordId, String status, String runtime, String label, int limit) {
-        Map<String, Object> params = new HashMap<>();
-        String filter = whereFilter(kind, recordId, status, runtime, label, params);
-        return where(filter, params, limit, 0);
-    }
-
-    /**
-     * The current results of the probe(s) with the status, on subjects that are not gone. Reads fleet_check_state
-     * directly (not the view fleet_current_result): the index (check_id, status, subject_id) of migration V83 finds them
-     * without the view's join of every probe's countermeasures.
-     */
-    private static final String WHERE_FROM = """
-            \sFROM fleet_check_state c JOIN fleet_subject s ON s.id = c.subject_id AND s.gone_at IS NULL
-            JOIN fleet_host h ON h.id = s.host_id""";
-
-    private static String whereFilter(String kind, String recordId, String status, String runtime, String label, Map<String, Object> params) {
-        StringBuilder sql = new StringBuilder(" WHERE c.status = :status");
+    /** The hosts with results of the probe(s) in the status: host_id, n (results) and containers (of those, in containers). */
+    private static String hostCounts(String kind, String recordId, String status, String runtime, String label, Map<String, Object> params) {
+        StringBuilder sql = new StringBuilder("SELECT k.host_id, sum(k.results) AS n, sum(k.containers) AS containers"
+                + " FROM fleet_check_host_count k" + (label == null ? "" : " JOIN fleet_host h ON h.id = k.host_id")
+                + " WHERE k.status = :status AND k.results > 0");
         params.put("status", status);
-        if ("probe".equals(kind)) {
-            sql.append(" AND c.check_id = :record");
-        } else {
-            sql.append(" AND c.check_id IN (SELECT l.from_id FROM kb_link l WHERE l.relation = 'verifies' AND l.to_id = :record)");
-        }
+        sql.append("probe".equals(kind) ? " AND k.check_id = :record"
+                : " AND k.check_id IN (SELECT l.from_id FROM kb_link l WHERE l.relation = 'verifies' AND l.to_id = :record)");
         params.put("record", recordId);
         if (runtime != null) {
-            sql.append(" AND s.runtime = :runtime");
+            sql.append(" AND k.runtime = :runtime");
             params.put("runtime", runtime);
         }
         labelFilter(label, sql, params);
-        return sql.toString();
+        return sql.append(" GROUP BY k.host_id").toString();
     }
 
-    private List<Where> where(String filter, Map<String, Object> params, int limit, int offset) {
-        Map<String, Object> paged = new HashMap<>(params);
-        paged.put("limit", limit);
-        paged.put("offset", offset);
-        return Rows.list(em, """
-                SELECT s.host_id, h.name AS host, CASE WHEN s.kind = 'container' THEN s.id END AS container_subject_id,
-                       CASE WHEN s.kind = 'container' THEN coalesce(s.name, s.container_id) END AS container,
-                       nullif(s.runtime, '') AS runtime, s.image, c.check_id, c.status, c.observed, c.since""" + WHERE_FROM + filter
-                        + " ORDER BY h.name, s.kind DESC, coalesce(s.name, s.container_id), s.id, c.check_id LIMIT :limit OFFSET :offset",
-                paged, r -> new Where(Rows.number(r, "host_id"), Rows.text(r, "host"), Rows.numberOrNull(r, "container_subject_id"),
-                        Rows.text(r, "container"), Rows.text(r, "runtime"), Rows.text(r, "image"), Rows.text(r, "check_id"),
-                        Rows.text(r, "status"), Rows.text(r, "observed"), Rows.time(r, "since")));
+    /** Every row of the fleet page's filter, up to {@code limit} (the CSV). */
+    public List<Where> where(String kind, String recordId, String status, String runtime, String label, int limit) {
+        Map<String, Object> params = new HashMap<>();
+        params.put("status", status);
+        params.put("record", recordId);
+        params.put("limit", limit);
+        if (runtime != null) {
+            params.put("runtime", runtime);
+        }
+        StringBuilder filter = new StringBuilder(whereFilter(kind, runtime));
+        labelFilter(label, filter, params);
+        return Rows.list(em, "SELECT" + WHERE_COLUMNS + """
+                        \sFROM fleet_check_state c JOIN fleet_subject s ON s.id = c.subject_id AND s.gone_at IS NULL
+                        JOIN fleet_host h ON h.id = s.host_id""" + filter
+                        + " ORDER BY h.name, s.kind DESC, coalesce(s.name, s.container_id), s.id, c.check_id LIMIT :limit",
+                params, ContainerQueries::where);
+    }
+
+    private static final String WHERE_COLUMNS = " s.host_id, h.name AS host, CASE WHEN s.kind = 'container' THEN s.id END AS container_subject_id,"
+            + " CASE WHEN s.kind = 'container' THEN coalesce(s.name, s.container_id) END AS container,"
+            + " nullif(s.runtime, '') AS runtime, s.image, c.check_id, c.status, c.observed, c.since\n";
+
+    private static String whereFilter(String kind, String runtime) {
+        return " WHERE c.status = :status"
+                + ("probe".equals(kind) ? " AND c.check_id = :record"
+                : " AND c.check_id IN (SELECT l.from_id FROM kb_link l WHERE l.relation = 'verifies' AND l.to_id = :record)")
+                + (runtime == null ? "" : " AND s.runtime = :runtime");
+    }
+
+    private static Where where(Tuple r) {
+        return new Where(Rows.number(r, "host_id"), Rows.text(r, "host"), Rows.numberOrNull(r, "container_subject_id"),
+                Rows.text(r, "container"), Rows.text(r, "runtime"), Rows.text(r, "image"), Rows.text(r, "check_id"),
+                Rows.text(r, "status"), Rows.text(r, "observed"), Rows.time(r, "since"));
     }
 }

@@ -77,13 +77,18 @@ public class FleetQueries {
     }
 
     public HostDetail host(long id) {
+        HostSummary host = summary(id);
+        List<CheckResultView> results = host.latestReport() == null ? List.of() : results(id);
+        return new HostDetail(host, results);
+    }
+
+    /** A host with the counts of its current state, without its results (the host page reads those grouped). */
+    public HostSummary summary(long id) {
         List<HostSummary> found = summaries("h.id = :id", Map.of("id", id), "h.id");
         if (found.isEmpty()) {
             throw DomainException.notFound("no host with id " + id);
         }
-        HostSummary host = found.get(0);
-        List<CheckResultView> results = host.latestReport() == null ? List.of() : results(id);
-        return new HostDetail(host, results);
+        return found.get(0);
     }
 
     private List<HostSummary> summaries(String where, Map<String, Object> params, String orderBy) {

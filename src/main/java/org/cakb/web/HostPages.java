@@ -85,15 +85,14 @@ public class HostPages {
         } catch (NumberFormatException e) {
             return notFound(idParam);
         }
-        FleetQueries.HostDetail detail;
+        FleetQueries.HostSummary summary;
         try {
-            detail = queries.host(id);
+            summary = queries.summary(id);
         } catch (DomainException e) {
             return notFound(idParam);
         }
-        HostViews.HostFacts facts = facts(detail.host());
-        List<HostViews.ContainerRow> rows = containers.ofHost(id, false, null, 1, HOST_PAGE_CONTAINERS).items().stream()
-                .map(HostViews::container).toList();
+        HostViews.HostFacts facts = facts(summary);
+        List<HostViews.ContainerRow> rows = containers.presentOnHost(id, HOST_PAGE_CONTAINERS).stream().map(HostViews::container).toList();
         List<HostViews.Group> byCm = HostViews.failuresFirst(history.byCountermeasure(id).stream()
                 .map(g -> HostViews.group(g, "countermeasure")).toList());
         List<HostViews.Group> byReq = HostViews.failuresFirst(history.byRequirement(id).stream()
@@ -113,20 +112,20 @@ public class HostPages {
     @Path("{id}/containers/{containerId}")
     public Response container(@PathParam("id") String idParam, @PathParam("containerId") String containerParam) {
         ContainerQueries.ContainerDetail detail;
-        FleetQueries.HostDetail host;
+        FleetQueries.HostSummary host;
         try {
             detail = containers.container(Long.parseLong(containerParam));
             if (detail.container().hostId() != Long.parseLong(idParam)) {
                 return notFound(idParam + "/containers/" + containerParam);
             }
-            host = queries.host(detail.container().hostId());
+            host = queries.summary(detail.container().hostId());
         } catch (NumberFormatException | DomainException e) {
             return notFound(idParam + "/containers/" + containerParam);
         }
         java.util.Map<String, String> titles = new java.util.HashMap<>();
         detail.checks().forEach(c -> titles.put(c.checkId(), c.title()));
         var page = containers.history(detail.container().id(), null, 1, CONTAINER_HISTORY);
-        return html(200, Templates.container(facts(host.host()), HostViews.container(detail.container()), detail.container(),
+        return html(200, Templates.container(facts(host), HostViews.container(detail.container()), detail.container(),
                 HostViews.when(detail.container().goneAt()), detail.checks().stream().map(HostViews::check).toList(),
                 page.items().stream().map(h -> HostViews.history(h, titles)).toList(), page.total()));
     }
