@@ -194,7 +194,7 @@ if [ "$stored" -lt "$total_acked" ] || [ "$stored" -gt $((total_acked + 2 * CONC
 echo "OK every acknowledged report stored, once"
 fi
 
-# ---- pages: the host page and the fleet page of a probe with 2,000 hosts x 20 containers (x 40 checks), seeded in SQL
+# ---- pages: the host page (the seed fills the fleet page's counts as ingestion would, migration V83) and the fleet page of a probe with 2,000 hosts x 20 containers (x 40 checks), seeded in SQL
 echo "== seeding 2,000 hosts x 20 containers x 40 checks (1.6 M current check states) for the page timings"
 probe=$(head -1 "$work/checks.tsv" | cut -f1)
 psql_b "
@@ -208,7 +208,12 @@ INSERT INTO fleet_check_state (subject_id, check_id, status, observed, expected,
 SELECT s.id, p.id, CASE WHEN (s.id + p.n) % 10 = 0 THEN 'fail' ELSE 'pass' END, 'bench observed', 'bench expected', 'bench', now(), gen_random_uuid()
 FROM fleet_subject s JOIN fleet_host h ON h.id = s.host_id AND h.name LIKE 'pages-%',
      (SELECT id, row_number() OVER (ORDER BY id) AS n FROM kb_record WHERE kind = 'probe' ORDER BY id LIMIT 40) p;
-ANALYZE fleet_host; ANALYZE fleet_subject; ANALYZE fleet_check_state;"
+INSERT INTO fleet_check_host_count (check_id, status, host_id, runtime, results, containers)
+SELECT c.check_id, c.status, s.host_id, s.runtime, count(*), count(*) FILTER (WHERE s.kind = 'container')
+FROM fleet_check_state c JOIN fleet_subject s ON s.id = c.subject_id AND s.gone_at IS NULL
+JOIN fleet_host h ON h.id = s.host_id AND h.name LIKE 'pages-%'
+GROUP BY 1, 2, 3, 4;
+ANALYZE fleet_host; ANALYZE fleet_subject; ANALYZE fleet_check_state; ANALYZE fleet_check_host_count;"
 host=$(psql_b "SELECT id FROM fleet_host WHERE name = 'pages-1000'")
 # the login form's CSRF token first (checked before the password), then every cookie the sign-in set (login + session)
 token=$(curl -fs -c "$work/cookies" "http://127.0.0.1:$PORT/login" | sed -n 's/.*name="csrf-token" value="\([^"]*\)".*/\1/p' | head -1)
@@ -222,7 +227,11 @@ fails=$(psql_b "SELECT count(*) FROM fleet_current_result WHERE check_id = '$pro
 for page in "/hosts/$host" "/fleet/failing?probe=$enc"; do
   code=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" "http://127.0.0.1:$PORT$page")
   [ "$code" = 200 ] || { echo "$page: HTTP $code" >&2; exit 1; }
+  read -r app0 pg0 <<< "$(cpu_ms)"
   wrk -t 4 -c 16 -d 15s --latency -H "Cookie: $cookie" "http://127.0.0.1:$PORT$page" > "$work/page.out"
+  read -r app1 pg1 <<< "$(cpu_ms)"
+  n=$(awk '/requests in/ {print $1}' "$work/page.out")
+  echo "   CPU per request: app $(echo "scale=2; ($app1 - $app0) / $n" | bc) ms, PostgreSQL backends $(echo "scale=2; ($pg1 - $pg0) / $n" | bc) ms"
   echo "   $page ($fails failing results of that probe fleet-wide for the fleet page): $(awk '/Requests\/sec/ {print $2}' "$work/page.out") req/s," \
        "p50 $(awk '$1 == "50%" {print $2}' "$work/page.out"), p99 $(awk '$1 == "99%" {print $2}' "$work/page.out") at 16 connections" \
        "(load average $(cut -d' ' -f1-3 /proc/loadavg))"

@@ -40,6 +40,8 @@ public class FleetStateStore {
         String kind, runtime, containerId, name, image, cgroup;
         Integer pid;
         boolean gone, touched;
+        /** Gone when the report arrived: its results join the counts whole after the writes if it is back. */
+        boolean wasGone;
         int[] counts = new int[4];
 
         String key() {
@@ -96,6 +98,7 @@ public class FleetStateStore {
             diff.load(c);
             diff.compute();
             diff.write(c, hostId);
+            diff.writeCounts(c, hostId);
             changes = diff.transitions;
             changed = diff.changed;
         }
@@ -146,6 +149,7 @@ public class FleetStateStore {
                     s.pid = (Integer) r.getObject(9);
                     s.cgroup = r.getString(10);
                     s.gone = r.getBoolean(11);
+                    s.wasGone = s.gone;
                     for (int i = 0; i < 4; i++) {
                         s.counts[i] = r.getInt(12 + i);
                     }
@@ -172,6 +176,7 @@ public class FleetStateStore {
         final List<Object[]> deletes = new ArrayList<>();     // subject, check
         final List<Object[]> history = new ArrayList<>();     // subject, check, from, to, observed
         final List<Subject> gone = new ArrayList<>();
+        final CheckCounts checkCounts = new CheckCounts();
         int transitions;
         boolean changed;
 
@@ -258,6 +263,12 @@ public class FleetStateStore {
                     upserts.add(new Object[]{s, r.checkId(), after, statusChanged});
                     if (statusChanged) {
                         history.add(new Object[]{s, r.checkId(), before == null ? null : before.status(), after.status(), after.observed()});
+                        if (!s.wasGone) {
+                            if (before != null) {
+                                checkCounts.add(r.checkId(), before.status(), s.runtime, isContainer(s), -1);
+                            }
+                            checkCounts.add(r.checkId(), after.status(), s.runtime, isContainer(s), 1);
+                        }
                         if (before != null) {
                             s.counts[STATUSES.indexOf(before.status())]--;
                         }
@@ -269,6 +280,9 @@ public class FleetStateStore {
                     for (Map.Entry<String, State> old : current.entrySet()) {
                         if (!seen.contains(old.getKey())) {
                             deletes.add(new Object[]{s, old.getKey()});
+                            if (!s.wasGone) {
+                                checkCounts.add(old.getKey(), old.getValue().status(), s.runtime, isContainer(s), -1);
+                            }
                             s.counts[STATUSES.indexOf(old.getValue().status())]--;
                             s.touched = true;
                         }
@@ -286,6 +300,10 @@ public class FleetStateStore {
             transitions = history.size();
             changed = !upserts.isEmpty() || !deletes.isEmpty() || !gone.isEmpty()
                     || subjects.values().stream().anyMatch(s -> s.touched);
+        }
+
+        private static boolean isContainer(Subject s) {
+            return "container".equals(s.kind);
         }
 
         void write(Connection c, long hostId) throws SQLException {
@@ -382,6 +400,17 @@ public class FleetStateStore {
                     insert.executeBatch();
                 }
             }
+        }
+
+        /** After every other write of the report: the counts of the fleet page (see {@link CheckCounts}). */
+        void writeCounts(Connection c, long hostId) throws SQLException {
+            List<Long> presenceChanged = new ArrayList<>();
+            for (Subject s : subjects.values()) {
+                if (s.wasGone != s.gone) {
+                    presenceChanged.add(s.id);
+                }
+            }
+            checkCounts.write(c, hostId, presenceChanged);
         }
 
         private static void meta(PreparedStatement statement, int first, Subject s) throws SQLException {

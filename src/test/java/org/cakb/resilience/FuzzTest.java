@@ -401,6 +401,11 @@ class FuzzTest {
                 new Object[]{"/api/v1/containers/" + hostileId, "admin"},
                 new Object[]{"/api/v1/containers/" + hostileId + "/history?probe=" + q, "admin"},
                 new Object[]{"/api/v1/drift?since=" + q, "admin"},
+                new Object[]{"/fleet/failing?probe=probe:caps/no-cap-sys-admin&" + in.pick(List.of("page", "status", "runtime", "label"))
+                        + "=" + q, adminPages},
+                new Object[]{"/fleet/failing?" + in.pick(List.of("probe", "countermeasure")) + "=" + q + "&page=" + q, adminPages},
+                new Object[]{"/fleet/failing.csv?countermeasure=cm:no-cap-sys-admin&" + in.pick(List.of("status", "runtime", "label"))
+                        + "=" + q, adminPages},
                 new Object[]{"/api/v1/admin/webhooks/" + hostileId + "/deliveries?" + in.pick(List.of("failures", "limit")) + "=" + q, "admin"},
                 new Object[]{"/api/v1/assessments/" + hostileId + "/members", "admin"},
                 new Object[]{"/assessments/" + hostileId, assessorPages},

@@ -3,6 +3,8 @@ package org.cakb.web;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
+import jakarta.inject.Inject;
+import org.cakb.testing.Database;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -35,7 +37,12 @@ class FleetPagingTest {
     static final int CONTAINERS = 105;
     static final Pattern ROW = Pattern.compile("<tr><td><a href=\"/hosts/\\d+\">");
 
+    @Inject
+    Database db;
+
     String run;
+    long host;
+    String credential;
     Map<String, String> filter;
 
     private static RequestSpecification admin() {
@@ -45,16 +52,16 @@ class FleetPagingTest {
     @BeforeEach
     void hostWithManyFailingContainers() {
         run = UUID.randomUUID().toString().substring(0, 8);
-        long host = ((Number) admin().contentType(ContentType.JSON)
+        host = ((Number) admin().contentType(ContentType.JSON)
                 .body("{\"name\": \"paging-" + run + "\", \"labels\": {\"run\": \"" + run + "\"}}")
                 .post("/api/v1/hosts").then().statusCode(201).extract().path("host.id")).longValue();
-        String credential = enroll(host);
+        credential = enroll(host);
         List<String> containers = new ArrayList<>();
         for (int i = 0; i < CONTAINERS; i++) {
             containers.add(container(String.format("%064x", i + 1), String.format("c%03d-%s", i, run), "docker", "fail"));
         }
         given().auth().oauth2(credential).contentType(ContentType.JSON)
-                .body(report2(UUID.randomUUID().toString(), Instant.now().minus(1, ChronoUnit.MINUTES), null, null,
+                .body(report2(UUID.randomUUID().toString(), Instant.now().minus(2, ChronoUnit.MINUTES), null, null,
                         containers.toArray(String[]::new)))
                 .post("/api/v1/agent/reports").then().statusCode(201);
         filter = Map.of("probe", "probe:caps/no-cap-sys-admin", "status", "fail", "runtime", "docker", "label", "run=" + run);
@@ -93,6 +100,42 @@ class FleetPagingTest {
         assertTrue(second.contains("c104-" + run) && !second.contains("c000-" + run), "the rest on page 2");
         assertTrue(second.contains("rel=\"prev\"") && !second.contains("rel=\"next\""), "only a previous link on the last page");
         assertTrue(page("9").contains("No rows on page 9: there are 2 page(s)."), "past the end: an empty page that says so");
+    }
+
+    /** The fleet page's counts (fleet_check_host_count, kept by ingestion) against a count of the current state itself. */
+    private void countsMatchTheCurrentState() {
+        String kept = db.single("SELECT coalesce(string_agg(check_id || '/' || status || '/' || runtime || '=' || results || ',' || containers, ' '"
+                + " ORDER BY check_id, status, runtime), '') FROM fleet_check_host_count WHERE host_id = " + host + " AND results <> 0");
+        String actual = db.single("SELECT coalesce(string_agg(k, ' ' ORDER BY k), '') FROM (SELECT c.check_id || '/' || c.status || '/'"
+                + " || s.runtime || '=' || count(*) || ',' || count(*) FILTER (WHERE s.kind = 'container') AS k FROM fleet_check_state c"
+                + " JOIN fleet_subject s ON s.id = c.subject_id AND s.gone_at IS NULL WHERE s.host_id = " + host
+                + " GROUP BY c.check_id, c.status, s.runtime) x");
+        assertEquals(actual, kept);
+    }
+
+    @Test
+    void theCountsFollowChangesContainersThatLeaveAndComeBackAndDeltas() {
+        countsMatchTheCurrentState();
+        Instant t = Instant.now().minus(50, ChronoUnit.SECONDS);
+        // a full report: containers 0-49 only (55 leave), the host itself now reports, two containers pass now
+        List<String> fewer = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            fewer.add(container(String.format("%064x", i + 1), String.format("c%03d-%s", i, run), "docker", i < 2 ? "pass" : "fail"));
+        }
+        String second = UUID.randomUUID().toString();
+        post(report2(second, t, null, "fail", fewer.toArray(String[]::new)));
+        countsMatchTheCurrentState();
+        assertTrue(page(null).contains("48 result(s) with status fail on 1 host(s), 48 of them in containers."), "the page counts moved");
+        // a delta: one container fails again, one gone container is back (with its stored state), the host passes
+        post(report2(UUID.randomUUID().toString(), t.plusSeconds(10), second, "pass",
+                container(String.format("%064x", 1), String.format("c%03d-%s", 0, run), "docker", "fail"),
+                container(String.format("%064x", 100), String.format("c%03d-%s", 99, run), "docker", "fail")));
+        countsMatchTheCurrentState();
+        assertTrue(page(null).contains("50 result(s) with status fail on 1 host(s), 50 of them in containers."), "the page counts moved");
+    }
+
+    private void post(String body) {
+        given().auth().oauth2(credential).contentType(ContentType.JSON).body(body).post("/api/v1/agent/reports").then().statusCode(201);
     }
 
     @Test

@@ -1,0 +1,70 @@
+package org.cakb.fleet;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Keeps fleet_check_host_count (migration V83) in step with one report's writes: per probe, status, host and runtime,
+ * how many current results the host's present subjects hold (and how many of those are in containers). The state
+ * store knows every status change it writes, so the counts move by exactly those changes; a subject that disappears
+ * or comes back leaves or rejoins the counts with its whole stored state, read once after the writes.
+ */
+final class CheckCounts {
+
+    /** check, status, runtime -> {results, containers}; sorted, so concurrent writers lock rows in one order. */
+    private final Map<List<String>, int[]> deltas = new TreeMap<>((a, b) -> {
+        for (int i = 0; i < 3; i++) {
+            int c = a.get(i).compareTo(b.get(i));
+            if (c != 0) {
+                return c;
+            }
+        }
+        return 0;
+    });
+
+    /** One result of a subject entering ({@code sign} 1) or leaving (-1) a status. */
+    void add(String checkId, String status, String runtime, boolean container, int sign) {
+        int[] d = deltas.computeIfAbsent(List.of(checkId, status, runtime), k -> new int[2]);
+        d[0] += sign;
+        d[1] += container ? sign : 0;
+    }
+
+    /** After the report's writes: the moved counts, then whole subjects that left (gone) or came back (present again). */
+    void write(Connection c, long hostId, List<Long> presenceChanged) throws SQLException {
+        deltas.values().removeIf(d -> d[0] == 0 && d[1] == 0);
+        if (!deltas.isEmpty()) {
+            try (PreparedStatement upsert = c.prepareStatement("""
+                    INSERT INTO fleet_check_host_count AS k (check_id, status, host_id, runtime, results, containers)
+                    VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (check_id, status, host_id, runtime)
+                    DO UPDATE SET results = k.results + excluded.results, containers = k.containers + excluded.containers""")) {
+                for (Map.Entry<List<String>, int[]> e : deltas.entrySet()) {
+                    upsert.setString(1, e.getKey().get(0));
+                    upsert.setString(2, e.getKey().get(1));
+                    upsert.setLong(3, hostId);
+                    upsert.setString(4, e.getKey().get(2));
+                    upsert.setInt(5, e.getValue()[0]);
+                    upsert.setInt(6, e.getValue()[1]);
+                    upsert.addBatch();
+                }
+                upsert.executeBatch();
+            }
+        }
+        if (!presenceChanged.isEmpty()) {
+            try (PreparedStatement whole = c.prepareStatement("""
+                    INSERT INTO fleet_check_host_count AS k (check_id, status, host_id, runtime, results, containers)
+                    SELECT c.check_id, c.status, s.host_id, s.runtime, sum(CASE WHEN s.gone_at IS NULL THEN 1 ELSE -1 END),
+                           sum(CASE WHEN s.kind <> 'container' THEN 0 WHEN s.gone_at IS NULL THEN 1 ELSE -1 END)
+                    FROM fleet_check_state c JOIN fleet_subject s ON s.id = c.subject_id
+                    WHERE s.id = ANY (?) GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+                    ON CONFLICT (check_id, status, host_id, runtime)
+                    DO UPDATE SET results = k.results + excluded.results, containers = k.containers + excluded.containers""")) {
+                whole.setArray(1, c.createArrayOf("bigint", presenceChanged.toArray()));
+                whole.executeUpdate();
+            }
+        }
+    }
+}
