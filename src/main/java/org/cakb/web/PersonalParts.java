@@ -32,6 +32,8 @@ public class PersonalParts {
     @Inject
     FleetHistory fleet;
     @Inject
+    org.cakb.fleet.FleetChanges fleetChanges;
+    @Inject
     Instance<org.cakb.catalog.ControlAssessments> controlAssessments;
 
     /** The person signed in (viewer, assessor or admin), or null for anonymous visitors and machine credentials. */
@@ -85,12 +87,36 @@ public class PersonalParts {
         int colon = subject.indexOf(':');
         String kind = subject.substring(0, colon);
         String id = subject.substring(colon + 1);
-        FleetHistory.Coverage coverage = fleet.coverage(kind, id);
-        if ("control".equals(kind)) {
-            return Pages.Templates.controlEvidence(coverage, controlAssessments.isResolvable()
+        if ("control".equals(kind)) { // lists the assessments this person may read: never shared
+            return Pages.Templates.controlEvidence(fleet.coverage(kind, id), controlAssessments.isResolvable()
                     ? controlAssessments.get().forControl(id, 5) : java.util.List.of()).render();
         }
-        return coverage == null ? null : Pages.Templates.coverage(RecordKind.fromCode(kind).map(k -> k.code).orElse(kind), coverage)
+        long now = System.nanoTime();
+        long version = fleetChanges.version();
+        RenderedCoverage known = coverages.get(subject);
+        if (known != null && known.fleetVersion() == version && now - known.atNanos() < COVERAGE_LIFETIME_NANOS) {
+            return known.html();
+        }
+        FleetHistory.Coverage coverage = fleet.coverage(kind, id);
+        String html = coverage == null ? null : Pages.Templates.coverage(RecordKind.fromCode(kind).map(k -> k.code).orElse(kind), coverage)
                 .render();
+        if (coverages.size() >= MAX_COVERAGES) {
+            coverages.clear();
+        }
+        coverages.put(subject, new RenderedCoverage(html, version, now));
+        return html;
     }
+
+    /**
+     * The fleet coverage of a record is the same for every person who may see it, and a count a few seconds old is
+     * as good as a fresh one on a page about the record, so it is read once per {@link #COVERAGE_LIFETIME_NANOS}
+     * rather than for every page view (it is a fleet-wide aggregate), and at once after a report changed the fleet's
+     * state on this replica ({@link FleetChanges}). Per replica; nothing personal in it.
+     */
+    private record RenderedCoverage(String html, long fleetVersion, long atNanos) {
+    }
+
+    private static final long COVERAGE_LIFETIME_NANOS = 10_000_000_000L;
+    private static final int MAX_COVERAGES = 5_000;
+    private final java.util.concurrent.ConcurrentHashMap<String, RenderedCoverage> coverages = new java.util.concurrent.ConcurrentHashMap<>();
 }
