@@ -38,6 +38,10 @@ public class PersonalParts {
 
     /** The person signed in (viewer, assessor or admin), or null for anonymous visitors and machine credentials. */
     Person person() {
+        return person(identity);
+    }
+
+    static Person person(SecurityIdentity identity) {
         if (identity == null || identity.isAnonymous()) {
             return null;
         }
@@ -55,10 +59,38 @@ public class PersonalParts {
             return slot -> slot == SlottedPage.Slot.SESSION ? SIGN_IN : null;
         }
         return slot -> switch (slot) {
-            case SESSION -> session(person);
+            case SESSION -> session(person, csrfToken(), csrf.get().getParameterName());
             case NAV -> Roles.ADMIN.equals(person.role()) ? adminLinks.render() : null;
             case COVERAGE -> coverage(subject);
         };
+    }
+
+    /**
+     * The filler for a page answered before the REST layer ({@link SignedInPages}): the CSRF token is given, and the
+     * coverage must already be known ({@link #knownCoverage}), since nothing may block there.
+     */
+    java.util.function.Function<SlottedPage.Slot, String> filler(Person person, String csrfToken, String csrfName, String coverage) {
+        return slot -> switch (slot) {
+            case SESSION -> session(person, csrfToken, csrfName);
+            case NAV -> Roles.ADMIN.equals(person.role()) ? adminLinks.render() : null;
+            case COVERAGE -> coverage;
+        };
+    }
+
+    /** Marks "coverage not known without reading the database" for {@link #knownCoverage}. */
+    static final String UNKNOWN = new String("unknown coverage");
+
+    /** The coverage part of a subject when it needs no database read now (none, or fresh in memory); else {@link #UNKNOWN}. */
+    String knownCoverage(String subject) {
+        if (subject == null) {
+            return null;
+        }
+        if (subject.startsWith("control:")) {
+            return UNKNOWN;
+        }
+        RenderedCoverage known = coverages.get(subject);
+        return known != null && known.fleetVersion() == fleetChanges.version()
+                && System.nanoTime() - known.atNanos() < COVERAGE_LIFETIME_NANOS ? known.html() : UNKNOWN;
     }
 
     /** The anonymous filler (no request needed): the cached anonymous page is assembled with it once. */
@@ -66,10 +98,9 @@ public class PersonalParts {
         return slot -> slot == SlottedPage.Slot.SESSION ? SIGN_IN : null;
     }
 
-    private String session(Person person) {
-        String token = csrfToken();
+    private String session(Person person, String token, String csrfName) {
         return sessionBox.data("user", person.name()).data("role", person.role())
-                .data("csrfName", token == null ? "" : csrf.get().getParameterName()).data("csrfToken", token).render();
+                .data("csrfName", token == null ? "" : csrfName).data("csrfToken", token).render();
     }
 
     private String csrfToken() {
