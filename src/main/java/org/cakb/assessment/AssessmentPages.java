@@ -50,6 +50,8 @@ import java.util.Map;
 public class AssessmentPages {
 
     @Inject
+    jakarta.persistence.EntityManager em;
+    @Inject
     org.cakb.security.AuditTrail audit;
     @Inject
     AssessmentService service;
@@ -152,8 +154,10 @@ public class AssessmentPages {
     @GET
     @Path("/{id}")
     @Policy(Operation.VIEW_ASSESSMENT)
+    @jakarta.transaction.Transactional
     public TemplateInstance assessment(@PathParam("id") long id, @QueryParam("result") String result, @QueryParam("area") String area,
                                        @QueryParam("evidence") String evidence, @QueryParam("saved") String saved) {
+        org.cakb.common.ReadOnlyPages.begin(em); // one read-only transaction for every read of the page
         return assessmentPage(id, result, area, evidence, saved == null ? null : "Saved.", null);
     }
 
@@ -222,7 +226,9 @@ public class AssessmentPages {
     @GET
     @Path("/{id}/items/{itemId}")
     @Policy(Operation.VIEW_ITEM)
+    @jakarta.transaction.Transactional
     public TemplateInstance item(@PathParam("id") long id, @PathParam("itemId") long itemId, @QueryParam("saved") String saved) {
+        org.cakb.common.ReadOnlyPages.begin(em); // one read-only transaction for every read of the page
         AssessmentViews.ItemDetail d = items.item(id, itemId);
         return itemPage(id, d, ItemForm.of(d.item()), null, null, saved == null ? null : "Saved.", null);
     }
