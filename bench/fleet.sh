@@ -53,6 +53,14 @@ jq -c '[.results[:40][] | {id, verifies, status, observed, expected, explanation
 [ "$(jq length "$work/results.json")" = 40 ] || { echo "the agent reported fewer than 40 results" >&2; exit 1; }
 jq -r '.[] | [.id, .status] | @tsv' "$work/results.json" > "$work/checks.tsv"
 
+# CPU time (ms) used so far by the app and by the PostgreSQL backends of the bench database (no pg_stat_statements here)
+cpu_ms() {
+  local tck app pg=0 p
+  tck=$(getconf CLK_TCK)
+  app=$(awk '{print $14 + $15}' /proc/$app_pid/stat)
+  for p in $(pgrep -f "postgres: .*$ROLE $DB "); do pg=$((pg + $(awk '{print $14 + $15}' /proc/$p/stat 2>/dev/null || echo 0))); done
+  echo "$((app * 1000 / tck)) $((pg * 1000 / tck))"
+}
 if ! $PAGES_ONLY; then
 echo "== enrolling $AGENTS agents and sending each one full report (20 containers x 40 results)"
 run=fleet-$(date +%s)-
@@ -152,14 +160,6 @@ LUA
 
 fleet_bytes() {
   psql_b "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c WHERE c.relname LIKE 'fleet\_%' AND c.relkind IN ('r', 'm')"
-}
-# CPU time (ms) used so far by the app and by the PostgreSQL backends of the bench database (no pg_stat_statements here)
-cpu_ms() {
-  local tck app pg=0 p
-  tck=$(getconf CLK_TCK)
-  app=$(awk '{print $14 + $15}' /proc/$app_pid/stat)
-  for p in $(pgrep -f "postgres: .*$ROLE $DB "); do pg=$((pg + $(awk '{print $14 + $15}' /proc/$p/stat 2>/dev/null || echo 0))); done
-  echo "$((app * 1000 / tck)) $((pg * 1000 / tck))"
 }
 receipts() { psql_b "SELECT count(*) FROM fleet_report r JOIN fleet_host h ON h.id = r.host_id WHERE h.name LIKE '$run%'"; }
 BASELINE=$((456 * 800)) # bytes a report of 800 results cost in today's design (22.8 KB per 50-result report)
