@@ -12,6 +12,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 import org.cakb.common.ApiException;
+import org.cakb.common.DomainException;
+import org.cakb.common.ErrorStatus;
 import org.cakb.common.QueryParams;
 import org.cakb.export.Csv;
 import org.cakb.fleet.ContainerQueries;
@@ -44,6 +46,8 @@ public class FleetPages {
                                                List<Row> rows, long total, long hosts, long containers, String csv, Pager pager);
 
         static native TemplateInstance drift(List<ContainerQueries.DriftEvent> events, int days);
+
+        static native TemplateInstance badRequest(String message);
     }
 
     /** One host or container where the record has the status. */
@@ -64,9 +68,16 @@ public class FleetPages {
     public Response failing(@QueryParam("probe") String probe, @QueryParam("countermeasure") String countermeasure,
                             @QueryParam("status") String status, @QueryParam("runtime") String runtime, @QueryParam("label") String label,
                             @QueryParam("page") String pageParam) {
-        Query q = query(probe, countermeasure, status, runtime, label);
-        int page = pageParam == null || pageParam.isBlank() ? 1 : QueryParams.page(pageParam);
-        ContainerQueries.WherePage found = queries.wherePage(q.kind, q.id, q.status, q.runtime, q.label, page, PAGE_SIZE);
+        Query q;
+        int page;
+        ContainerQueries.WherePage found;
+        try {
+            q = query(probe, countermeasure, status, runtime, label);
+            page = pageParam == null || pageParam.isBlank() ? 1 : QueryParams.page(pageParam);
+            found = queries.wherePage(q.kind, q.id, q.status, q.runtime, q.label, page, PAGE_SIZE);
+        } catch (DomainException e) {
+            return badRequest(e);
+        }
         List<Row> rows = found.rows().stream().map(w -> new Row(w.host(), "/hosts/" + w.hostId(),
                 w.container() == null ? "(host)" : w.container(),
                 w.containerSubjectId() == null ? "/hosts/" + w.hostId() : "/hosts/" + w.hostId() + "/containers/" + w.containerSubjectId(),
@@ -86,8 +97,14 @@ public class FleetPages {
     @Produces("text/csv")
     public Response failingCsv(@QueryParam("probe") String probe, @QueryParam("countermeasure") String countermeasure,
                                @QueryParam("status") String status, @QueryParam("runtime") String runtime, @QueryParam("label") String label) {
-        Query q = query(probe, countermeasure, status, runtime, label);
-        List<ContainerQueries.Where> found = queries.where(q.kind, q.id, q.status, q.runtime, q.label, CSV_LIMIT);
+        Query q;
+        List<ContainerQueries.Where> found;
+        try {
+            q = query(probe, countermeasure, status, runtime, label);
+            found = queries.where(q.kind, q.id, q.status, q.runtime, q.label, CSV_LIMIT);
+        } catch (DomainException e) {
+            return badRequest(e);
+        }
         StreamingOutput body = output -> {
             BufferedWriter writer = new BufferedWriter(new OutputStreamWriter(output, StandardCharsets.UTF_8), 64 * 1024);
             Csv csv = new Csv(writer);
@@ -142,6 +159,12 @@ public class FleetPages {
 
     private static String n(String value) {
         return value == null ? "" : value;
+    }
+
+    /** A page's bad filter: 400 with the reason on an HTML page (the API answers JSON; a person gets a page). */
+    private static Response badRequest(DomainException e) {
+        return Response.status(ErrorStatus.of(e)).type(PageCache.HTML).header("Cache-Control", "no-store")
+                .entity(Templates.badRequest(e.getMessage()).render()).build();
     }
 
     private static Response html(TemplateInstance template) {

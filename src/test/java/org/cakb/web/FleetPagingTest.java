@@ -148,7 +148,7 @@ class FleetPagingTest {
     void aBadPageNumberIsRefusedWithAMessage() {
         for (String bad : List.of("0", "-1", "two", "99999999999")) {
             admin().accept("text/html").queryParams(filter).queryParam("page", bad).get("/fleet/failing").then().statusCode(400)
-                    .body(containsString("page"));
+                    .contentType(containsString("text/html")).body(containsString("id=\"bad-request\"")).body(containsString("page")).body(containsString("must be"));
         }
     }
 }
