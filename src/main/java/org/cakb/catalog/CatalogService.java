@@ -102,7 +102,36 @@ public class CatalogService {
         return PageOf.of(items, page, size, total);
     }
 
+    /**
+     * A record with its citations, links and traceability is a function of the loaded content only, and it is read
+     * for every checklist item page and item API call: kept per content version (the loader's last attempt, which
+     * every replica updates when any replica loads), like the rendered pages.
+     */
+    private record KnownDetail(RecordViews.Detail detail, Object contentVersion) {
+    }
+
+    private static final int MAX_DETAILS = 5_000;
+    private final Map<String, KnownDetail> details = new ConcurrentHashMap<>();
+    @Inject
+    jakarta.enterprise.inject.Instance<ContentLoader> loader;
+
     public RecordViews.Detail get(RecordKind kind, String id) {
+        Object version = loader.get().lastAttempt();
+        KnownDetail known = details.get(id);
+        if (known != null && version != null && known.contentVersion() == version && known.detail().kind().equals(kind.code)) {
+            return known.detail();
+        }
+        RecordViews.Detail detail = read(kind, id);
+        if (version != null) {
+            if (details.size() >= MAX_DETAILS) {
+                details.clear();
+            }
+            details.put(id, new KnownDetail(detail, version));
+        }
+        return detail;
+    }
+
+    private RecordViews.Detail read(RecordKind kind, String id) {
         KbRecord record = find(kind, id);
         List<RecordViews.CitationView> citations = citations(List.of(id)).getOrDefault(id, List.of());
         return new RecordViews.Detail(record.id, record.kind.code, record.title, record.body, record.provenance, record.status,
