@@ -7,6 +7,9 @@
 #   SKIP_BUILD=1 bench/web.sh        reuse target/quarkus-app
 #   DURATION=15s CONNECTIONS=64 WARMUP=5s THREADS=2 bench/web.sh
 #   CAKB_WEB_PAGE_CACHE=false bench/web.sh   measure with the rendered-page cache switched off
+#   ONLY='checklist|item' bench/web.sh       only the pages whose name matches (a grep -E pattern)
+#   HOLD=1 bench/web.sh              set up, print the pages and a session cookie, keep the app running (profiling)
+#   BENCH_APP_JAVA_OPTS='-XX:StartFlightRecording=filename=/tmp/web.jfr' bench/web.sh   JVM options for the app (profiling)
 # Needs: wrk, nginx (Debian packages), a local PostgreSQL (bin/postgres-local creates the bench database).
 # Signed-in pages use a session cookie obtained through the real login form (POST /j_security_check), fresh before
 # each page (so no run outlives Quarkus' one-minute cookie renewal), plus the CSRF cookie a browser would send back.
@@ -78,7 +81,7 @@ done
 echo "starting the app on 127.0.0.1:$APP_PORT ..." >&2
 CAKB_SESSION_KEY=bench-session-encryption-key-0123456789abcdef CAKB_CSRF_KEY=bench-csrf-signature-key-0123456789abcdef CAKB_HOME=$ROOT DB_URL=jdbc:postgresql://127.0.0.1:5432/$DB DB_USER=$ROLE DB_PASSWORD=$PASSWORD \
   CAKB_BOOTSTRAP_ADMIN_USERNAME=admin CAKB_BOOTSTRAP_ADMIN_PASSWORD=$ADMIN_PASSWORD \
-  java -Dquarkus.http.port=$APP_PORT -Dquarkus.http.host=127.0.0.1 -Dcakb.content.dir="$WORK/content" \
+  java ${BENCH_APP_JAVA_OPTS:-} -Dquarkus.http.port=$APP_PORT -Dquarkus.http.host=127.0.0.1 -Dcakb.content.dir="$WORK/content" \
        -Dcakb.web.page-cache=${CAKB_WEB_PAGE_CACHE:-true} -Dcakb.public-browsing=true \
        -jar target/quarkus-app/quarkus-run.jar >"$WORK/app.log" 2>&1 &
 APP_PID=$!
@@ -170,6 +173,15 @@ nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -g 'daemon off;' &
 NGINX_PID=$!
 for _ in $(seq 1 20); do curl -fs "http://127.0.0.1:$NGINX_PORT/home.html" >/dev/null 2>&1 && break; sleep 0.5; done
 
+if [ "${HOLD:-0}" = 1 ]; then
+  echo "app: $APP (pid $APP_PID), nginx: http://127.0.0.1:$NGINX_PORT/<name>.html; pages:"
+  for entry in "${PAGES[@]}" "${SIGNED[@]}"; do echo "  ${entry%%|*} $APP${entry#*|}"; done
+  [ ${#SIGNED[@]} -gt 0 ] && echo "session cookie: $(login)"
+  echo "holding; stop with: kill $$"
+  while kill -0 "$APP_PID" 2>/dev/null; do sleep 5; done
+  exit 0
+fi
+
 # wrk --latency prints "50%  1.23ms"; convert to ms
 ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'; }
 run() { # url [cookie] -> "rps p50 p99 non2xx"
@@ -200,6 +212,7 @@ printf -- '-%.0s' $(seq 1 112); echo
 failed=0
 for entry in "${PAGES[@]}" "${SIGNED[@]}"; do
   name=${entry%%|*} path=${entry#*|} cookie=
+  [ -n "${ONLY:-}" ] && ! grep -qE "$ONLY" <<<"${name%\*}" && continue
   if [[ $name == *\* ]]; then
     name="${name%\*}-signed-in"
     cookie=$(login)

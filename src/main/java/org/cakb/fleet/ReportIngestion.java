@@ -55,6 +55,8 @@ public class ReportIngestion {
     AgroalDataSource dataSource;
     @Inject
     FleetStateStore store;
+    @Inject
+    FleetChanges changes;
 
     private final JsonSchema schema = loadSchema();
     private volatile Set<String> knownChecks;
@@ -151,7 +153,11 @@ public class ReportIngestion {
                 report.get("agentVersion").asText(), text(environment, "vantage"), text(environment, "runtime"),
                 text(system, "hostname"), text(system, "kernel"), text(system, "osRelease"), subjects);
         // the payload is kept as received; no re-serialisation
-        return store.apply(hostId, credentialId, incoming, new String(body, StandardCharsets.UTF_8), sha256(body)).outcome();
+        FleetStateStore.Applied applied = store.apply(hostId, credentialId, incoming, new String(body, StandardCharsets.UTF_8), sha256(body));
+        if (applied.changes() > 0) {
+            changes.changed();
+        }
+        return applied.outcome();
     }
 
     /** The results as the state keeps them; the agent's "verifies" list is not kept (the server's content decides). */

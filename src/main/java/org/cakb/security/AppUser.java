@@ -59,6 +59,13 @@ public class AppUser extends PanacheEntityBase {
     @Column(name = "session_epoch", nullable = false)
     public int sessionEpoch;
 
+    /** Signed-in requests keep the account's state in memory ({@link SignedInAccounts}); every change drops it. */
+    @jakarta.persistence.PostUpdate
+    @jakarta.persistence.PostRemove
+    void dropSignedInState() {
+        SignedInAccounts.changedHere(username);
+    }
+
     public static AppUser create(String username, String password, String roles) {
         AppUser user = new AppUser();
         user.username = username;

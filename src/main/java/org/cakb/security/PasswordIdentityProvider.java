@@ -7,8 +7,6 @@ import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.IdentityProvider;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.request.UsernamePasswordAuthenticationRequest;
-import io.quarkus.security.runtime.QuarkusPrincipal;
-import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.quarkus.vertx.http.runtime.security.HttpSecurityUtils;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
@@ -145,11 +143,6 @@ public class PasswordIdentityProvider implements IdentityProvider<UsernamePasswo
     }
 
     static SecurityIdentity identity(AppUser user) {
-        QuarkusSecurityIdentity.Builder identity = QuarkusSecurityIdentity.builder().setPrincipal(new QuarkusPrincipal(user.username));
-        for (String role : user.roles.split(",")) {
-            identity.addRole(role.strip());
-        }
-        identity.addAttribute(SessionGuard.MUST_CHANGE_PASSWORD, user.mustChangePassword);
-        return identity.build();
+        return SignedInAccounts.identity(user.username, user.roles, user.mustChangePassword);
     }
 }

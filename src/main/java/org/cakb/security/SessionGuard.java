@@ -1,6 +1,5 @@
 package org.cakb.security;
 
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.IdentityProvider;
@@ -29,7 +28,8 @@ import java.util.Base64;
  * the identity instead of security-jpa's): the account must exist and be enabled, its epoch in PostgreSQL must still
  * be the cookie's (logout, disabling, a password change or reset bump it, ending every copy of the account's
  * cookies on every replica), and the sign-in must be younger than {@code cakb.session.absolute-lifetime} however
- * active the session was. One indexed row read per request, not cached, so a bump takes effect on the next request.
+ * active the session was. The account's state comes from {@link SignedInAccounts}: from memory, dropped on every
+ * replica by the database's change announcement, so a bump takes effect as soon as it is announced.
  */
 @ApplicationScoped
 @io.quarkus.arc.Unremovable
@@ -46,6 +46,8 @@ public class SessionGuard implements IdentityProvider<TrustedAuthenticationReque
     String sessionKey;
     @Inject
     ClientAddress clientAddress;
+    @Inject
+    SignedInAccounts accounts;
 
     @Override
     public Class<TrustedAuthenticationRequest> getRequestType() {
@@ -61,19 +63,38 @@ public class SessionGuard implements IdentityProvider<TrustedAuthenticationReque
     public Uni<SecurityIdentity> authenticate(TrustedAuthenticationRequest request, AuthenticationRequestContext context) {
         RoutingContext rc = HttpSecurityUtils.getRoutingContextAttribute(request);
         String cookie = rc == null || rc.request().getCookie(COOKIE) == null ? null : rc.request().getCookie(COOKIE).getValue();
-        return context.runBlocking(() -> {
-            try {
-                return restore(request.getPrincipal(), cookie);
-            } catch (AuthenticationFailedException e) {
-                if (rc != null) {
-                    end(rc); // otherwise the stale cookie would send every page, the login page too, back to the login page
-                }
-                throw e;
+        String username = request.getPrincipal();
+        try {
+            Claims claims = claims(username, cookie);
+            SignedInAccounts.Account known = accounts.cached(username);
+            if (known != null) { // the usual case: no database read, no hop to a worker thread
+                return Uni.createFrom().item(admit(known, claims));
             }
-        });
+            return context.runBlocking(() -> refusingStaleCookies(rc, () -> admit(accounts.load(username), claims)));
+        } catch (AuthenticationFailedException e) {
+            return Uni.createFrom().item(() -> refusingStaleCookies(rc, () -> {
+                throw e;
+            }));
+        }
+    }
+
+    private SecurityIdentity refusingStaleCookies(RoutingContext rc, java.util.function.Supplier<SecurityIdentity> check) {
+        try {
+            return check.get();
+        } catch (AuthenticationFailedException e) {
+            if (rc != null) {
+                end(rc); // otherwise the stale cookie would send every page, the login page too, back to the login page
+            }
+            throw e;
+        }
     }
 
     SecurityIdentity restore(String username, String cookie) {
+        return admit(accounts.load(username), claims(username, cookie));
+    }
+
+    /** The cookie's claims when it is genuine, names this user and is younger than the absolute lifetime. */
+    private Claims claims(String username, String cookie) {
         Claims claims = cookie == null ? null : verify(cookie);
         if (claims == null || !claims.username().equals(username)) {
             throw new AuthenticationFailedException("session without a valid session cookie");
@@ -81,17 +102,14 @@ public class SessionGuard implements IdentityProvider<TrustedAuthenticationReque
         if (claims.issuedAtSeconds() + absoluteLifetime.toSeconds() <= System.currentTimeMillis() / 1000) {
             throw new AuthenticationFailedException("session older than the absolute lifetime");
         }
-        AppUser user = QuarkusTransaction.requiringNew().call(() -> {
-            AppUser u = AppUser.findByUsername(username);
-            if (u != null) {
-                AppUser.getEntityManager().detach(u);
-            }
-            return u;
-        });
-        if (user == null || !user.enabled() || user.sessionEpoch != claims.epoch()) {
+        return claims;
+    }
+
+    private static SecurityIdentity admit(SignedInAccounts.Account account, Claims claims) {
+        if (account == null || !account.enabled() || account.sessionEpoch() != claims.epoch()) {
             throw new AuthenticationFailedException("session ended");
         }
-        return PasswordIdentityProvider.identity(user);
+        return account.identity();
     }
 
     /** Sets the session cookie for a sign-in (or after the account's own password change, which bumped the epoch). */

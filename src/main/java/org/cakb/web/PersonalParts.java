@@ -32,10 +32,16 @@ public class PersonalParts {
     @Inject
     FleetHistory fleet;
     @Inject
+    org.cakb.fleet.FleetChanges fleetChanges;
+    @Inject
     Instance<org.cakb.catalog.ControlAssessments> controlAssessments;
 
     /** The person signed in (viewer, assessor or admin), or null for anonymous visitors and machine credentials. */
     Person person() {
+        return person(identity);
+    }
+
+    static Person person(SecurityIdentity identity) {
         if (identity == null || identity.isAnonymous()) {
             return null;
         }
@@ -53,10 +59,38 @@ public class PersonalParts {
             return slot -> slot == SlottedPage.Slot.SESSION ? SIGN_IN : null;
         }
         return slot -> switch (slot) {
-            case SESSION -> session(person);
+            case SESSION -> session(person, csrfToken(), csrf.get().getParameterName());
             case NAV -> Roles.ADMIN.equals(person.role()) ? adminLinks.render() : null;
             case COVERAGE -> coverage(subject);
         };
+    }
+
+    /**
+     * The filler for a page answered before the REST layer ({@link SignedInPages}): the CSRF token is given, and the
+     * coverage must already be known ({@link #knownCoverage}), since nothing may block there.
+     */
+    java.util.function.Function<SlottedPage.Slot, String> filler(Person person, String csrfToken, String csrfName, String coverage) {
+        return slot -> switch (slot) {
+            case SESSION -> session(person, csrfToken, csrfName);
+            case NAV -> Roles.ADMIN.equals(person.role()) ? adminLinks.render() : null;
+            case COVERAGE -> coverage;
+        };
+    }
+
+    /** Marks "coverage not known without reading the database" for {@link #knownCoverage}. */
+    static final String UNKNOWN = new String("unknown coverage");
+
+    /** The coverage part of a subject when it needs no database read now (none, or fresh in memory); else {@link #UNKNOWN}. */
+    String knownCoverage(String subject) {
+        if (subject == null) {
+            return null;
+        }
+        if (subject.startsWith("control:")) {
+            return UNKNOWN;
+        }
+        RenderedCoverage known = coverages.get(subject);
+        return known != null && known.fleetVersion() == fleetChanges.version()
+                && System.nanoTime() - known.atNanos() < COVERAGE_LIFETIME_NANOS ? known.html() : UNKNOWN;
     }
 
     /** The anonymous filler (no request needed): the cached anonymous page is assembled with it once. */
@@ -64,10 +98,9 @@ public class PersonalParts {
         return slot -> slot == SlottedPage.Slot.SESSION ? SIGN_IN : null;
     }
 
-    private String session(Person person) {
-        String token = csrfToken();
+    private String session(Person person, String token, String csrfName) {
         return sessionBox.data("user", person.name()).data("role", person.role())
-                .data("csrfName", token == null ? "" : csrf.get().getParameterName()).data("csrfToken", token).render();
+                .data("csrfName", token == null ? "" : csrfName).data("csrfToken", token).render();
     }
 
     private String csrfToken() {
@@ -85,12 +118,36 @@ public class PersonalParts {
         int colon = subject.indexOf(':');
         String kind = subject.substring(0, colon);
         String id = subject.substring(colon + 1);
-        FleetHistory.Coverage coverage = fleet.coverage(kind, id);
-        if ("control".equals(kind)) {
-            return Pages.Templates.controlEvidence(coverage, controlAssessments.isResolvable()
+        if ("control".equals(kind)) { // lists the assessments this person may read: never shared
+            return Pages.Templates.controlEvidence(fleet.coverage(kind, id), controlAssessments.isResolvable()
                     ? controlAssessments.get().forControl(id, 5) : java.util.List.of()).render();
         }
-        return coverage == null ? null : Pages.Templates.coverage(RecordKind.fromCode(kind).map(k -> k.code).orElse(kind), coverage)
+        long now = System.nanoTime();
+        long version = fleetChanges.version();
+        RenderedCoverage known = coverages.get(subject);
+        if (known != null && known.fleetVersion() == version && now - known.atNanos() < COVERAGE_LIFETIME_NANOS) {
+            return known.html();
+        }
+        FleetHistory.Coverage coverage = fleet.coverage(kind, id);
+        String html = coverage == null ? null : Pages.Templates.coverage(RecordKind.fromCode(kind).map(k -> k.code).orElse(kind), coverage)
                 .render();
+        if (coverages.size() >= MAX_COVERAGES) {
+            coverages.clear();
+        }
+        coverages.put(subject, new RenderedCoverage(html, version, now));
+        return html;
     }
+
+    /**
+     * The fleet coverage of a record is the same for every person who may see it, and a count a few seconds old is
+     * as good as a fresh one on a page about the record, so it is read once per {@link #COVERAGE_LIFETIME_NANOS}
+     * rather than for every page view (it is a fleet-wide aggregate), and at once after a report changed the fleet's
+     * state on this replica ({@link FleetChanges}). Per replica; nothing personal in it.
+     */
+    private record RenderedCoverage(String html, long fleetVersion, long atNanos) {
+    }
+
+    private static final long COVERAGE_LIFETIME_NANOS = 10_000_000_000L;
+    private static final int MAX_COVERAGES = 5_000;
+    private final java.util.concurrent.ConcurrentHashMap<String, RenderedCoverage> coverages = new java.util.concurrent.ConcurrentHashMap<>();
 }

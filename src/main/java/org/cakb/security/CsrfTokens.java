@@ -1,0 +1,61 @@
+package org.cakb.security;
+
+import io.quarkus.csrf.reactive.runtime.CsrfTokenUtils;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.CookieSameSite;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Optional;
+
+/**
+ * Issues a form's CSRF token for a page answered before the REST layer (the cached knowledge-base pages of signed-in
+ * people, {@code web.SignedInPages}), in the scheme quarkus-rest-csrf uses for every other page and verifies on every
+ * form post: a fresh random token in the form, its HMAC under {@code quarkus.rest-csrf.token-signature-key} in the
+ * cookie, with the same cookie settings. {@link LoginCsrf} verifies the same pair for the login form.
+ */
+@ApplicationScoped
+public class CsrfTokens {
+
+    @ConfigProperty(name = "quarkus.rest-csrf.token-signature-key")
+    String signatureKey;
+    @ConfigProperty(name = "quarkus.rest-csrf.cookie-name", defaultValue = "csrf-token")
+    String cookieName;
+    @ConfigProperty(name = "quarkus.rest-csrf.form-field-name", defaultValue = "csrf-token")
+    String fieldName;
+    @ConfigProperty(name = "quarkus.rest-csrf.token-size", defaultValue = "16")
+    int tokenSize;
+    @ConfigProperty(name = "quarkus.rest-csrf.cookie-max-age", defaultValue = "PT2H")
+    Duration cookieMaxAge;
+    @ConfigProperty(name = "quarkus.rest-csrf.cookie-path", defaultValue = "/")
+    String cookiePath;
+    @ConfigProperty(name = "quarkus.rest-csrf.cookie-domain")
+    Optional<String> cookieDomain;
+    @ConfigProperty(name = "quarkus.rest-csrf.cookie-http-only", defaultValue = "true")
+    boolean cookieHttpOnly;
+    @ConfigProperty(name = "quarkus.rest-csrf.cookie-force-secure", defaultValue = "false")
+    boolean cookieForceSecure;
+
+    private final SecureRandom random = new SecureRandom();
+
+    public String fieldName() {
+        return fieldName;
+    }
+
+    /** A new token for this response's forms; its signed twin goes into the response's CSRF cookie. */
+    public String issue(RoutingContext rc) {
+        byte[] bytes = new byte[tokenSize];
+        random.nextBytes(bytes);
+        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        Cookie cookie = Cookie.cookie(cookieName, CsrfTokenUtils.signCsrfToken(token, signatureKey)).setPath(cookiePath)
+                .setHttpOnly(cookieHttpOnly).setSecure(cookieForceSecure || rc.request().isSSL()).setMaxAge(cookieMaxAge.toSeconds())
+                .setSameSite(CookieSameSite.STRICT);
+        cookieDomain.ifPresent(cookie::setDomain);
+        rc.response().addCookie(cookie);
+        return token;
+    }
+}
