@@ -16,31 +16,15 @@ while getopts n:d:c:p: o; do
   case $o in n) AGENTS=$OPTARG ;; d) DURATION=$OPTARG ;; c) CONC=$OPTARG ;; p) PORT=$OPTARG ;; *) exit 2 ;; esac
 done
 DB=cakb_bench ROLE=cakb_bench PW=cakb_bench
-APP=target/quarkus-app/quarkus-run.jar JAR=target/cakb-agent.jar
-[ -f "$APP" ] && [ -f "$JAR" ] || { echo "build first: ./mvnw -q package -DskipTests" >&2; exit 2; }
-for t in jq psql java wrk bc; do command -v $t >/dev/null || { echo "$t is required" >&2; exit 2; }; done
-work=$(mktemp -d)
-app_pid=""
-cleanup() { [ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null && wait "$app_pid" 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
+. bench/lib.sh
+bench_require_build
+bench_require_tools jq psql java wrk bc
+bench_work_dir
 
-bin/postgres-local $DB $ROLE $PW
-export PGPASSWORD=$PW
-psql_b() { psql -h 127.0.0.1 -U $ROLE -d $DB -X -qAt -v ON_ERROR_STOP=1 -c "$1"; }
-if [ "$(psql_b "SELECT to_regclass('fleet_subject') IS NOT NULL")" = t ]; then
-  psql_b "TRUNCATE fleet_transition, fleet_check_state, fleet_subject, fleet_report, fleet_credential, fleet_enrollment_token, fleet_host CASCADE"
-fi
+bench_database
 
 echo "== starting the packaged app on 127.0.0.1:$PORT (log $work/app.log)"
-DB_URL=jdbc:postgresql://127.0.0.1:5432/$DB DB_USER=$ROLE DB_PASSWORD=$PW CAKB_SESSION_KEY=bench-session-encryption-key-0123456789abcdef CAKB_CSRF_KEY=bench-csrf-signature-key-0123456789abcdef CAKB_HOME=$PWD \
-  CAKB_BOOTSTRAP_ADMIN_PASSWORD=bench-admin-password QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT=$PORT \
-  QUARKUS_LOG_CATEGORY__ORG_CAKB__LEVEL=WARN java ${BENCH_APP_JAVA_OPTS:-} -jar "$APP" > "$work/app.log" 2>&1 &
-app_pid=$!
-for _ in $(seq 1 180); do
-  curl -sf "http://127.0.0.1:$PORT/q/health/ready" >/dev/null 2>&1 && break
-  kill -0 $app_pid 2>/dev/null || { cat "$work/app.log"; exit 1; }
-  sleep 1
-done
+bench_start_app 180
 # the admin account may exist from an earlier bench run with this password; make sure it is this one
 curl -sf -u admin:bench-admin-password "http://127.0.0.1:$PORT/api/v1/hosts" >/dev/null \
   || { echo "admin login failed (bench database has another admin password? drop database $DB)" >&2; exit 1; }

@@ -57,6 +57,8 @@ import java.util.List;
 public class AssessmentResource {
 
     @Inject
+    jakarta.persistence.EntityManager em;
+    @Inject
     org.cakb.security.AuditTrail audit;
     @Inject
     AssessmentService service;
@@ -230,7 +232,9 @@ public class AssessmentResource {
     @Policy(Operation.VIEW_ITEM)
     @org.eclipse.microprofile.openapi.annotations.Operation(summary = "One checklist item with its requirement as it is now and whether it changed since")
     @APIResponse(responseCode = "200", description = "The item", content = @Content(schema = @Schema(implementation = AssessmentViews.ItemDetail.class), example = ApiExamples.ITEM_DETAIL))
+    @jakarta.transaction.Transactional
     public AssessmentViews.ItemDetail item(@Parameter(description = "assessment id") @PathParam("id") long id, @Parameter(description = "checklist item id") @PathParam("itemId") long itemId) {
+        org.cakb.common.ReadOnlyPages.begin(em); // the most frequent script call: one read-only transaction, no flushes
         return items.item(id, itemId);
     }
 

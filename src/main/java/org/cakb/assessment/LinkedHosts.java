@@ -1,6 +1,7 @@
 package org.cakb.assessment;
 
 import org.cakb.common.DomainException;
+import org.cakb.common.Rows;
 
 import org.cakb.common.Validation;
 
@@ -11,7 +12,6 @@ import jakarta.transaction.Transactional;
 import org.cakb.fleet.FleetHost;
 
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -29,18 +29,13 @@ public class LinkedHosts {
     @Transactional
     public List<EvidenceViews.LinkedHost> list(long id) {
         ChecklistRecords.find(id);
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("""
+        return Rows.list(em, """
                         SELECT h.id, h.name, ah.linked_by, ah.linked_at, h.state_report_id, h.state_finished_at, h.agent_version
                         FROM assessment_host ah JOIN fleet_host h ON h.id = ah.host_id
-                        WHERE ah.assessment_id = :a ORDER BY h.name""")
-                .setParameter("a", id).getResultList();
-        List<EvidenceViews.LinkedHost> hosts = new ArrayList<>();
-        for (Object[] r : rows) {
-            hosts.add(new EvidenceViews.LinkedHost(((Number) r[0]).longValue(), (String) r[1], (String) r[2], Times.of(r[3]),
-                    r[4] == null ? null : r[4].toString(), Times.of(r[5]), (String) r[6]));
-        }
-        return hosts;
+                        WHERE ah.assessment_id = :a ORDER BY h.name""", Map.of("a", id),
+                r -> new EvidenceViews.LinkedHost(Rows.number(r, "id"), r.get("name", String.class), r.get("linked_by", String.class),
+                        Times.of(r.get("linked_at")), r.get("state_report_id") == null ? null : r.get("state_report_id").toString(),
+                        Times.of(r.get("state_finished_at")), r.get("agent_version", String.class)));
     }
 
     /** Makes the links exactly {@code hostIds}; every link and unlink goes to the history. */

@@ -1,6 +1,7 @@
 package org.cakb.assessment;
 
 import org.cakb.common.DomainException;
+import org.cakb.common.Rows;
 
 import org.cakb.common.Validation;
 
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Probe evidence of checklist items: requirement ← satisfies ← countermeasures ← verifies ← probes, whose results in the
@@ -52,7 +54,7 @@ public class ProbeEvidenceService {
     @Transactional
     public java.util.Map<String, int[]> summary(long assessmentId) {
         java.util.Map<String, int[]> result = new java.util.HashMap<>();
-        org.cakb.common.Rows.list(em, """
+        Rows.list(em, """
                 WITH probe AS (
                     SELECT DISTINCT s.to_id AS requirement_id, v.from_id AS check_id
                     FROM kb_link s
@@ -67,7 +69,7 @@ public class ProbeEvidenceService {
                 JOIN probe ON probe.check_id = c.check_id
                 GROUP BY probe.requirement_id""", java.util.Map.of("a", assessmentId),
                 row -> result.put(row.get("requirement_id", String.class),
-                        new int[]{(int) org.cakb.common.Rows.number(row, "observations"), (int) org.cakb.common.Rows.number(row, "failing")}));
+                        new int[]{(int) Rows.number(row, "observations"), (int) Rows.number(row, "failing")}));
         return result;
     }
 
@@ -79,9 +81,8 @@ public class ProbeEvidenceService {
                 fingerprint(observations), decisions(item.id), byHost(observations));
     }
 
-    @SuppressWarnings("unchecked")
     private List<EvidenceViews.Observation> observations(ChecklistItem item) {
-        List<Object[]> rows = em.createNativeQuery("""
+        return Rows.list(em, """
                         WITH probe AS (
                             SELECT v.from_id AS check_id, string_agg(DISTINCT v.to_id, ' ' ORDER BY v.to_id) AS countermeasures
                             FROM kb_link s
@@ -92,22 +93,19 @@ public class ProbeEvidenceService {
                             GROUP BY v.from_id)
                         SELECT c.host_id, c.host, c.check_id, probe.countermeasures, c.status, c.observed, c.expected,
                                c.report_id, c.finished_at, c.agent_version,
-                               CASE WHEN c.kind = 'container' THEN c.subject_id END,
-                               CASE WHEN c.kind = 'container' THEN coalesce(c.container_name, c.container_id) END,
-                               CASE WHEN c.kind = 'container' THEN c.container_runtime END, c.since
+                               CASE WHEN c.kind = 'container' THEN c.subject_id END AS container_subject_id,
+                               CASE WHEN c.kind = 'container' THEN coalesce(c.container_name, c.container_id) END AS container,
+                               CASE WHEN c.kind = 'container' THEN c.container_runtime END AS container_runtime, c.since
                         FROM fleet_current_result c
                         JOIN assessment_host ah ON ah.host_id = c.host_id AND ah.assessment_id = :a
                         JOIN probe ON probe.check_id = c.check_id
-                        ORDER BY c.host, c.kind DESC, coalesce(c.container_name, c.container_id), c.subject_id, c.check_id""")
-                .setParameter("requirement", item.requirementId).setParameter("a", item.assessmentId).getResultList();
-        List<EvidenceViews.Observation> result = new ArrayList<>();
-        for (Object[] r : rows) {
-            result.add(new EvidenceViews.Observation(((Number) r[0]).longValue(), (String) r[1], (String) r[2],
-                    Arrays.asList(((String) r[3]).split(" ")), (String) r[4], (String) r[5], (String) r[6], r[7].toString(),
-                    Times.of(r[8]), (String) r[9], r[10] == null ? null : ((Number) r[10]).longValue(), (String) r[11],
-                    (String) r[12], Times.of(r[13])));
-        }
-        return result;
+                        ORDER BY c.host, c.kind DESC, coalesce(c.container_name, c.container_id), c.subject_id, c.check_id""",
+                Map.of("requirement", item.requirementId, "a", item.assessmentId),
+                r -> new EvidenceViews.Observation(Rows.number(r, "host_id"), r.get("host", String.class), r.get("check_id", String.class),
+                        Arrays.asList(r.get("countermeasures", String.class).split(" ")), r.get("status", String.class),
+                        r.get("observed", String.class), r.get("expected", String.class), r.get("report_id").toString(),
+                        Times.of(r.get("finished_at")), r.get("agent_version", String.class), Rows.nullableNumber(r, "container_subject_id"),
+                        r.get("container", String.class), r.get("container_runtime", String.class), Times.of(r.get("since"))));
     }
 
     /** Per linked host: how many of its containers were observed, the status counts, and its failing containers by name. */
@@ -153,18 +151,13 @@ public class ProbeEvidenceService {
         }
     }
 
-    @SuppressWarnings("unchecked")
     private List<EvidenceViews.PastDecision> decisions(long itemId) {
-        List<Object[]> rows = em.createNativeQuery("""
-                        SELECT id, decision, suggested_result, recorded_result, reason, decided_by, decided_at, observations::text
-                        FROM item_probe_evidence WHERE item_id = :i ORDER BY id DESC""")
-                .setParameter("i", itemId).getResultList();
-        List<EvidenceViews.PastDecision> result = new ArrayList<>();
-        for (Object[] r : rows) {
-            result.add(new EvidenceViews.PastDecision(((Number) r[0]).longValue(), (String) r[1], (String) r[2], (String) r[3],
-                    (String) r[4], (String) r[5], Times.of(r[6]), read((String) r[7])));
-        }
-        return result;
+        return Rows.list(em, """
+                        SELECT id, decision, suggested_result, recorded_result, reason, decided_by, decided_at, observations::text AS observations
+                        FROM item_probe_evidence WHERE item_id = :i ORDER BY id DESC""", Map.of("i", itemId),
+                r -> new EvidenceViews.PastDecision(Rows.number(r, "id"), r.get("decision", String.class), r.get("suggested_result", String.class),
+                        r.get("recorded_result", String.class), r.get("reason", String.class), r.get("decided_by", String.class),
+                        Times.of(r.get("decided_at")), read(r.get("observations", String.class))));
     }
 
     /**
@@ -209,12 +202,17 @@ public class ProbeEvidenceService {
         }
         String recorded = accept ? suggestion : req.result();
         String suggested = suggestion == null ? ChecklistItem.NOT_ASSESSED : suggestion;
-        long decisionId = ((Number) em.createNativeQuery("""
+        Map<String, Object> decision = new java.util.HashMap<>();
+        decision.put("i", item.id);
+        decision.put("d", accept ? "accepted" : "overridden");
+        decision.put("s", suggested);
+        decision.put("r", recorded);
+        decision.put("reason", accept ? null : reason); // Map.of refuses the null of an accepted suggestion
+        decision.put("by", actor);
+        decision.put("obs", write(current.observations()));
+        long decisionId = Rows.one(em, """
                         INSERT INTO item_probe_evidence (item_id, decision, suggested_result, recorded_result, reason, decided_by, observations)
-                        VALUES (:i, :d, :s, :r, :reason, :by, CAST(:obs AS jsonb)) RETURNING id""")
-                .setParameter("i", item.id).setParameter("d", accept ? "accepted" : "overridden").setParameter("s", suggested)
-                .setParameter("r", recorded).setParameter("reason", accept ? null : reason).setParameter("by", actor)
-                .setParameter("obs", write(current.observations())).getSingleResult()).longValue();
+                        VALUES (:i, :d, :s, :r, :reason, :by, CAST(:obs AS jsonb)) RETURNING id""", decision, r -> Rows.number(r, "id"));
         history(a, item, actor, accept, decisionId, suggestion, recorded, reason, current.observations());
         if (!recorded.equals(item.result)) {
             HistoryEntry.record(a.id, item.id, actor, "result", item.result, recorded);

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.Query;
 import jakarta.transaction.Transactional;
 import org.cakb.common.PageOf;
 import org.cakb.common.Paging;
@@ -83,18 +82,12 @@ public class CatalogService {
             where.append(" AND attributes @> CAST(:attributes AS jsonb)");
             bind.put("attributes", containment.toString());
         }
-        Query count = em.createNativeQuery("SELECT count(*) FROM kb_record WHERE " + where);
-        Query select = em.createNativeQuery("SELECT * FROM kb_record WHERE " + where + " ORDER BY id LIMIT :limit OFFSET :offset",
-                KbRecord.class);
-        bind.forEach((k, v) -> {
-            count.setParameter(k, v);
-            select.setParameter(k, v);
-        });
-        select.setParameter("limit", size);
-        select.setParameter("offset", (long) (page - 1) * size);
-        long total = ((Number) count.getSingleResult()).longValue();
-        @SuppressWarnings("unchecked")
-        List<KbRecord> records = select.getResultList();
+        long total = Rows.count(em, "SELECT count(*) FROM kb_record WHERE " + where, bind);
+        Map<String, Object> selectBind = new LinkedHashMap<>(bind);
+        selectBind.put("limit", size);
+        selectBind.put("offset", (long) (page - 1) * size);
+        List<KbRecord> records = Rows.entities(em, "SELECT * FROM kb_record WHERE " + where + " ORDER BY id LIMIT :limit OFFSET :offset",
+                selectBind, KbRecord.class);
         Map<String, RecordViews.Links> links = links(records.stream().map(r -> r.id).toList());
         List<RecordViews.Summary> items = records.stream()
                 .map(r -> new RecordViews.Summary(r.id, r.kind.code, r.title, r.provenance, r.status, r.attributes, links.get(r.id)))
@@ -102,7 +95,36 @@ public class CatalogService {
         return PageOf.of(items, page, size, total);
     }
 
+    /**
+     * A record with its citations, links and traceability is a function of the loaded content only, and it is read
+     * for every checklist item page and item API call: kept per content version (the loader's last attempt, which
+     * every replica updates when any replica loads), like the rendered pages.
+     */
+    private record KnownDetail(RecordViews.Detail detail, Object contentVersion) {
+    }
+
+    private static final int MAX_DETAILS = 5_000;
+    private final Map<String, KnownDetail> details = new ConcurrentHashMap<>();
+    @Inject
+    jakarta.enterprise.inject.Instance<ContentLoader> loader;
+
     public RecordViews.Detail get(RecordKind kind, String id) {
+        Object version = loader.get().lastAttempt();
+        KnownDetail known = details.get(id);
+        if (known != null && version != null && known.contentVersion() == version && known.detail().kind().equals(kind.code)) {
+            return known.detail();
+        }
+        RecordViews.Detail detail = read(kind, id);
+        if (version != null) {
+            if (details.size() >= MAX_DETAILS) {
+                details.clear();
+            }
+            details.put(id, new KnownDetail(detail, version));
+        }
+        return detail;
+    }
+
+    private RecordViews.Detail read(RecordKind kind, String id) {
         KbRecord record = find(kind, id);
         List<RecordViews.CitationView> citations = citations(List.of(id)).getOrDefault(id, List.of());
         return new RecordViews.Detail(record.id, record.kind.code, record.title, record.body, record.provenance, record.status,
@@ -179,8 +201,7 @@ public class CatalogService {
      * requirements, recommendations, platform defaults and probes.
      */
     public Map<String, List<RecordViews.Ref>> trace(String id) {
-        @SuppressWarnings("unchecked")
-        List<KbRecord> records = em.createNativeQuery("""
+        List<KbRecord> records = Rows.entities(em, """
                         WITH direct AS (
                             SELECT to_id AS id FROM kb_link WHERE from_id = :id
                             UNION SELECT from_id FROM kb_link WHERE to_id = :id),
@@ -191,9 +212,7 @@ public class CatalogService {
                             UNION SELECT l.from_id FROM kb_link l JOIN hubs h ON l.to_id = h.id)
                         SELECT r.* FROM kb_record r
                         WHERE r.id IN (SELECT id FROM direct UNION SELECT id FROM second) AND r.id <> :id
-                        ORDER BY r.kind, r.id""", KbRecord.class)
-                .setParameter("id", id)
-                .getResultList();
+                        ORDER BY r.kind, r.id""", Map.of("id", id), KbRecord.class);
         Map<String, List<RecordViews.Ref>> grouped = new LinkedHashMap<>();
         for (RecordKind kind : RecordKind.values()) {
             List<RecordViews.Ref> refs = records.stream().filter(r -> r.kind == kind).map(RecordViews.Ref::of).toList();
@@ -261,8 +280,8 @@ public class CatalogService {
 
     /** Changes whenever any record changes: used as the validator of HTTP caching (ETag). */
     public String contentVersion() {
-        Object[] row = (Object[]) em.createNativeQuery("SELECT max(updated_at)::text, count(*) FROM kb_record").getSingleResult();
-        return row[0] + "/" + row[1];
+        return Rows.one(em, "SELECT max(updated_at)::text AS updated, count(*) AS n FROM kb_record", Map.of(),
+                row -> row.get("updated", String.class) + "/" + Rows.number(row, "n"));
     }
 
     /** Counts of active records per kind, for overviews. */

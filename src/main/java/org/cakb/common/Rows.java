@@ -32,16 +32,23 @@ public final class Rows {
         return list(em, sql, Map.of(), mapper);
     }
 
-    /** One column of strings. */
-    public static List<String> strings(EntityManager em, String sql, Map<String, ?> parameters) {
-        return list(em, sql, parameters, row -> row.get(0, String.class));
-    }
-
-    /** Exactly one row (an aggregate, or a lookup the caller knows exists). */
+    /** The one row a query returns (an aggregate, or an INSERT ... RETURNING). */
     public static <T> T one(EntityManager em, String sql, Map<String, ?> parameters, Function<Tuple, T> mapper) {
         Query query = em.createNativeQuery(sql, Tuple.class);
         parameters.forEach(query::setParameter);
         return mapper.apply((Tuple) query.getSingleResult());
+    }
+
+    /** Whole rows of a native query mapped to an entity ({@code SELECT * FROM its_table ...}). */
+    public static <T> List<T> entities(EntityManager em, String sql, Map<String, ?> parameters, Class<T> entity) {
+        Query query = em.createNativeQuery(sql, entity);
+        parameters.forEach(query::setParameter);
+        return ((List<?>) query.getResultList()).stream().map(entity::cast).toList();
+    }
+
+    /** One column of strings. */
+    public static List<String> strings(EntityManager em, String sql, Map<String, ?> parameters) {
+        return list(em, sql, parameters, row -> row.get(0, String.class));
     }
 
     public static long count(EntityManager em, String sql, Map<String, ?> parameters) {
@@ -55,8 +62,8 @@ public final class Rows {
         return ((Number) row.get(alias)).longValue();
     }
 
-    /** A whole number column that may be NULL. */
-    public static Long numberOrNull(Tuple row, String alias) {
+    /** As {@link #number(Tuple, String)}, for a column that may be NULL. */
+    public static Long nullableNumber(Tuple row, String alias) {
         Object value = row.get(alias);
         return value == null ? null : ((Number) value).longValue();
     }

@@ -183,11 +183,10 @@ public class OscalCatalog {
         ArrayNode controls = group.putArray("controls");
         requirements.stream().filter(r -> "srg-requirement".equals(r.attribute("category"))).forEach(r -> {
             ObjectNode control = control(r, graph, citations);
-            @SuppressWarnings("unchecked")
-            Map<String, Object> srg = (Map<String, Object>) r.attributes.getOrDefault("srg", Map.of());
+            Map<?, ?> srg = (Map<?, ?>) r.attributes.getOrDefault("srg", Map.of());
             props(control, "srg-id", (String) srg.get("srg_id"), "vuln-id", (String) srg.get("group_id"),
                     "rule-id", (String) srg.get("rule_id"), "severity", (String) srg.get("severity"));
-            for (Object cci : (List<?>) srg.getOrDefault("cci", List.of())) {
+            for (Object cci : (List<?>) (srg.containsKey("cci") ? srg.get("cci") : List.of())) {
                 props(control, "cci", cci.toString());
             }
             controls.add(control);

@@ -64,13 +64,12 @@ public class OscalControlMappings {
         }
     }
 
-    @SuppressWarnings("unchecked")
     static List<Row> rows(KbRecord record) {
         Object value = record.attributes.get("controls");
         List<Row> rows = new ArrayList<>();
         if (value instanceof List<?> list) {
             for (Object o : list) {
-                Map<String, Object> m = (Map<String, Object>) o;
+                Map<?, ?> m = (Map<?, ?>) o;
                 rows.add(new Row(record.id, record.title, (String) m.get("control"), (String) m.get("relationship"), (String) m.get("basis"),
                         (String) m.get("source"), (String) m.get("locator"), (String) m.get("rationale")));
             }

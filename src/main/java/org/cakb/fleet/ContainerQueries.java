@@ -211,7 +211,7 @@ public class ContainerQueries {
                         FROM fleet_transition t JOIN fleet_subject s ON s.id = t.subject_id JOIN fleet_host h ON h.id = s.host_id
                         WHERE t.from_status = 'pass' AND t.to_status = 'fail' AND t.received_at >= :since
                         ORDER BY t.received_at, s.id, t.check_id LIMIT :limit""", Map.of("since", since, "limit", limit),
-                r -> new DriftEvent(Rows.number(r, "host_id"), Rows.text(r, "host"), Rows.numberOrNull(r, "container_subject_id"),
+                r -> new DriftEvent(Rows.number(r, "host_id"), Rows.text(r, "host"), Rows.nullableNumber(r, "container_subject_id"),
                         Rows.text(r, "container"), Rows.text(r, "runtime"), Rows.text(r, "check_id"), Rows.text(r, "observed"),
                         Rows.text(r, "report_id"), Rows.time(r, "observed_at"), Rows.time(r, "received_at")));
     }
@@ -309,7 +309,7 @@ public class ContainerQueries {
     }
 
     private static Where where(Tuple r) {
-        return new Where(Rows.number(r, "host_id"), Rows.text(r, "host"), Rows.numberOrNull(r, "container_subject_id"),
+        return new Where(Rows.number(r, "host_id"), Rows.text(r, "host"), Rows.nullableNumber(r, "container_subject_id"),
                 Rows.text(r, "container"), Rows.text(r, "runtime"), Rows.text(r, "image"), Rows.text(r, "check_id"),
                 Rows.text(r, "status"), Rows.text(r, "observed"), Rows.time(r, "since"));
     }

@@ -3,9 +3,11 @@ package org.cakb.security;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import org.cakb.common.Rows;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -33,7 +35,7 @@ public class AdminBootstrap {
      */
     void onStart(@Observes StartupEvent event) {
         io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> {
-            em.createNativeQuery("SELECT pg_advisory_xact_lock(hashtext('cakb:admin-bootstrap'))").getSingleResult();
+            Rows.count(em, "SELECT count(*) FROM pg_advisory_xact_lock(hashtext('cakb:admin-bootstrap'))", Map.of());
             createFirstAdmin();
         });
     }

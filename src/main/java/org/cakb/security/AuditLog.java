@@ -3,13 +3,12 @@ package org.cakb.security;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.Query;
 import jakarta.transaction.Transactional;
 import org.cakb.common.PageOf;
+import org.cakb.common.Rows;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,21 +60,13 @@ public class AuditLog {
             where.append(" AND at < :until");
             params.put("until", f.until());
         }
-        Query count = em.createNativeQuery("SELECT count(*) FROM audit_event" + where);
-        Query rows = em.createNativeQuery("SELECT id, at, actor, actor_address, action, target, outcome, details FROM audit_event" + where
-                + " ORDER BY at DESC, id DESC LIMIT :limit OFFSET :offset");
-        params.forEach((k, v) -> {
-            count.setParameter(k, v);
-            rows.setParameter(k, v);
-        });
-        rows.setParameter("limit", size).setParameter("offset", (long) (page - 1) * size);
-        long total = ((Number) count.getSingleResult()).longValue();
-        List<Event> events = new ArrayList<>();
-        for (Object o : rows.getResultList()) {
-            Object[] r = (Object[]) o;
-            events.add(new Event(((Number) r[0]).longValue(), time(r[1]), (String) r[2], (String) r[3], (String) r[4], (String) r[5],
-                    (String) r[6], (String) r[7]));
-        }
+        long total = Rows.count(em, "SELECT count(*) FROM audit_event" + where, params);
+        params.put("limit", size);
+        params.put("offset", (long) (page - 1) * size);
+        List<Event> events = Rows.list(em, "SELECT id, at, actor, actor_address, action, target, outcome, details FROM audit_event" + where
+                + " ORDER BY at DESC, id DESC LIMIT :limit OFFSET :offset", params, r -> new Event(Rows.number(r, "id"), time(r.get("at")),
+                r.get("actor", String.class), r.get("actor_address", String.class), r.get("action", String.class),
+                r.get("target", String.class), r.get("outcome", String.class), r.get("details", String.class)));
         return PageOf.of(events, page, size, total);
     }
 

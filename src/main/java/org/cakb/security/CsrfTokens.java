@@ -13,10 +13,12 @@ import java.util.Base64;
 import java.util.Optional;
 
 /**
- * Issues a form's CSRF token for a page answered before the REST layer (the cached knowledge-base pages of signed-in
- * people, {@code web.SignedInPages}), in the scheme quarkus-rest-csrf uses for every other page and verifies on every
- * form post: a fresh random token in the form, its HMAC under {@code quarkus.rest-csrf.token-signature-key} in the
- * cookie, with the same cookie settings. {@link LoginCsrf} verifies the same pair for the login form.
+ * Form CSRF tokens where quarkus-rest-csrf's filter does not run, in the scheme it uses for every other page: a fresh
+ * random token in the form, its HMAC under {@code quarkus.rest-csrf.token-signature-key} in the {@code cakb-csrf}
+ * cookie, with the same cookie settings. {@link #issue} serves pages answered before the REST layer (the cached
+ * knowledge-base pages of signed-in people, {@code web.SignedInPages}); {@link #valid} checks the login form, which
+ * /j_security_check answers before any REST filter (login CSRF: a foreign page signing the victim in to the
+ * attacker's account), before the password is looked at.
  */
 @ApplicationScoped
 public class CsrfTokens {
@@ -44,6 +46,22 @@ public class CsrfTokens {
 
     public String fieldName() {
         return fieldName;
+    }
+
+    /** Whether the posted form's token matches this request's CSRF cookie. */
+    public boolean valid(RoutingContext rc) {
+        var cookie = rc.request().getCookie(cookieName);
+        String token = rc.request().getFormAttribute(fieldName);
+        if (cookie == null || token == null || token.isEmpty() || token.length() > 200) {
+            return false;
+        }
+        try {
+            String expected = CsrfTokenUtils.signCsrfToken(token, signatureKey);
+            return java.security.MessageDigest.isEqual(expected.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                    cookie.getValue().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        } catch (RuntimeException e) {
+            return false; // not base64
+        }
     }
 
     /** A new token for this response's forms; its signed twin goes into the response's CSRF cookie. */

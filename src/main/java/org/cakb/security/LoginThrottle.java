@@ -4,12 +4,14 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import org.cakb.common.Rows;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -49,21 +51,21 @@ public class LoginThrottle {
     /** Why an attempt is refused before its password is checked, or empty when it may go ahead. */
     public Optional<SignInRefused> refusal(String username, String address) {
         return QuarkusTransaction.requiringNew().call(() -> {
-            @SuppressWarnings("unchecked")
-            List<Object[]> rows = em.createNativeQuery("""
-                            SELECT 'account', ceil(extract(epoch FROM next_attempt_at - now()))::bigint FROM login_failure_account
+            List<SignInRefused> refusals = Rows.list(em, """
+                            SELECT 'account' AS why, ceil(extract(epoch FROM next_attempt_at - now()))::bigint AS seconds FROM login_failure_account
                              WHERE username = :u AND next_attempt_at > now()
                             UNION ALL
                             SELECT 'address', ceil(extract(epoch FROM window_start + make_interval(secs => :w) - now()))::bigint
                               FROM login_failure_address
-                             WHERE client_address = :a AND failures >= :max AND window_start > now() - make_interval(secs => :w)""")
-                    .setParameter("u", key(username)).setParameter("a", address)
-                    .setParameter("w", (double) addressWindow.toSeconds()).setParameter("max", addressMaxFailures).getResultList();
-            for (Object[] row : rows) {
-                long seconds = Math.max(1, ((Number) row[1]).longValue());
-                return Optional.of(new SignInRefused("account".equals(row[0])
-                        ? "Too many failed sign-ins for this account; try again in " + seconds + " s"
-                        : "Too many failed sign-ins from your address; try again in " + Math.max(1, seconds / 60) + " min", seconds));
+                             WHERE client_address = :a AND failures >= :max AND window_start > now() - make_interval(secs => :w)""",
+                    Map.of("u", key(username), "a", address, "w", (double) addressWindow.toSeconds(), "max", addressMaxFailures), row -> {
+                        long seconds = Math.max(1, Rows.number(row, "seconds"));
+                        return new SignInRefused("account".equals(row.get("why", String.class))
+                                ? "Too many failed sign-ins for this account; try again in " + seconds + " s"
+                                : "Too many failed sign-ins from your address; try again in " + Math.max(1, seconds / 60) + " min", seconds);
+                    });
+            if (!refusals.isEmpty()) {
+                return Optional.of(refusals.get(0));
             }
             return Optional.<SignInRefused>empty();
         });
@@ -71,19 +73,19 @@ public class LoginThrottle {
 
     public void failed(String username, String address) {
         QuarkusTransaction.requiringNew().run(() -> {
-            Number failures = (Number) em.createNativeQuery("""
+            long failures = Rows.one(em, """
                             INSERT INTO login_failure_account AS f (username, failures, last_failure, next_attempt_at)
                             VALUES (:u, 1, now(), now())
                             ON CONFLICT (username) DO UPDATE
                               SET failures = CASE WHEN f.last_failure < now() - make_interval(secs => :reset) THEN 1 ELSE f.failures + 1 END,
                                   last_failure = now()
-                            RETURNING failures""")
-                    .setParameter("u", key(username)).setParameter("reset", (double) accountResetAfter.toSeconds()).getSingleResult();
-            Duration delay = delayAfter(failures.intValue());
+                            RETURNING failures""", Map.of("u", key(username), "reset", (double) accountResetAfter.toSeconds()),
+                    row -> Rows.number(row, "failures"));
+            Duration delay = delayAfter((int) failures);
             if (!delay.isZero()) {
                 em.createNativeQuery("UPDATE login_failure_account SET next_attempt_at = :next WHERE username = :u")
                         .setParameter("next", OffsetDateTime.now().plus(delay)).setParameter("u", key(username)).executeUpdate();
-                LOG.infof("sign-in for '%s' delayed %s after %d failures (last from %s)", key(username), delay, failures.intValue(), address);
+                LOG.infof("sign-in for '%s' delayed %s after %d failures (last from %s)", key(username), delay, (int) failures, address);
             }
             em.createNativeQuery("""
                             INSERT INTO login_failure_address AS f (client_address, failures, window_start, last_failure)

@@ -19,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Username and password check for both form login and HTTP Basic, in front of the security-jpa provider (higher
- * priority). In order, cheapest first: the login form's CSRF token ({@link LoginCsrf}), the throttle
+ * priority). In order, cheapest first: the login form's CSRF token ({@link CsrfTokens#valid}), the throttle
  * ({@link LoginThrottle}, by the {@link ClientAddress}), the global budget of concurrent checks
  * ({@link PasswordChecks}), and only then bcrypt. A disabled account is refused like a wrong password (after the
  * same hashing, so the answer takes as long). A form sign-in also gets the session cookie of {@link SessionGuard}.
@@ -39,7 +39,7 @@ public class PasswordIdentityProvider implements IdentityProvider<UsernamePasswo
     @Inject
     ClientAddress clientAddress;
     @Inject
-    LoginCsrf loginCsrf;
+    CsrfTokens loginCsrf;
     @Inject
     SessionGuard sessions;
     @Inject

@@ -1,6 +1,5 @@
 package org.cakb.security;
 
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.runtime.QuarkusPrincipal;
 import io.quarkus.security.runtime.QuarkusSecurityIdentity;
@@ -9,7 +8,6 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import org.cakb.common.DomainException;
-import org.cakb.common.Rows;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Duration;
@@ -37,6 +35,8 @@ public class PersonalAccessTokens implements BearerTokenResolver {
 
     @Inject
     EntityManager em;
+    @Inject
+    io.agroal.api.AgroalDataSource dataSource;
     @ConfigProperty(name = "cakb.personal-tokens.max-lifetime", defaultValue = "P366D")
     Duration maxLifetime;
 
@@ -143,30 +143,38 @@ public class PersonalAccessTokens implements BearerTokenResolver {
         return token.startsWith(PREFIX);
     }
 
-    /** One indexed lookup (token and owner together); the owner's roles are read now, so a changed role applies at once, and a disabled owner's tokens stop working. */
+    /**
+     * One indexed lookup (token and owner together) with plain JDBC, as for agent credentials: this runs for every
+     * API call of a script, so no transaction manager or ORM session. The owner's roles are read now, so a changed
+     * role applies at once, and a disabled owner's tokens stop working; last use is written at most once a minute.
+     */
     @Override
     public Optional<SecurityIdentity> resolve(String secret) {
         String hash = Secrets.sha256(secret);
-        return QuarkusTransaction.requiringNew().call(() -> {
-            List<Found> rows = Rows.list(em, """
-                            SELECT t.id AS id, t.scope AS scope, t.expires_at AS expires, t.revoked_at AS revoked,
-                                   t.last_used_at AS used, u.username AS username, u.roles AS roles
-                            FROM personal_access_token t JOIN app_user u ON u.id = t.user_id
-                            WHERE t.token_hash = :hash AND u.disabled_at IS NULL""", Map.of("hash", hash),
-                    row -> new Found(Rows.number(row, "id"), row.get("scope", String.class), time(row.get("expires")),
-                            row.get("revoked") != null, row.get("used") == null ? null : time(row.get("used")),
-                            row.get("username", String.class), row.get("roles", String.class)));
-            if (rows.isEmpty()) {
+        try (java.sql.Connection c = dataSource.getConnection()) {
+            Found found;
+            try (java.sql.PreparedStatement select = c.prepareStatement("""
+                    SELECT t.id, t.scope, t.revoked_at IS NOT NULL, t.expires_at > now(),
+                           t.last_used_at IS NULL OR t.last_used_at < now() - interval '1 minute', u.username, u.roles
+                    FROM personal_access_token t JOIN app_user u ON u.id = t.user_id
+                    WHERE t.token_hash = ? AND u.disabled_at IS NULL""")) {
+                select.setString(1, hash);
+                try (java.sql.ResultSet row = select.executeQuery()) {
+                    if (!row.next()) {
+                        return Optional.empty();
+                    }
+                    found = new Found(row.getLong(1), row.getString(2), row.getBoolean(3), row.getBoolean(4), row.getBoolean(5),
+                            row.getString(6), row.getString(7));
+                }
+            }
+            if (found.revoked() || !found.unexpired()) {
                 return Optional.empty();
             }
-            Found found = rows.get(0);
-            OffsetDateTime now = OffsetDateTime.now();
-            if (found.revoked() || !found.expiresAt().isAfter(now)) {
-                return Optional.empty();
-            }
-            if (found.lastUsed() == null || found.lastUsed().isBefore(now.minusMinutes(1))) {
-                em.createNativeQuery("UPDATE personal_access_token SET last_used_at = now() WHERE id = :id")
-                        .setParameter("id", found.id()).executeUpdate();
+            if (found.touch()) {
+                try (java.sql.PreparedStatement update = c.prepareStatement("UPDATE personal_access_token SET last_used_at = now() WHERE id = ?")) {
+                    update.setLong(1, found.id());
+                    update.executeUpdate();
+                }
             }
             QuarkusSecurityIdentity.Builder identity = QuarkusSecurityIdentity.builder()
                     .setPrincipal(new QuarkusPrincipal(found.username()))
@@ -182,23 +190,12 @@ public class PersonalAccessTokens implements BearerTokenResolver {
                 }
             }
             return Optional.of(identity.build());
-        });
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("could not check the personal access token", e);
+        }
     }
 
-    private record Found(long id, String scope, OffsetDateTime expiresAt, boolean revoked, OffsetDateTime lastUsed,
-                         String username, String roles) {
+    private record Found(long id, String scope, boolean revoked, boolean unexpired, boolean touch, String username, String roles) {
     }
 
-    private static OffsetDateTime time(Object value) {
-        if (value instanceof OffsetDateTime t) {
-            return t;
-        }
-        if (value instanceof java.time.Instant i) {
-            return i.atOffset(java.time.ZoneOffset.UTC);
-        }
-        if (value instanceof java.sql.Timestamp ts) {
-            return ts.toInstant().atOffset(java.time.ZoneOffset.UTC);
-        }
-        throw new IllegalStateException("unexpected time value " + value.getClass());
-    }
 }

@@ -40,12 +40,10 @@ public class ControlMappingQueries {
     /** A DISA SRG requirement's rule data (the record's {@code srg} attribute), for the page. */
     public record SrgRule(String srgId, String groupId, String ruleId, String severity, String category, List<String> ccis,
                           String discussion, String check, String fix) {
-        @SuppressWarnings("unchecked")
         static SrgRule of(Object value) {
-            if (!(value instanceof Map<?, ?> map)) {
+            if (!(value instanceof Map<?, ?> m)) {
                 return null;
             }
-            Map<String, Object> m = (Map<String, Object>) map;
             String severity = String.valueOf(m.get("severity"));
             String category = switch (severity) {
                 case "high" -> "CAT I";
@@ -53,7 +51,7 @@ public class ControlMappingQueries {
                 default -> "CAT II";
             };
             return new SrgRule((String) m.get("srg_id"), (String) m.get("group_id"), (String) m.get("rule_id"), severity, category,
-                    ((List<Object>) m.getOrDefault("cci", List.of())).stream().map(String::valueOf).toList(),
+                    ((List<?>) (m.containsKey("cci") ? m.get("cci") : List.of())).stream().map(String::valueOf).toList(),
                     (String) m.get("discussion"), (String) m.get("check"), (String) m.get("fix"));
         }
     }

@@ -3,7 +3,9 @@ package org.cakb.web;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.Tuple;
 import jakarta.transaction.Transactional;
+import org.cakb.common.Rows;
 import org.cakb.fleet.MeasuredDefaults;
 
 import java.util.ArrayList;
@@ -25,24 +27,25 @@ public class PlatformComparisonQueries {
     MeasuredDefaults measured;
 
     public PlatformComparison of(String platformId) {
-        @SuppressWarnings("unchecked")
-        List<Object[]> documented = em.createNativeQuery("""
-                        SELECT d.id, d.attributes ->> 'countermeasure', coalesce(d.attributes ->> 'versions', ''), d.attributes ->> 'as_of',
-                               coalesce(d.attributes ->> 'state', 'unknown'), d.attributes ->> 'value'
+        List<Tuple> documented = Rows.list(em, """
+                        SELECT d.id, d.attributes ->> 'countermeasure' AS countermeasure, coalesce(d.attributes ->> 'versions', '') AS versions,
+                               d.attributes ->> 'as_of' AS as_of, coalesce(d.attributes ->> 'state', 'unknown') AS state,
+                               d.attributes ->> 'value' AS value
                         FROM kb_record d
                         WHERE d.kind = 'platform-default' AND d.status = 'active' AND d.attributes ->> 'platform' = :p
-                        ORDER BY d.attributes ->> 'as_of' NULLS FIRST, d.attributes ->> 'versions', d.id""")
-                .setParameter("p", platformId).getResultList();
+                        ORDER BY d.attributes ->> 'as_of' NULLS FIRST, d.attributes ->> 'versions', d.id""", Map.of("p", platformId),
+                row -> row);
         // oldest first; an era without a date counts as the oldest, so "newest documented" is always a dated one when there is one
         Map<String, PlatformComparison.Era> eras = new LinkedHashMap<>();
         Map<String, Map<String, PlatformComparison.Documented>> byCountermeasure = new HashMap<>(); // cm -> era key -> default
-        for (Object[] d : documented) {
-            PlatformComparison.Era era = new PlatformComparison.Era((String) d[2], (String) d[3]);
+        for (Tuple d : documented) {
+            PlatformComparison.Era era = new PlatformComparison.Era(d.get("versions", String.class), d.get("as_of", String.class));
             String key = era.versions() + "\u0000" + era.asOf();
             eras.putIfAbsent(key, era);
-            String state = (String) d[4];
-            byCountermeasure.computeIfAbsent((String) d[1], k -> new HashMap<>()).put(key, new PlatformComparison.Documented(state,
-                    Matrix.stateLabel(state), (String) d[5], Paths.record("platform-default", (String) d[0])));
+            String state = d.get("state", String.class);
+            byCountermeasure.computeIfAbsent(d.get("countermeasure", String.class), k -> new HashMap<>()).put(key,
+                    new PlatformComparison.Documented(state, Matrix.stateLabel(state), d.get("value", String.class),
+                            Paths.record("platform-default", d.get("id", String.class))));
         }
         MeasuredDefaults.MeasuredRun run = measured.latestRunForPlatform(platformId).orElse(null);
         Map<String, MeasuredDefaults.MeasuredDefault> measuredStates = new HashMap<>();
@@ -92,10 +95,9 @@ public class PlatformComparisonQueries {
     }
 
     private Map<String, Views.RecordRef> countermeasureRefs() {
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("SELECT id, title, status FROM kb_record WHERE kind = 'countermeasure'").getResultList();
         Map<String, Views.RecordRef> refs = new HashMap<>();
-        rows.forEach(r -> refs.put((String) r[0], Views.RecordRef.of((String) r[0], "countermeasure", (String) r[1], (String) r[2])));
+        Rows.list(em, "SELECT id, title, status FROM kb_record WHERE kind = 'countermeasure'", r -> refs.put(r.get("id", String.class),
+                Views.RecordRef.of(r.get("id", String.class), "countermeasure", r.get("title", String.class), r.get("status", String.class))));
         return refs;
     }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,24 +15,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.file.attribute.UserPrincipal;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
+import org.cakb.testing.PackagedApp;
+import org.cakb.testing.ThrowawayPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,20 +47,11 @@ class ResilienceFaultsIT {
     static final String ADMIN_PASSWORD = "it-faults-admin-password";
     static final String ASSESSOR = "it-faults-assessor";
     static final String ASSESSOR_PASSWORD = "it-faults-assessor-password";
-    static final Path PG_BIN = Paths.get(System.getenv().getOrDefault("CAKB_PG_BIN", "/usr/lib/postgresql/15/bin"));
 
-    static Path project;
-    static Path app;
     static Path agentJar;
-    static String java;
+    static ThrowawayPostgres db;
     static Path work;
-    static Path home;
-    static int pgPort;
-    static int port;
-    static String dbUrl;
-    static boolean pgStarted;
-    static Process server;
-    static Path serverLog;
+    static PackagedApp server;
     static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -76,57 +59,16 @@ class ResilienceFaultsIT {
     static void setUp() throws Exception {
         Assumptions.assumeTrue(System.getProperty("cakb.agent.jar") != null,
                 "integration test: runs in failsafe (mvn verify) against the packaged agent and server");
-        boolean root;
-        try {
-            root = ((Number) Files.getAttribute(Paths.get("/proc/self"), "unix:uid")).intValue() == 0;
-        } catch (Exception e) {
-            root = false;
-        }
-        boolean postgresUser;
-        try {
-            Paths.get("/").getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("postgres");
-            postgresUser = true;
-        } catch (IOException e) {
-            postgresUser = false;
-        }
-        AgentRuntimesIT.requireRuntime(root && postgresUser && Files.isExecutable(PG_BIN.resolve("initdb"))
-                && Files.isExecutable(PG_BIN.resolve("pg_ctl")) && Files.isExecutable(Paths.get("/bin/su")),
-                "the fault checks need root, su, a postgres user and the PostgreSQL 15 binaries in " + PG_BIN);
-        project = Paths.get(System.getProperty("cakb.project.dir", ".")).toAbsolutePath();
+        String missing = ThrowawayPostgres.missing();
+        AgentRuntimesIT.requireRuntime(missing == null, "the fault checks need " + missing);
         agentJar = Paths.get(System.getProperty("cakb.agent.jar")).toAbsolutePath();
-        app = project.resolve("target/quarkus-app/quarkus-run.jar");
         assertTrue(Files.isRegularFile(agentJar), "agent jar not built: " + agentJar);
-        assertTrue(Files.isRegularFile(app), "server not packaged: " + app);
-        java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+        assertTrue(Files.isRegularFile(PackagedApp.JAR), "server not packaged: " + PackagedApp.JAR);
 
-        // the throwaway cluster: a temp dir postgres can write its log and socket to
-        work = Files.createTempDirectory("cakb-faults-it");
-        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
-        UserPrincipal postgres = work.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("postgres");
-        Files.setOwner(work, postgres);
-        Path data = Files.createDirectory(work.resolve("pg"));
-        Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwx------"));
-        Files.setOwner(data, postgres);
-        asPostgres(PG_BIN.resolve("initdb") + " -D " + data + " -A trust -U postgres", 180);
-        pgPort = freePort();
-        Files.writeString(data.resolve("postgresql.conf"), "\nport = " + pgPort + "\nlisten_addresses = '127.0.0.1'\n"
-                + "unix_socket_directories = '" + work + "'\nmax_connections = 100\nfsync = off\n",
-                StandardOpenOption.APPEND);
-        pg("start");
-        pgStarted = true;
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + pgPort + "/postgres", "postgres", "");
-             Statement s = c.createStatement()) {
-            s.execute("CREATE ROLE cakb LOGIN PASSWORD 'cakb'");
-            s.execute("CREATE DATABASE cakb OWNER cakb");
-        }
-        dbUrl = "jdbc:postgresql://127.0.0.1:" + pgPort + "/cakb";
-
-        // the app's home (and working directory): its own copy of content/ and migrations/
-        home = Files.createDirectory(work.resolve("home"));
-        copyTree(project.resolve("content"), home.resolve("content"));
-        copyTree(project.resolve("migrations"), home.resolve("migrations"));
-        port = freePort();
-        serverLog = work.resolve("server.log");
+        db = new ThrowawayPostgres("faults-it", 100, "CAKB_KEEP_FAULTS_DIR");
+        work = db.work;
+        server = new PackagedApp("server", db, PackagedApp.newHome(work), work.resolve("server.log"), ADMIN_PASSWORD,
+                List.of("-XX:TieredStopAtLevel=1"), Map.of());
         startApp(true);
     }
 
@@ -134,109 +76,36 @@ class ResilienceFaultsIT {
     static void tearDown() throws Exception {
         try {
             if (server != null) {
-                server.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+                server.stop();
             }
         } finally {
-            try {
-                if (pgStarted) {
-                    pg("stop -m immediate");
-                }
-            } catch (Throwable t) {
-                System.out.println("[ResilienceFaultsIT] stopping the throwaway cluster: " + t);
-            } finally {
-                if (work != null && System.getenv("CAKB_KEEP_FAULTS_DIR") == null) {
-                    try (Stream<Path> s = Files.walk(work)) {
-                        s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                    }
-                }
+            if (db != null) {
+                db.close();
             }
         }
     }
 
     // ------------------------------------------------------------------ processes
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> s = Files.walk(from)) {
-            for (Path p : s.toList()) {
-                Path t = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(t);
-                } else {
-                    Files.copy(p, t);
-                }
-            }
-        }
-    }
-
-    static void asPostgres(String command, int timeoutSeconds) throws Exception {
-        AgentRuntimesIT.Proc p = AgentRuntimesIT.run(List.of("/bin/su", "postgres", "-s", "/bin/sh", "-c", command), timeoutSeconds);
-        assertEquals(0, p.code, command + "\n" + p.out + p.err);
-    }
-
-    static void pg(String action) throws Exception {
-        asPostgres(PG_BIN.resolve("pg_ctl") + " -D " + work.resolve("pg") + " -l " + work.resolve("pg.log") + " -w -t 60 " + action, 120);
-    }
-
     static void startApp(boolean loadContentAtStart) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-jar", app.toString())
-                // the working directory is the home: the Flyway location is fixed at build time to ./migrations
-                .directory(home.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(serverLog.toFile()));
-        Map<String, String> e = pb.environment();
-        e.put("DB_URL", dbUrl);
-        e.put("DB_USER", "cakb");
-        e.put("DB_PASSWORD", "cakb");
-        e.put("CAKB_HOME", home.toString());
-        e.put("CAKB_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
-        e.put("CAKB_SESSION_KEY", "it-session-encryption-key-0123456789abcdef");
-        e.put("CAKB_CSRF_KEY", "it-csrf-signature-key-0123456789abcdef");
-        e.put("CAKB_CONTENT_LOAD_AT_START", Boolean.toString(loadContentAtStart));
-        e.put("QUARKUS_HTTP_HOST", "127.0.0.1");
-        e.put("QUARKUS_HTTP_PORT", Integer.toString(port));
         long t0 = System.currentTimeMillis();
-        server = pb.start();
-        while (System.currentTimeMillis() - t0 < 240_000) {
-            if (!server.isAlive()) {
-                fail("server exited with " + server.exitValue() + ":\n" + Files.readString(serverLog));
-            }
-            try {
-                if (get("/q/health/ready", null).statusCode() == 200) {
-                    System.out.printf("[ResilienceFaultsIT] app up in %.1f s (content load at start: %s)%n",
-                            (System.currentTimeMillis() - t0) / 1000.0, loadContentAtStart);
-                    return;
-                }
-            } catch (IOException ex) {
-                // not yet
-            }
-            Thread.sleep(300);
-        }
-        fail("server did not become ready in 240 s:\n" + Files.readString(serverLog));
+        server.start(Map.of("CAKB_CONTENT_LOAD_AT_START", Boolean.toString(loadContentAtStart)));
+        System.out.printf("[ResilienceFaultsIT] app up in %.1f s (content load at start: %s)%n", server.awaitReady(t0), loadContentAtStart);
     }
 
     /** SIGKILL (Process.destroyForcibly on Linux), then wait until the process is gone. */
     static void killApp() throws Exception {
-        server.destroyForcibly();
-        assertTrue(server.waitFor(60, TimeUnit.SECONDS), "the app did not die on SIGKILL");
-        assertEquals(137, server.exitValue(), "killed by SIGKILL");
-        server = null;
+        server.kill();
     }
 
     static AgentRuntimesIT.Proc agent(String... args) throws Exception {
-        List<String> c = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-jar", agentJar.toString()));
-        c.addAll(List.of(args));
-        return AgentRuntimesIT.run(c, 180);
+        return AgentRuntimesIT.run(PackagedApp.agentCommand(agentJar, args), 180);
     }
 
     // ------------------------------------------------------------------ HTTP and SQL
 
     static String url() {
-        return "http://127.0.0.1:" + port;
+        return server.url();
     }
 
     static String basic(String user, String password) {
@@ -266,19 +135,11 @@ class ResilienceFaultsIT {
     }
 
     static long sql(String query) throws Exception {
-        try (Connection c = DriverManager.getConnection(dbUrl, "cakb", "cakb"); Statement s = c.createStatement();
-             ResultSet r = s.executeQuery(query)) {
-            r.next();
-            return r.getLong(1);
-        }
+        return db.sql(query);
     }
 
     static String sqlText(String query) throws Exception {
-        try (Connection c = DriverManager.getConnection(dbUrl, "cakb", "cakb"); Statement s = c.createStatement();
-             ResultSet r = s.executeQuery(query)) {
-            r.next();
-            return r.getString(1);
-        }
+        return db.sqlText(query);
     }
 
     static List<Path> spooled(Path dir) throws IOException {
@@ -306,7 +167,7 @@ class ResilienceFaultsIT {
         assertEquals(0, e.code, e.out + e.err);
         assertEquals(200, get("/api/v1/threats", adminAuth).statusCode());
 
-        pg("stop -m fast");
+        db.stop("fast");
         long t0 = System.currentTimeMillis();
         HttpResponse<String> down = null;
         while (System.currentTimeMillis() - t0 < 10_000) {
@@ -343,7 +204,7 @@ class ResilienceFaultsIT {
         assertEquals(1, spool.size(), "the report is spooled: " + run.err);
         String reportId = (String) ((Map<String, Object>) Json.parse(Files.readString(out))).get("reportId");
 
-        pg("start");
+        db.start();
         long t1 = System.currentTimeMillis();
         double recovery = -1;
         while (System.currentTimeMillis() - t1 < 30_000) {
@@ -453,7 +314,7 @@ class ResilienceFaultsIT {
     /** Appends " rev1" to every single-line plain title (a title continued on the next line is left alone). */
     static int editTitles() throws IOException {
         int edited = 0;
-        try (Stream<Path> s = Files.walk(home.resolve("content"), 2)) {
+        try (Stream<Path> s = Files.walk(server.home().resolve("content"), 2)) {
             for (Path f : s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
                 List<String> lines = new ArrayList<>(Files.readAllLines(f, StandardCharsets.UTF_8));
                 for (int i = 0; i < lines.size(); i++) {

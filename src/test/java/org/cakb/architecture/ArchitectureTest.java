@@ -22,6 +22,7 @@ import java.util.stream.Stream;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,6 +33,14 @@ class ArchitectureTest {
     /** Streaming exports read with JDBC cursors on purpose (docs/architecture.md, data access). */
     static final List<String> STREAMING_EXPORTS = List.of("org.cakb.export.OscalAssessmentResults", "org.cakb.export.HostResultsCsv",
             "org.cakb.export.AssessmentResultsSql", "org.cakb.export.ChecklistCsv");
+
+    /** The agent's own JSON maps and arrays are JDK-only by design; it never queries a database (named exception). */
+    static final String AGENT = "org.cakb.agent..";
+    /**
+     * Code that still reads native rows untyped (Object[] rows, unchecked casts of raw lists). Shrink this list as each
+     * moves to common.Rows or typed queries; docs/architecture.md lists the same.
+     */
+    static final List<String> UNTYPED_ROW_READERS_STILL_ALLOWED = List.of(); // fleet converted (branch fleetperf)
 
     static JavaClasses main;
 
@@ -82,6 +91,28 @@ class ArchitectureTest {
             .should().callMethodWhere(ENTITY_QUERY).orShould().dependOnClassesThat().areAssignableTo(EntityManager.class)
             .because("pages and exports read through services and read-only *Queries classes, never entities' tables directly");
 
+    /** Result reads of an untyped query: rows come back as Object, Object[] or a raw List that the caller has to cast. */
+    static final DescribedPredicate<JavaMethodCall> UNTYPED_QUERY_READ = new DescribedPredicate<>(
+            "a result read of an untyped query (jakarta.persistence.Query or a Hibernate NativeQuery)") {
+        final java.util.Set<String> reads = java.util.Set.of("getResultList", "getResultStream", "getSingleResult", "getSingleResultOrNull",
+                "list", "stream", "uniqueResult", "uniqueResultOptional", "scroll");
+
+        @Override
+        public boolean test(JavaMethodCall call) {
+            String owner = call.getTargetOwner().getName();
+            return reads.contains(call.getName())
+                    && (owner.equals("jakarta.persistence.Query") || owner.equals("org.hibernate.query.NativeQuery"));
+        }
+    };
+
+    static ArchRule typedRowReads(List<String> stillAllowed) {
+        String[] outside = Stream.concat(Stream.of(AGENT), stillAllowed.stream()).toArray(String[]::new);
+        return noClasses().that().resideOutsideOfPackages(outside).and().doNotHaveFullyQualifiedName("org.cakb.common.Rows")
+                .should().callMethodWhere(UNTYPED_QUERY_READ)
+                .because("native SQL is read through common.Rows (a Tuple per row, read by column alias) or typed queries, never as"
+                        + " Object[] rows or unchecked casts (docs/architecture.md, data access)");
+    }
+
     @Test
     void agentDependsOnTheJdkOnly() {
         AGENT_JDK_ONLY.check(main);
@@ -118,6 +149,11 @@ class ArchitectureTest {
     }
 
     @Test
+    void queryResultsAreReadTyped() {
+        typedRowReads(UNTYPED_ROW_READERS_STILL_ALLOWED).check(main);
+    }
+
+    @Test
     void noClassOverSixHundredLines() throws IOException {
         try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
             List<String> long_ = files.filter(p -> p.toString().endsWith(".java")).filter(p -> lines(p) > MAX_LINES)
@@ -137,6 +173,12 @@ class ArchitectureTest {
         EvaluationResult cycles = slices().matching("org.cakb.architecture.cycle.(*)..").should().beFreeOfCycles()
                 .evaluate(new ClassFileImporter().importPackages("org.cakb.architecture.cycle"));
         assertTrue(cycles.hasViolation(), "two packages using each other must break the no-cycle rule");
+        JavaClasses queries = new ClassFileImporter().importClasses(BrokenQueries.class, TypedQueries.class);
+        EvaluationResult rows = typedRowReads(List.of()).evaluate(queries);
+        assertTrue(rows.hasViolation(), "reading Object[] rows of a native query must break the typed-read rule");
+        assertEquals(2, rows.getFailureReport().getDetails().size(), "both untyped reads of BrokenQueries, nothing of TypedQueries: "
+                + rows.getFailureReport().getDetails());
+        assertTrue(rows.getFailureReport().getDetails().stream().allMatch(d -> d.contains("BrokenQueries")), rows.getFailureReport().toString());
         assertFalse(AGENT_JDK_ONLY.evaluate(new ClassFileImporter().importClasses(org.cakb.agent.Capabilities.class)).hasViolation(),
                 "an agent class using only the JDK passes the agent rule");
     }
@@ -151,6 +193,25 @@ class ArchitectureTest {
 
     static class BrokenAgentClass {
         Object mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+    }
+
+    static class BrokenQueries {
+        @SuppressWarnings("unchecked")
+        String firstTitle(EntityManager em) {
+            List<Object[]> rows = em.createNativeQuery("SELECT id, title FROM kb_record").getResultList();
+            Object[] counts = (Object[]) em.createNativeQuery("SELECT count(*), max(id) FROM kb_record").getSingleResult();
+            return rows.get(0)[1] + " of " + counts[0];
+        }
+    }
+
+    static class TypedQueries {
+        List<String> titles(EntityManager em) {
+            return org.cakb.common.Rows.list(em, "SELECT title FROM kb_record", row -> row.get("title", String.class));
+        }
+
+        List<Long> ids(EntityManager em) {
+            return em.createQuery("SELECT count(a) FROM Assessment a", Long.class).getResultList();
+        }
     }
 
     static class BrokenService {

@@ -1,5 +1,6 @@
 package org.cakb.cluster;
 
+import org.cakb.testing.ChildProcesses;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,7 +25,7 @@ class ComposeSmokeIT {
     @Test
     void composeStackServesSignInPagesAndAgents() throws Exception {
         Replicas.requireEnvironment("ComposeSmokeIT");
-        boolean docker = Replicas.run(List.of("docker", "info"), 60).code() == 0;
+        boolean docker = ChildProcesses.run(List.of("docker", "info"), 60).code() == 0;
         Replicas.require(docker && Files.isExecutable(Paths.get("/usr/sbin/debootstrap"))
                         && Files.isExecutable(Paths.get("/usr/bin/docker-compose")),
                 "ComposeSmokeIT needs a running Docker, debootstrap and docker-compose");
@@ -33,7 +34,7 @@ class ComposeSmokeIT {
                 System.getenv().getOrDefault("CAKB_SMOKE_PREFIX", "cakb-smoke"))
                 .directory(project.toFile()).redirectErrorStream(true);
         Map<String, String> env = pb.environment();
-        env.put("CAKB_SMOKE_PORT", Integer.toString(Replicas.freePort()));
+        env.put("CAKB_SMOKE_PORT", Integer.toString(ChildProcesses.freePort()));
         long t0 = System.currentTimeMillis();
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes());

@@ -1,5 +1,6 @@
 package org.cakb.cluster;
 
+import org.cakb.testing.ChildProcesses;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -173,9 +174,9 @@ class ReplicaCoherenceIT {
     void agentEnrolledThroughAReportsThroughB() throws Exception {
         String token = r.enrollmentToken(0, "it-coherence-host");
         Path cred = r.work.resolve("agent/credential");
-        Replicas.Proc enroll = r.agent("enroll", "--server", r.url(0), "--token", token, "--credential-file", cred.toString());
+        ChildProcesses.Result enroll = r.agent("enroll", "--server", r.url(0), "--token", token, "--credential-file", cred.toString());
         assertEquals(0, enroll.code(), enroll.out());
-        Replicas.Proc run = r.agent("run", "--server", r.url(1), "--credential-file", cred.toString(),
+        ChildProcesses.Result run = r.agent("run", "--server", r.url(1), "--credential-file", cred.toString(),
                 "--out", r.work.resolve("agent/report.json").toString());
         assertTrue(run.code() == 0 || run.code() == 1, "report delivered (1 only means a check failed on this machine): " + run.out());
         assertEquals(1, r.sql("SELECT count(*) FROM fleet_report r JOIN fleet_host h ON h.id = r.host_id WHERE h.name = 'it-coherence-host'"),

@@ -1,5 +1,6 @@
 package org.cakb.cluster;
 
+import org.cakb.testing.ChildProcesses;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -54,7 +55,7 @@ class ReplicaFailoverIT {
         r.awaitReady(0, t0);
         r.start(1);
         r.awaitReady(1, t0);
-        lbPort = Replicas.freePort();
+        lbPort = ChildProcesses.freePort();
         Path conf = r.work.resolve("nginx.conf");
         Path temp = Files.createDirectories(r.work.resolve("nginx-temp"));
         Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxrwxrwx"));
