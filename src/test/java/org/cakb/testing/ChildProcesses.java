@@ -43,6 +43,7 @@ public final class ChildProcesses {
         }
     }
 
+    /** Copies a directory tree; files already at the target are replaced. */
     public static void copyTree(Path from, Path to) throws IOException {
         try (Stream<Path> s = Files.walk(from)) {
             for (Path p : s.toList()) {
@@ -50,7 +51,7 @@ public final class ChildProcesses {
                 if (Files.isDirectory(p)) {
                     Files.createDirectories(t);
                 } else {
-                    Files.copy(p, t);
+                    Files.copy(p, t, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                 }
             }
         }

@@ -5,8 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.stream.Stream;
 
 /** A throw-away content/ directory: the real schemas plus a small, valid chain of fixture records. */
 public final class ContentFixture {
@@ -23,8 +21,8 @@ public final class ContentFixture {
     public static ContentFixture valid() {
         try {
             Path dir = Files.createTempDirectory("cakb-content-");
-            copyTree(REAL_CONTENT.resolve("schema"), dir.resolve("schema"));
-            copyTree(FIXTURE_RECORDS, dir);
+            ChildProcesses.copyTree(REAL_CONTENT.resolve("schema"), dir.resolve("schema"));
+            ChildProcesses.copyTree(FIXTURE_RECORDS, dir);
             return new ContentFixture(dir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -71,16 +69,4 @@ public final class ContentFixture {
         }
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path source : walk.toList()) {
-                Path target = to.resolve(from.relativize(source).toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
-    }
 }
