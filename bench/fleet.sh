@@ -9,16 +9,17 @@
 # before and after each phase) next to today's design (every result row stored: 22.8 KB per 50-result report in
 # bench/ingest.sh before V20, i.e. 456 bytes per result, x 800 results), and stored/acknowledged.
 #
-#   bench/fleet.sh [-n AGENTS(200)] [-d SECONDS(60)] [-c CONNECTIONS(16)] [-p PORT(18092)] [-P]
-# -P: the page timings only (no enrollment, no ingestion phases).
+#   bench/fleet.sh [-n AGENTS(200)] [-d SECONDS(60)] [-c CONNECTIONS(16)] [-p PORT(18092)] [-P | -I]
+# -P: the page timings only (no enrollment, no ingestion phases). -I: the ingestion phases only (no page timings).
+# BENCH_DB (and BENCH_ROLE, BENCH_DB_PASSWORD) name another bench database; BENCH_APP another packaged app (A/B runs).
 # Needs: target/quarkus-app and target/cakb-agent.jar (./mvnw -q package -DskipTests), jq, psql, wrk, bc, curl.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-AGENTS=200 DURATION=60 CONC=16 PORT=18092 PAGES_ONLY=false
-while getopts n:d:c:p:P o; do
-  case $o in n) AGENTS=$OPTARG ;; d) DURATION=$OPTARG ;; c) CONC=$OPTARG ;; p) PORT=$OPTARG ;; P) PAGES_ONLY=true ;; *) exit 2 ;; esac
+AGENTS=200 DURATION=60 CONC=16 PORT=18092 PAGES_ONLY=false INGEST_ONLY=false
+while getopts n:d:c:p:PI o; do
+  case $o in n) AGENTS=$OPTARG ;; d) DURATION=$OPTARG ;; c) CONC=$OPTARG ;; p) PORT=$OPTARG ;; P) PAGES_ONLY=true ;; I) INGEST_ONLY=true ;; *) exit 2 ;; esac
 done
-DB=cakb_bench_fleet ROLE=cakb_bench_fleet PW=cakb_bench_fleet
+DB=${BENCH_DB:-cakb_bench_fleet} ROLE=${BENCH_ROLE:-cakb_bench_fleet} PW=${BENCH_DB_PASSWORD:-cakb_bench_fleet}
 . bench/lib.sh
 bench_require_build
 bench_require_tools jq psql java wrk bc curl
@@ -177,6 +178,7 @@ echo "== stored/acknowledged: $stored/$total_acked (wrk does not read answers in
 if [ "$stored" -lt "$total_acked" ] || [ "$stored" -gt $((total_acked + 2 * CONC)) ]; then echo "MISMATCH"; exit 1; fi
 echo "OK every acknowledged report stored, once"
 fi
+$INGEST_ONLY && exit 0
 
 # ---- pages: the host page (the seed fills the fleet page's counts as ingestion would, migration V83) and the fleet page of a probe with 2,000 hosts x 20 containers (x 40 checks), seeded in SQL
 echo "== seeding 2,000 hosts x 20 containers x 40 checks (1.6 M current check states) for the page timings"

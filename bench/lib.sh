@@ -4,7 +4,7 @@
 # app's start with the bench keys, and the wait for readiness.
 # shellcheck shell=bash
 
-APP=target/quarkus-app/quarkus-run.jar JAR=target/cakb-agent.jar
+APP=${BENCH_APP:-target/quarkus-app/quarkus-run.jar} JAR=target/cakb-agent.jar
 BENCH_ADMIN_PASSWORD=bench-admin-password
 
 # Exits 2 unless the server and the agent are packaged.
