@@ -8,16 +8,16 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Keeps fleet_check_host_count (migration V83) in step with one report's writes: per probe, status, host and runtime,
+ * Keeps fleet_check_host_count (migration V83) in step with the writes of one batch of reports (each of another host): per probe, status, host and runtime,
  * how many current results the host's present subjects hold (and how many of those are in containers). The state
  * store knows every status change it writes, so the counts move by exactly those changes; a subject that disappears
  * or comes back leaves or rejoins the counts with its whole stored state, read once after the writes.
  */
 final class CheckCounts {
 
-    /** check, status, runtime -> {results, containers}; sorted, so concurrent writers lock rows in one order. */
+    /** check, status, host, runtime -> {results, containers}; sorted, so concurrent writers lock rows in one order. */
     private final Map<List<String>, int[]> deltas = new TreeMap<>((a, b) -> {
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < 4; i++) {
             int c = a.get(i).compareTo(b.get(i));
             if (c != 0) {
                 return c;
@@ -27,14 +27,15 @@ final class CheckCounts {
     });
 
     /** One result of a subject entering ({@code sign} 1) or leaving (-1) a status. */
-    void add(String checkId, String status, String runtime, boolean container, int sign) {
-        int[] d = deltas.computeIfAbsent(List.of(checkId, status, runtime), k -> new int[2]);
+    void add(long hostId, String checkId, String status, String runtime, boolean container, int sign) {
+        // the host id zero-padded, so the text order is the numeric one
+        int[] d = deltas.computeIfAbsent(List.of(checkId, status, "%019d".formatted(hostId), runtime), k -> new int[2]);
         d[0] += sign;
         d[1] += container ? sign : 0;
     }
 
-    /** After the report's writes: the moved counts, then whole subjects that left (gone) or came back (present again). */
-    void write(Connection c, long hostId, List<Long> presenceChanged) throws SQLException {
+    /** After the batch's writes: the moved counts, then whole subjects that left (gone) or came back (present again). */
+    void write(Connection c, List<Long> presenceChanged) throws SQLException {
         deltas.values().removeIf(d -> d[0] == 0 && d[1] == 0);
         if (!deltas.isEmpty()) {
             try (PreparedStatement upsert = c.prepareStatement("""
@@ -44,8 +45,8 @@ final class CheckCounts {
                 for (Map.Entry<List<String>, int[]> e : deltas.entrySet()) {
                     upsert.setString(1, e.getKey().get(0));
                     upsert.setString(2, e.getKey().get(1));
-                    upsert.setLong(3, hostId);
-                    upsert.setString(4, e.getKey().get(2));
+                    upsert.setLong(3, Long.parseLong(e.getKey().get(2)));
+                    upsert.setString(4, e.getKey().get(3));
                     upsert.setInt(5, e.getValue()[0]);
                     upsert.setInt(6, e.getValue()[1]);
                     upsert.addBatch();

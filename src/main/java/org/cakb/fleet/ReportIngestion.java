@@ -35,7 +35,8 @@ import java.util.Set;
 
 /**
  * Validates an agent's report (format 1 or 2): size, JSON, schema, known check ids and plausible timestamps first;
- * then {@link FleetStateStore} applies it to the host's stored state, by change only, in one transaction. Idempotent by report UUID: the same report sent
+ * then {@link ReportWriter} has {@link FleetStateStore} apply it to the host's stored state, by change only, in one transaction
+ * shared with the reports that arrive meanwhile, and answers after the commit. Idempotent by report UUID: the same report sent
  * again is stored once; a different report reusing a UUID is refused.
  */
 @ApplicationScoped
@@ -54,7 +55,7 @@ public class ReportIngestion {
     @Inject
     AgroalDataSource dataSource;
     @Inject
-    FleetStateStore store;
+    ReportWriter writer;
     @Inject
     FleetChanges changes;
 
@@ -153,7 +154,7 @@ public class ReportIngestion {
                 report.get("agentVersion").asText(), text(environment, "vantage"), text(environment, "runtime"),
                 text(system, "hostname"), text(system, "kernel"), text(system, "osRelease"), subjects);
         // the payload is kept as received; no re-serialisation
-        FleetStateStore.Applied applied = store.apply(hostId, credentialId, incoming, new String(body, StandardCharsets.UTF_8), sha256(body));
+        FleetStateStore.Applied applied = writer.write(hostId, credentialId, incoming, new String(body, StandardCharsets.UTF_8), sha256(body));
         if (applied.changes() > 0) {
             changes.changed();
         }
