@@ -9,15 +9,18 @@
 # before and after each phase) next to today's design (every result row stored: 22.8 KB per 50-result report in
 # bench/ingest.sh before V20, i.e. 456 bytes per result, x 800 results), and stored/acknowledged.
 #
-#   bench/fleet.sh [-n AGENTS(200)] [-d SECONDS(60)] [-c CONNECTIONS(16)] [-p PORT(18092)] [-P | -I]
+#   bench/fleet.sh [-n AGENTS(200)] [-d SECONDS(60)] [-w WARMUP_SECONDS(0)] [-c CONNECTIONS(16)] [-p PORT(18092)] [-P | -I]
+# -w: first a warm-up phase of 1 %-changed deltas (acknowledged and counted in stored/acknowledged, its figures are not
+#     results): the JIT compiles the delta path while it runs, instead of during the measured phases (in a 20 s phase
+#     right after the full reports, C2 compiler threads used more CPU than the request threads).
 # -P: the page timings only (no enrollment, no ingestion phases). -I: the ingestion phases only (no page timings).
 # BENCH_DB (and BENCH_ROLE, BENCH_DB_PASSWORD) name another bench database; BENCH_APP another packaged app (A/B runs).
 # Needs: target/quarkus-app and target/cakb-agent.jar (./mvnw -q package -DskipTests), jq, psql, wrk, bc, curl.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-AGENTS=200 DURATION=60 CONC=16 PORT=18092 PAGES_ONLY=false INGEST_ONLY=false
-while getopts n:d:c:p:PI o; do
-  case $o in n) AGENTS=$OPTARG ;; d) DURATION=$OPTARG ;; c) CONC=$OPTARG ;; p) PORT=$OPTARG ;; P) PAGES_ONLY=true ;; I) INGEST_ONLY=true ;; *) exit 2 ;; esac
+AGENTS=200 DURATION=60 WARMUP=0 CONC=16 PORT=18092 PAGES_ONLY=false INGEST_ONLY=false
+while getopts n:d:w:c:p:PI o; do
+  case $o in n) AGENTS=$OPTARG ;; d) DURATION=$OPTARG ;; w) WARMUP=$OPTARG ;; c) CONC=$OPTARG ;; p) PORT=$OPTARG ;; P) PAGES_ONLY=true ;; I) INGEST_ONLY=true ;; *) exit 2 ;; esac
 done
 DB=${BENCH_DB:-cakb_bench_fleet} ROLE=${BENCH_ROLE:-cakb_bench_fleet} PW=${BENCH_DB_PASSWORD:-cakb_bench_fleet}
 . bench/lib.sh
@@ -149,16 +152,19 @@ fleet_bytes() {
 receipts() { psql_b "SELECT count(*) FROM fleet_report r JOIN fleet_host h ON h.id = r.host_id WHERE h.name LIKE '$run%'"; }
 BASELINE=$((456 * 800)) # bytes a report of 800 results cost in today's design (22.8 KB per 50-result report)
 total_acked=$AGENTS
-for phase in unchanged 1; do
+phases="unchanged 1"
+[ "$WARMUP" -gt 0 ] && phases="warm-up $phases"
+for phase in $phases; do
   pct=$([ $phase = unchanged ] && echo 0 || echo 1)
+  seconds=$([ $phase = warm-up ] && echo "$WARMUP" || echo "$DURATION")
   psql_b "CHECKPOINT" >/dev/null 2>&1 || true
   # each wrk run starts from the reports the server acknowledged last (the bases of the next deltas)
   while read -r cred _ i; do
     echo "$cred $(psql_b "SELECT state_report_id FROM fleet_host WHERE name = '$run$i'") $i"
   done < "$work/agents.txt" > "$work/agents.next" && mv "$work/agents.next" "$work/agents.txt"
   before=$(fleet_bytes); r0=$(receipts); read -r app0 pg0 <<< "$(cpu_ms)"
-  echo "== phase $phase: $AGENTS agents, $CONC connections, $DURATION s, $pct % of 800 results changed per report (load average $(cut -d' ' -f1-3 /proc/loadavg))"
-  wrk -t "$CONC" -c "$CONC" -d "${DURATION}s" --latency -s "$work/delta.lua" "http://127.0.0.1:$PORT" -- \
+  echo "== phase $phase: $AGENTS agents, $CONC connections, $seconds s, $pct % of 800 results changed per report (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+  wrk -t "$CONC" -c "$CONC" -d "${seconds}s" --latency -s "$work/delta.lua" "http://127.0.0.1:$PORT" -- \
     "$work/agents.txt" "$work/checks.tsv" "$CONC" "$pct" > "$work/$phase.out"
   grep -E '^(RESULT|FULL_REQUIRED|OTHER)' "$work/$phase.out"
   acked=$(awk '/^CREATED/ {print $2}' "$work/$phase.out")

@@ -25,7 +25,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Retention of fleet data by dropping whole partitions: report receipts and payloads (daily partitions of fleet_report)
  * after {@code cakb.fleet.report-retention-days}, the check history (monthly partitions of fleet_transition) after
- * {@code cakb.fleet.history-retention-days}. Current state is never dropped. Also creates the partitions of the coming
+ * {@code cakb.fleet.history-retention-days}. Current state is never dropped. The small exactly-once keys of reports
+ * (fleet_report_key) are deleted by row after {@link #KEY_DAYS} days. Also creates the partitions of the coming
  * days. Runs hourly; with several replicas only the one holding a PostgreSQL advisory lock works, the others record
  * "skipped". Every run is recorded in fleet_retention_run and shown on /q/health ({@link FleetRetentionHealth}).
  */
@@ -36,6 +37,8 @@ public class FleetRetention {
     /** pg_try_advisory_xact_lock key: "cakbretn" as a number. */
     static final long LOCK_KEY = 0x63616b627265746eL;
     static final int DAYS_AHEAD = 7;
+    /** Receipt keys are kept one day longer than the oldest report ingestion accepts ({@link ReportIngestion#MAX_AGE}). */
+    static final int KEY_DAYS = (int) ReportIngestion.MAX_AGE.toDays() + 1;
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyyMMdd");
     private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("yyyyMM");
 
@@ -145,7 +148,21 @@ public class FleetRetention {
                 drop(c, partition, dropped);
             }
         }
-        return new Run("succeeded", created, dropped, "reports kept " + reportDays + " days, history " + historyDays + " days");
+        int keys = deleteOldReceiptKeys(c, today);
+        return new Run("succeeded", created, dropped, "reports kept " + reportDays + " days, history " + historyDays + " days; "
+                + keys + " receipt keys older than " + KEY_DAYS + " days deleted");
+    }
+
+    /**
+     * The exactly-once keys (migration V84) of reports received more than {@link #KEY_DAYS} days ago: no resend of those
+     * is accepted any more (startedAt at most 30 days old, 5 minutes of clock skew), whatever report-retention-days says.
+     */
+    private static int deleteOldReceiptKeys(Connection c, LocalDate today) throws SQLException {
+        try (PreparedStatement delete = c.prepareStatement(
+                "DELETE FROM fleet_report_key WHERE received_at < (?::date)::timestamp AT TIME ZONE 'UTC'")) {
+            delete.setString(1, today.minusDays(KEY_DAYS).toString());
+            return delete.executeUpdate();
+        }
     }
 
     private static List<String> partitions(Connection c, String parent) throws SQLException {

@@ -41,8 +41,8 @@ public class FleetStateStore {
         final String body, payloadHash;
         Applied applied;
         RuntimeException refused;
-        /** Set by the writer, under its monitor, once the answer is final (after the commit or the last attempt). */
-        boolean done;
+        /** Counted down by the writer once the answer is final (after the commit or the last attempt). */
+        final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
 
         Pending(long hostId, long credentialId, IncomingReport report, String body, String payloadHash) {
             this.hostId = hostId;

@@ -58,34 +58,25 @@ public class ReportWriter {
             }
             startWriters();
             queue.add(pending);
-            notifyAll();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(waitSeconds);
-            while (!answered(pending)) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
+            notify(); // one idle writer is enough; a busy one looks at the queue when its batch is done
+        }
+        try {
+            if (!pending.done.await(waitSeconds, TimeUnit.SECONDS)) {
+                synchronized (this) {
                     if (queue.remove(pending)) {
                         throw new IllegalStateException("report " + report.reportId() + " was not written within " + waitSeconds + " s; send it again");
                     }
-                    // its batch is being written: the answer comes with the commit
-                    left = TimeUnit.SECONDS.toNanos(1);
-                    deadline = System.nanoTime() + left;
                 }
-                try {
-                    TimeUnit.NANOSECONDS.timedWait(this, left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while the report was written", e);
-                }
+                pending.done.await(); // its batch is being written: the answer comes with the commit
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the report was written", e);
         }
         if (pending.refused != null) {
             throw pending.refused;
         }
         return pending.applied;
-    }
-
-    private static boolean answered(FleetStateStore.Pending p) {
-        return p.done;
     }
 
     private void startWriters() {
@@ -102,7 +93,7 @@ public class ReportWriter {
             stopped = true;
             for (FleetStateStore.Pending p : queue) {
                 p.refused = new IllegalStateException("the server is shutting down; send the report again");
-                p.done = true;
+                p.done.countDown();
             }
             queue.clear();
             notifyAll();
@@ -127,9 +118,9 @@ public class ReportWriter {
                         if (p.applied == null && p.refused == null) {
                             p.refused = new IllegalStateException("report " + p.report.reportId() + " could not be stored");
                         }
-                        p.done = true;
+                        p.done.countDown();
                     }
-                    notifyAll();
+                    notifyAll(); // hosts left the batch: their waiting reports can go
                 }
             }
         }
@@ -164,7 +155,8 @@ public class ReportWriter {
         return null;
     }
 
-    private void writeBatch(List<FleetStateStore.Pending> batch) {
+    /** Package-private for ReportBatchingTest: one batch, falling back to each report alone when the batch fails. */
+    void writeBatch(List<FleetStateStore.Pending> batch) {
         try {
             inOneTransaction(batch);
         } catch (SQLException | RuntimeException e) {

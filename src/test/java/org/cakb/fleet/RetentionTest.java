@@ -54,6 +54,10 @@ class RetentionTest {
         String oldDay = "fleet_report_p" + old.toString().replace("-", "");
         String oldMonth = "fleet_transition_p" + today.minusDays(500).toString().substring(0, 7).replace("-", "");
         long states = db.count("SELECT count(*) FROM fleet_check_state");
+        String oldKey = UUID.randomUUID().toString(), youngKey = UUID.randomUUID().toString();
+        db.single("INSERT INTO fleet_report_key (id, host_id, payload_sha256, received_at) VALUES ('" + oldKey + "', " + host
+                + ", '\\x00', '" + today.minusDays(FleetRetention.KEY_DAYS + 1) + "T23:00:00Z'), ('" + youngKey + "', " + host
+                + ", '\\x00', '" + today.minusDays(FleetRetention.KEY_DAYS - 1) + "T00:00:00Z') RETURNING 1");
 
         FleetRetention.Run run = retention.run(today);
         assertEquals("succeeded", run.outcome());
@@ -62,6 +66,9 @@ class RetentionTest {
         assertEquals(0, db.count("SELECT count(*) FROM pg_class WHERE relname IN ('" + oldDay + "', '" + oldMonth + "')"));
         assertEquals(states, db.count("SELECT count(*) FROM fleet_check_state"), "current state is never dropped");
         assertEquals(1, db.count("SELECT count(*) FROM fleet_report WHERE id = '" + reportId + "'"), "recent receipts stay");
+        assertEquals(0, db.count("SELECT count(*) FROM fleet_report_key WHERE id = '" + oldKey + "'"), "keys past every accepted resend go");
+        assertEquals(1, db.count("SELECT count(*) FROM fleet_report_key WHERE id = '" + youngKey + "'"));
+        assertEquals(1, db.count("SELECT count(*) FROM fleet_report_key WHERE id = '" + reportId + "'"), "a stored report has its key");
         assertEquals(1, db.count("SELECT count(*) FROM pg_class WHERE relname = 'fleet_report_p"
                 + today.plusDays(FleetRetention.DAYS_AHEAD).toString().replace("-", "") + "'"), "partitions of the coming days exist");
         given().get("/q/health").then().body("checks.name", hasItem("fleet retention"));
