@@ -49,7 +49,7 @@ psql_b() { psql -h 127.0.0.1 -U "$ROLE" -d "$DB" -X -qAt -v ON_ERROR_STOP=1 -c "
 # up to $1 seconds for /q/health/ready; exits with the app's log when it dies first.
 bench_start_app() {
   local wait_seconds=$1
-  DB_URL=jdbc:postgresql://127.0.0.1:5432/$DB DB_USER=$ROLE DB_PASSWORD=$PW CAKB_SESSION_KEY=bench-session-encryption-key-0123456789abcdef CAKB_CSRF_KEY=bench-csrf-signature-key-0123456789abcdef CAKB_HOME=${BENCH_HOME:-$PWD} \
+  DB_URL=jdbc:postgresql://127.0.0.1:5432/$DB DB_USER=$ROLE DB_PASSWORD=$PW CAKB_SESSION_KEY=bench-session-encryption-key-0123456789abcdef CAKB_CSRF_KEY=bench-csrf-signature-key-0123456789abcdef CAKB_HOME=$PWD \
     CAKB_BOOTSTRAP_ADMIN_PASSWORD=$BENCH_ADMIN_PASSWORD QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT=$PORT \
     QUARKUS_LOG_CATEGORY__ORG_CAKB__LEVEL=WARN java ${BENCH_APP_JAVA_OPTS:-} -jar "$APP" > "$work/app.log" 2>&1 &
   app_pid=$!
