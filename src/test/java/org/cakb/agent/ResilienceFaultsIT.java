@@ -370,4 +370,76 @@ class ResilienceFaultsIT {
         assertTrue(total >= 50, "the complete reload applied the edited titles: " + total + " of " + edited);
         assertTrue(killedNew == 0 || killedNew == total, "old or new, never a mix: " + killedNew + " of " + total + " titles new");
     }
+
+    static String report(String id) {
+        String now = java.time.Instant.now().toString();
+        return """
+                {"reportId": "%s", "agent": "cakb-agent", "agentVersion": "0.1.0-it", "startedAt": "%s", "finishedAt": "%s",
+                 "system": {"hostname": "it", "kernel": "6.1", "osRelease": "Debian"}, "environment": {"vantage": "host", "runtime": null},
+                 "results": [{"id": "probe:caps/no-cap-sys-admin", "verifies": [], "status": "%s", "observed": "x", "expected": "y",
+                              "explanation": "it"}]}""".formatted(id, now, now, id.hashCode() % 2 == 0 ? "pass" : "fail");
+    }
+
+    /**
+     * Reports are committed in groups (ReportWriter) and answered after the commit: a SIGKILL in the middle of a burst
+     * from several hosts loses no report that was answered 201, and stores none twice.
+     */
+    @Test
+    @Order(4)
+    @SuppressWarnings("unchecked")
+    void sigkillDuringAReportBurstLosesNoAcknowledgedReport() throws Exception {
+        List<String> credentials = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            Map<String, Object> h = admin("POST", "/api/v1/hosts", "{\"name\": \"it-faults-burst-" + i + "\"}", 201);
+            long host = ((Number) ((Map<String, Object>) h.get("host")).get("id")).longValue();
+            String token = (String) admin("POST", "/api/v1/hosts/" + host + "/enrollment-tokens", "{\"lifetimeHours\": 1}", 201).get("token");
+            HttpResponse<String> enrolled = send("POST", "/api/v1/agent/enroll", null, "{\"token\": \"" + token + "\"}");
+            assertEquals(201, enrolled.statusCode(), enrolled.body());
+            credentials.add((String) ((Map<String, Object>) Json.parse(enrolled.body())).get("credential"));
+        }
+        AtomicBoolean stop = new AtomicBoolean();
+        List<String> acknowledged = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Thread> senders = new ArrayList<>();
+        for (String credential : credentials) {
+            Thread t = new Thread(() -> {
+                while (!stop.get()) {
+                    String id = java.util.UUID.randomUUID().toString();
+                    try {
+                        if (send("POST", "/api/v1/agent/reports", "Bearer " + credential, report(id)).statusCode() == 201) {
+                            acknowledged.add(id);
+                        }
+                    } catch (Exception e) {
+                        return; // the app is gone
+                    }
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            senders.add(t);
+        }
+        try {
+            long t0 = System.currentTimeMillis();
+            while (acknowledged.size() < 60 && System.currentTimeMillis() - t0 < 90_000) {
+                Thread.sleep(20);
+            }
+            assertTrue(acknowledged.size() >= 60, "the report burst did not get going: " + acknowledged.size());
+            killApp(); // while the senders are still sending
+        } finally {
+            stop.set(true);
+            for (Thread t : senders) {
+                t.join(30_000);
+            }
+        }
+        List<String> acked = List.copyOf(acknowledged);
+        String ids = String.join(",", acked.stream().map(id -> "'" + id + "'").toList());
+        long stored = sql("SELECT count(*) FROM fleet_report WHERE id IN (" + ids + ")");
+        long all = sql("SELECT count(*) FROM fleet_report r JOIN fleet_host h ON h.id = r.host_id WHERE h.name LIKE 'it-faults-burst-%'");
+        System.out.printf("[ResilienceFaultsIT] SIGKILL during a report burst: %d acknowledged, %d of them stored; %d stored in all%n",
+                acked.size(), stored, all);
+        assertEquals(acked.size(), stored, "every acknowledged report is stored, once");
+        assertTrue(all <= acked.size() + credentials.size(), "at most one unanswered report per sender stored besides: " + all);
+        assertEquals(all, sql("SELECT count(DISTINCT r.id) FROM fleet_report r JOIN fleet_host h ON h.id = r.host_id"
+                + " WHERE h.name LIKE 'it-faults-burst-%'"), "no report stored twice");
+        startApp(true);
+    }
 }
