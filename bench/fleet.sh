@@ -14,7 +14,9 @@
 #     results): the JIT compiles the delta path while it runs, instead of during the measured phases (in a 20 s phase
 #     right after the full reports, C2 compiler threads used more CPU than the request threads).
 # -P: the page timings only (no enrollment, no ingestion phases). -I: the ingestion phases only (no page timings).
-# BENCH_DB (and BENCH_ROLE, BENCH_DB_PASSWORD) name another bench database; BENCH_APP another packaged app (A/B runs).
+# BENCH_DB (and BENCH_ROLE, BENCH_DB_PASSWORD) name another bench database; BENCH_APP another packaged app (A/B runs:
+# Flyway's migration location is fixed when the app is built, relative to the working directory, so run a copy of
+# bench/ and bin/ from a directory holding the other build's migrations/ and content/, with its own database).
 # Needs: target/quarkus-app and target/cakb-agent.jar (./mvnw -q package -DskipTests), jq, psql, wrk, bc, curl.
 set -euo pipefail
 cd "$(dirname "$0")/.."
