@@ -1,5 +1,7 @@
 package org.cakb.web;
 
+import org.cakb.pagecopies.SlottedPage;
+
 import org.cakb.common.DomainException;
 
 import org.cakb.security.Roles;
@@ -56,6 +58,8 @@ public class HostPages {
     PersonalParts parts;
     @Inject
     ContainerQueries containers;
+    @Inject
+    FleetPageCopies copies;
 
     /** Containers listed on a host page (the format allows up to 2,000 per host). */
     static final int HOST_PAGE_CONTAINERS = 2000;
@@ -78,13 +82,14 @@ public class HostPages {
 
     @GET
     @Path("{id}")
-    public Response host(@PathParam("id") String idParam) {
+    public Response host(@PathParam("id") String idParam, @jakarta.ws.rs.core.Context io.vertx.core.http.HttpServerRequest request) {
         long id;
         try {
             id = Long.parseLong(idParam);
         } catch (NumberFormatException e) {
             return notFound(idParam);
         }
+        org.cakb.pagecopies.Revisions.Snapshot snapshot = copies.beginHost(id); // before any read of the page
         FleetQueries.HostSummary summary;
         try {
             summary = queries.summary(id);
@@ -99,13 +104,13 @@ public class HostPages {
                 .map(g -> HostViews.group(g, "requirement")).toList());
         List<HostViews.DriftRow> drift = history.drift(id).stream().map(HostViews::drift).toList();
         List<FleetHistory.TrendPoint> trend = history.trend(id);
-        return html(200, Templates.host(facts, HostViews.failing(byCm),
+        return copies.respond(snapshot, request.uri(), Templates.host(facts, HostViews.failing(byCm),
                 rows.stream().filter(r -> r.counts().failed() > 0).toList(), rows.stream().filter(r -> !r.quiet()).toList(),
                 rows.stream().filter(HostViews.ContainerRow::quiet).toList(),
                 byCm.stream().filter(g -> !g.quiet()).toList(), byCm.stream().filter(HostViews.Group::quiet).toList(),
                 byReq.stream().filter(g -> !g.quiet()).toList(), byReq.stream().filter(HostViews.Group::quiet).toList(),
                 drift, HostViews.sparkline(trend),
-                trend.size(), FleetHistory.DRIFT_REPORTS, FleetHistory.DRIFT_LIMIT));
+                trend.size(), FleetHistory.DRIFT_REPORTS, FleetHistory.DRIFT_LIMIT).render());
     }
 
     @GET

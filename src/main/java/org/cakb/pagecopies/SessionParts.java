@@ -1,0 +1,44 @@
+package org.cakb.pagecopies;
+
+import io.quarkus.qute.Location;
+import io.quarkus.qute.Template;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.util.function.Function;
+
+/**
+ * The slots every page has for the signed-in person: the session box (name, role, log-out form with this request's
+ * CSRF token), an admin's administration links, and the CSRF token of the page's own forms. The same two tag files
+ * the layout renders inline, so every page has one header whichever way it was made.
+ */
+@ApplicationScoped
+public class SessionParts {
+
+    @Inject
+    @Location("tags/sessionBox.html")
+    Template sessionBox;
+    @Inject
+    @Location("tags/adminLinks.html")
+    Template adminLinks;
+
+    /** The session box of a person; {@code token} null leaves out the hidden CSRF field. */
+    public String session(String user, String role, String token, String csrfName) {
+        return sessionBox.data("user", user).data("role", role).data("csrfName", token == null ? "" : csrfName)
+                .data("csrfToken", token).render();
+    }
+
+    public String adminLinks() {
+        return adminLinks.render();
+    }
+
+    /** The slot filler of a dynamic page for a person ({@code admin}: shows the administration links). */
+    public Function<SlottedPage.Slot, String> filler(String user, String role, boolean admin, String token, String csrfName) {
+        return slot -> switch (slot) {
+            case SESSION -> session(user, role, token, csrfName);
+            case NAV -> admin ? adminLinks() : null;
+            case CSRF -> token;
+            case COVERAGE -> null;
+        };
+    }
+}
