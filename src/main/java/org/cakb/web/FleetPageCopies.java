@@ -13,9 +13,9 @@ import org.cakb.security.Roles;
 import java.util.regex.Pattern;
 
 /**
- * A host page and the fleet page of a probe or countermeasure as {@link PageCopies copies}: the same for every person
- * with a role (the pages need one, and show nothing per person but the header), current while the host ("host:id")
- * or the fleet ("fleet") has had no state change, registration change or revocation. A host's "last seen" moves with
+ * The host list, a host page and the fleet page of a probe or countermeasure as {@link PageCopies copies}: the same for
+ * every person with a role (the pages need one, and show nothing per person but the header), current while the host
+ * ("host:id") or the fleet ("fleet") has had no state change, registration change or revocation. A host's "last seen" moves with
  * every report, changed or not, and is at most the copies' lifetime old.
  */
 @ApplicationScoped
@@ -33,7 +33,7 @@ public class FleetPageCopies implements PageKeys {
         if (!viewer.roles().contains(Roles.VIEWER) && !viewer.roles().contains(Roles.ASSESSOR) && !viewer.roles().contains(Roles.ADMIN)) {
             return null; // the resources' @RolesAllowed decide
         }
-        if (HOST.matcher(path).matches() || path.equals("/fleet/failing")) {
+        if (HOST.matcher(path).matches() || path.equals("/hosts") || path.equals("/fleet/failing")) {
             return "fleet-page|" + uri;
         }
         return null;

@@ -67,7 +67,8 @@ public class HostPages {
     static final int CONTAINER_HISTORY = 200;
 
     @GET
-    public Response hosts() {
+    public Response hosts(@jakarta.ws.rs.core.Context io.vertx.core.http.HttpServerRequest request) {
+        org.cakb.pagecopies.Revisions.Snapshot snapshot = copies.beginFleet(); // before any read of the page
         List<FleetQueries.HostSummary> summaries = queries.hosts();
         Map<Long, List<FleetHistory.TrendPoint>> trends = history.trends(summaries.stream().map(FleetQueries.HostSummary::id).toList());
         List<HostViews.HostRow> rows = summaries.stream().map(h -> new HostViews.HostRow(h.id(), h.name(), "/hosts/" + h.id(),
@@ -77,7 +78,7 @@ public class HostPages {
                 HostViews.sparkline(trends.getOrDefault(h.id(), List.of())))).toList();
         int failing = (int) rows.stream().filter(r -> r.counts().failed() > 0).count();
         int reporting = (int) rows.stream().filter(r -> r.counts().reported()).count();
-        return html(200, Templates.hosts(rows, failing, reporting));
+        return copies.respond(snapshot, request.uri(), Templates.hosts(rows, failing, reporting).render());
     }
 
     @GET
