@@ -113,12 +113,26 @@ public class AssessmentPageCopies implements PageKeys {
     }
 
     private static String personKey(String user, java.util.Set<String> roles, long assessmentId) {
-        return user + "|" + new TreeSet<>(roles) + "|" + assessmentId;
+        return user + "|" + rolesKey(roles) + "|" + assessmentId;
     }
 
     private static String pageKey(String uri, Access.Permissions may, String person) {
-        return "assessment|" + uri + "|" + new TreeSet<>(may.roles()) + "|" + may.assigned() + "|" + may.member() + "|" + may.state()
+        return "assessment|" + uri + "|" + rolesKey(may.roles()) + "|" + may.assigned() + "|" + may.member() + "|" + may.state()
                 + (person == null ? "" : "|" + person);
+    }
+
+    /** The few role sets there are, each written once in one order. */
+    private static final ConcurrentHashMap<java.util.Set<String>, String> ROLE_KEYS = new ConcurrentHashMap<>();
+
+    private static String rolesKey(java.util.Set<String> roles) {
+        String key = ROLE_KEYS.get(roles);
+        if (key == null) {
+            key = String.join(",", new TreeSet<>(roles));
+            if (ROLE_KEYS.size() < 100) {
+                ROLE_KEYS.put(java.util.Set.copyOf(roles), key);
+            }
+        }
+        return key;
     }
 
     private String csrfToken() {
