@@ -132,6 +132,7 @@ if [ "$SIGNED_IN" = 1 ]; then
     "item*|/assessments/$assessment/items/$item"
     "host*|/hosts/$host"
     "fleet*|/hosts"
+    "failing*|/fleet/failing?probe=$(echo "$results" | jq -r '.[0].id')&status=pass"
     "login|/login"
     "login*|/login"
   )

@@ -19,11 +19,29 @@ public class AssessmentMemberships implements AssessmentMembership {
     @Override
     @Transactional
     public State state(long assessmentId) {
-        Assessment a = Assessment.findById(assessmentId);
-        if (a == null) {
-            return State.MISSING;
-        }
-        return a.isCompleted() ? State.COMPLETED : State.OPEN;
+        return standing(assessmentId, "").state();
+    }
+
+    /** One indexed read, not the assessment entity (whose scope and labels are JSON to parse). */
+    @Override
+    @Transactional
+    public Standing standing(long assessmentId, String username) {
+        return Rows.one(em, """
+                SELECT a.status AS status,
+                       EXISTS (SELECT 1 FROM assessment_assessor aa JOIN app_user u ON u.id = aa.user_id
+                               WHERE aa.assessment_id = a.id AND u.username = :u) AS assigned,
+                       EXISTS (SELECT 1 FROM assessment_member m JOIN app_user u ON u.id = m.user_id
+                               WHERE m.assessment_id = a.id AND u.username = :u) AS member
+                FROM (SELECT CAST(:a AS bigint) AS id) wanted LEFT JOIN assessment a ON a.id = wanted.id""",
+                Map.of("a", assessmentId, "u", username), row -> {
+                    String status = Rows.text(row, "status");
+                    if (status == null) {
+                        return new Standing(State.MISSING, false, false);
+                    }
+                    boolean assigned = Boolean.TRUE.equals(row.get("assigned", Boolean.class));
+                    return new Standing(Assessment.COMPLETED.equals(status) ? State.COMPLETED : State.OPEN, assigned,
+                            assigned || Boolean.TRUE.equals(row.get("member", Boolean.class)));
+                });
     }
 
     @Override

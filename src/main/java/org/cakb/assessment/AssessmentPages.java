@@ -75,6 +75,8 @@ public class AssessmentPages {
     ProbeEvidenceService evidence;
     @Inject
     FleetQueries fleet;
+    @Inject
+    AssessmentPageCopies pageCopies;
     /** The assessment pages' additions to /static/app.css; a file, since the CSP forbids inline styles. */
     @Location("assessment/assessment.css")
     Template stylesheet;
@@ -94,8 +96,14 @@ public class AssessmentPages {
     public record Bar(String label, String areaId, AssessmentViews.Progress progress) {
     }
 
-    /** Who is signed in, for the shared layout's header (user name, role, admin links). */
-    public record Nav(String user, boolean admin, String role) {
+    /**
+     * Who is signed in, for the shared layout's header (user name, role, admin links). {@code slots}: the header is
+     * left as slots, filled per request (a page kept as a copy).
+     */
+    public record Nav(String user, boolean admin, String role, boolean slots) {
+        public Nav(String user, boolean admin, String role) {
+            this(user, admin, role, false);
+        }
     }
 
     /** A fleet host in the link control of the assessment page. */
@@ -155,24 +163,28 @@ public class AssessmentPages {
     @Path("/{id}")
     @Policy(Operation.VIEW_ASSESSMENT)
     @jakarta.transaction.Transactional
-    public TemplateInstance assessment(@PathParam("id") long id, @QueryParam("result") String result, @QueryParam("area") String area,
-                                       @QueryParam("evidence") String evidence, @QueryParam("saved") String saved) {
+    public Response assessment(@PathParam("id") long id, @QueryParam("result") String result, @QueryParam("area") String area,
+                               @QueryParam("evidence") String evidence, @QueryParam("saved") String saved,
+                               @jakarta.ws.rs.core.Context io.vertx.core.http.HttpServerRequest request) {
+        org.cakb.pagecopies.Revisions.Snapshot snapshot = pageCopies.begin(id); // before any read of the page
         org.cakb.common.ReadOnlyPages.begin(em); // one read-only transaction for every read of the page
-        return assessmentPage(id, result, area, evidence, saved == null ? null : "Saved.", null);
+        Access.Permissions may = access.permissions(id);
+        return pageCopies.respond(snapshot, id, may, request.uri(), false,
+                assessmentPage(id, result, area, evidence, saved == null ? null : "Saved.", null, may, pageCopies.nav()));
     }
 
     private TemplateInstance assessmentPage(long id, String result, String area, String message, String error) {
-        return assessmentPage(id, result, area, null, message, error);
+        return assessmentPage(id, result, area, null, message, error, access.permissions(id), nav());
     }
 
-    private TemplateInstance assessmentPage(long id, String result, String area, String evidenceFilter, String message, String error) {
+    private TemplateInstance assessmentPage(long id, String result, String area, String evidenceFilter, String message, String error,
+                                            Access.Permissions may, Nav nav) {
         List<EvidenceViews.LinkedHost> hosts = linkedHosts.list(id);
         AssessmentViews.Checklist checklist = items.checklist(id, blank(result), blank(area), blank(evidenceFilter), !hosts.isEmpty());
         AssessmentViews.Detail a = checklist.detail();
-        Access.Permissions may = access.permissions(id);
         boolean canLinkHosts = may.can(Operation.LINK_HOSTS);
         List<HostChoice> choices = canLinkHosts ? hostChoices(hosts) : List.of();
-        return Templates.assessment(nav(), a, checklist.rows(), checklist.scope(), bars(a), blank(result), blank(area),
+        return Templates.assessment(nav, a, checklist.rows(), checklist.scope(), bars(a), blank(result), blank(area),
                 blank(evidenceFilter), ChecklistItems.EVIDENCE_FILTERS, ChecklistItem.RESULTS, may.can(Operation.CHANGE_STATUS), a.status().equals(Assessment.COMPLETED)
                         && may.can(Operation.REOPEN_ASSESSMENT), may.can(Operation.ASSIGN_ASSESSORS), hosts, choices,
                 canLinkHosts, message, error, may.can(Operation.MANAGE_MEMBERS) ? members.members(id) : null);
@@ -227,21 +239,29 @@ public class AssessmentPages {
     @Path("/{id}/items/{itemId}")
     @Policy(Operation.VIEW_ITEM)
     @jakarta.transaction.Transactional
-    public TemplateInstance item(@PathParam("id") long id, @PathParam("itemId") long itemId, @QueryParam("saved") String saved) {
+    public Response item(@PathParam("id") long id, @PathParam("itemId") long itemId, @QueryParam("saved") String saved,
+                         @jakarta.ws.rs.core.Context io.vertx.core.http.HttpServerRequest request) {
+        org.cakb.pagecopies.Revisions.Snapshot snapshot = pageCopies.begin(id); // before any read of the page
         org.cakb.common.ReadOnlyPages.begin(em); // one read-only transaction for every read of the page
         AssessmentViews.ItemDetail d = items.item(id, itemId);
-        return itemPage(id, d, ItemForm.of(d.item()), null, null, saved == null ? null : "Saved.", null);
+        Access.Permissions may = access.permissions(id);
+        return pageCopies.respond(snapshot, id, may, request.uri(), true,
+                itemPage(id, d, ItemForm.of(d.item()), null, null, saved == null ? null : "Saved.", null, may, pageCopies.nav()));
     }
 
     private TemplateInstance itemPage(long id, AssessmentViews.ItemDetail d, ItemForm form, AssessmentViews.StoredItem conflict,
                                       String conflictMessage, String message, String error) {
+        return itemPage(id, d, form, conflict, conflictMessage, message, error, access.permissions(id), nav());
+    }
+
+    private TemplateInstance itemPage(long id, AssessmentViews.ItemDetail d, ItemForm form, AssessmentViews.StoredItem conflict,
+                                      String conflictMessage, String message, String error, Access.Permissions may, Nav nav) {
         List<TraceGroup> trace = new ArrayList<>();
         Map<String, List<RecordViews.Ref>> t = d.requirement().trace();
         for (String[] g : new String[][]{{"countermeasures", "Countermeasures"}, {"threats", "Threats"},
                 {"platform-defaults", "Platform defaults"}, {"probes", "Probes"}, {"recommendations", "Recommendations"}}) {
             trace.add(new TraceGroup(g[1], t.getOrDefault(g[0], List.of())));
         }
-        Access.Permissions may = access.permissions(id);
         EvidenceViews.ProbeEvidence probe = evidence.evidence(id, d.item().id());
         java.util.Set<String> ids = new java.util.HashSet<>();
         probe.observations().forEach(o -> {
@@ -249,7 +269,7 @@ public class AssessmentPages {
             ids.addAll(o.countermeasures());
         });
         probe.decisions().forEach(dec -> dec.observations().forEach(o -> ids.add(o.checkId())));
-        return Templates.item(nav(), service.header(id), d, form, conflict, conflictMessage, trace, ChecklistItem.RESULTS,
+        return Templates.item(nav, service.header(id), d, form, conflict, conflictMessage, trace, ChecklistItem.RESULTS,
                 may.can(Operation.EDIT_ITEM), may.can(Operation.SET_WAIVER), may.can(Operation.UPLOAD_ATTACHMENT),
                 probe, may.can(Operation.DECIDE_PROBE_EVIDENCE), message, error,
                 LocalDate.now().toString(), items.neighbours(id, d.item().id()), items.names(ids), may.can(Operation.DECIDE_WAIVER));

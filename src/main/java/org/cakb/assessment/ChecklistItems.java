@@ -195,10 +195,13 @@ public class ChecklistItems {
     @Transactional
     public AssessmentViews.ItemDetail item(long id, long itemId) {
         ChecklistItem i = findItem(id, itemId);
-        KbRecord current = KbRecord.findById(i.requirementId);
+        // the hash and status only: the record entity would parse its JSON attributes for nothing
+        String[] current = org.cakb.common.Rows.one(em, "SELECT content_hash AS hash, status AS status FROM kb_record WHERE id = :id",
+                java.util.Map.of("id", i.requirementId), row -> new String[]{org.cakb.common.Rows.text(row, "hash"),
+                        org.cakb.common.Rows.text(row, "status")});
         return new AssessmentViews.ItemDetail(view(i, attachments(i), LocalDate.now()),
                 catalog.get(RecordKind.REQUIREMENT, i.requirementId),
-                !current.contentHash.equals(i.requirementHash), current.isWithdrawn());
+                !current[0].equals(i.requirementHash), KbRecord.WITHDRAWN.equals(current[1]));
     }
 
     @Transactional

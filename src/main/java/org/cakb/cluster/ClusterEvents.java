@@ -93,6 +93,20 @@ public class ClusterEvents {
             throw new IllegalArgumentException("cluster event payload over " + MAX_PAYLOAD_BYTES + " bytes on topic " + topic);
         }
         deliver(new ClusterEvent(topic, body, instanceId, true));
+        notifyOthers(topic, body);
+    }
+
+    /** Publishes an event to the other replicas only (this one has acted on it already). */
+    public void publishToOthers(String topic, String payload) {
+        checkTopic(topic);
+        String body = payload == null ? "" : payload;
+        if (body.getBytes(StandardCharsets.UTF_8).length > MAX_PAYLOAD_BYTES) {
+            throw new IllegalArgumentException("cluster event payload over " + MAX_PAYLOAD_BYTES + " bytes on topic " + topic);
+        }
+        notifyOthers(topic, body);
+    }
+
+    private void notifyOthers(String topic, String body) {
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("SELECT pg_notify(?, ?)")) {
             s.setString(1, CHANNEL);
             s.setString(2, instanceId + "|" + topic + "|" + body);

@@ -156,7 +156,7 @@ public class ReportIngestion {
         // the payload is kept as received; no re-serialisation
         FleetStateStore.Applied applied = writer.write(hostId, credentialId, incoming, new String(body, StandardCharsets.UTF_8), sha256(body));
         if (applied.changes() > 0) {
-            changes.changed();
+            changes.changed(hostId);
         }
         return applied.outcome();
     }

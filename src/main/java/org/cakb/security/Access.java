@@ -78,10 +78,8 @@ public class Access {
         if (identity.isAnonymous()) {
             return new Permissions(Set.of(), false, false, AssessmentMembership.State.MISSING);
         }
-        AssessmentMembership.State state = assessments.state(assessmentId);
-        boolean assigned = state != AssessmentMembership.State.MISSING && assessments.isAssigned(assessmentId, username());
-        boolean member = assigned || (state != AssessmentMembership.State.MISSING && assessments.isMember(assessmentId, username()));
-        return new Permissions(Set.copyOf(roles()), assigned, member, state);
+        AssessmentMembership.Standing standing = assessments.standing(assessmentId, username());
+        return new Permissions(Set.copyOf(roles()), standing.assigned(), standing.member(), standing.state());
     }
 
     /** The inputs of {@link #can} for one assessment, read once; {@link #can(AccessPolicy.Operation)} decides in memory. */
@@ -103,8 +101,11 @@ public class Access {
     public void require(AccessPolicy.Operation operation, Long assessmentId) {
         AccessPolicy.Grant grant = AccessPolicy.grant(operation, roles());
         AssessmentMembership.State state = null;
+        AssessmentMembership.Standing standing = null;
         if (assessmentId != null) {
-            state = assessments.state(assessmentId);
+            standing = identity.isAnonymous() ? new AssessmentMembership.Standing(assessments.state(assessmentId), false, false)
+                    : assessments.standing(assessmentId, username());
+            state = standing.state();
             if (state == AssessmentMembership.State.MISSING) {
                 if (grant == AccessPolicy.Grant.DENY) {
                     throw forbidden(operation);
@@ -112,13 +113,15 @@ public class Access {
                 throw ApiException.notFound("No assessment with id " + assessmentId);
             }
         }
+        boolean assigned = standing != null && standing.assigned();
+        boolean member = standing != null && standing.member();
         boolean allowed = switch (grant) {
             case ALLOW -> true;
-            case IF_ASSIGNED -> isAssigned(assessmentId);
-            case IF_MEMBER -> isMember(assessmentId);
+            case IF_ASSIGNED -> assigned;
+            case IF_MEMBER -> member;
             case DENY -> false;
         };
-        if (!allowed && assessmentId != null && grant != AccessPolicy.Grant.DENY && !seesAllAssessments() && !isMember(assessmentId)) {
+        if (!allowed && assessmentId != null && grant != AccessPolicy.Grant.DENY && !seesAllAssessments() && !member) {
             // not a member: answer as for a missing assessment, so that its existence is not revealed
             throw ApiException.notFound("No assessment with id " + assessmentId);
         }

@@ -14,4 +14,10 @@ public interface AssessmentMembership {
 
     /** Assigned as an assessor, or granted read access by an admin. */
     boolean isMember(long assessmentId, String username);
+
+    /** The state of an assessment and a person's place in it, read at once (every request on an assessment asks). */
+    record Standing(State state, boolean assigned, boolean member) {
+    }
+
+    Standing standing(long assessmentId, String username);
 }

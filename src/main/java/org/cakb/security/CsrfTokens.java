@@ -1,6 +1,5 @@
 package org.cakb.security;
 
-import io.quarkus.csrf.reactive.runtime.CsrfTokenUtils;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.ext.web.RoutingContext;
@@ -56,7 +55,7 @@ public class CsrfTokens {
             return false;
         }
         try {
-            String expected = CsrfTokenUtils.signCsrfToken(token, signatureKey);
+            String expected = sign(Base64.getUrlDecoder().decode(token));
             return java.security.MessageDigest.isEqual(expected.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
                     cookie.getValue().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         } catch (RuntimeException e) {
@@ -69,11 +68,26 @@ public class CsrfTokens {
         byte[] bytes = new byte[tokenSize];
         random.nextBytes(bytes);
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        Cookie cookie = Cookie.cookie(cookieName, CsrfTokenUtils.signCsrfToken(token, signatureKey)).setPath(cookiePath)
+        Cookie cookie = Cookie.cookie(cookieName, sign(bytes)).setPath(cookiePath)
                 .setHttpOnly(cookieHttpOnly).setSecure(cookieForceSecure || rc.request().isSSL()).setMaxAge(cookieMaxAge.toSeconds())
                 .setSameSite(CookieSameSite.STRICT);
         cookieDomain.ifPresent(cookie::setDomain);
         rc.response().addCookie(cookie);
         return token;
+    }
+
+    private volatile HmacSha256 hmac;
+
+    /** The cookie value of a token: what Quarkus' CsrfTokenUtils.signCsrfToken computes (the REST filter checks it). */
+    private String sign(byte[] token) {
+        HmacSha256 signer = hmac;
+        if (signer == null) {
+            if (signatureKey == null || signatureKey.length() < 32) {
+                throw new IllegalStateException("the CSRF token signature key must be at least 32 characters long");
+            }
+            signer = new HmacSha256(signatureKey.getBytes());
+            hmac = signer;
+        }
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(signer.sign(token));
     }
 }

@@ -14,8 +14,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -147,14 +145,15 @@ public class SessionGuard implements IdentityProvider<TrustedAuthenticationReque
         }
     }
 
+    private volatile HmacSha256 hmac;
+
     private String sign(String payload) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(("cakb-session-cookie|" + sessionKey).getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
+        HmacSha256 signer = hmac;
+        if (signer == null) {
+            signer = new HmacSha256(("cakb-session-cookie|" + sessionKey).getBytes(StandardCharsets.UTF_8));
+            hmac = signer;
         }
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(signer.sign(payload.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static String b64(String s) {

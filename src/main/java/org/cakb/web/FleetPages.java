@@ -1,5 +1,7 @@
 package org.cakb.web;
 
+import org.cakb.pagecopies.SlottedPage;
+
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.annotation.security.RolesAllowed;
@@ -61,13 +63,16 @@ public class FleetPages {
 
     @Inject
     ContainerQueries queries;
+    @Inject
+    FleetPageCopies copies;
 
     @GET
     @Path("failing")
     @Produces(MediaType.TEXT_HTML)
     public Response failing(@QueryParam("probe") String probe, @QueryParam("countermeasure") String countermeasure,
                             @QueryParam("status") String status, @QueryParam("runtime") String runtime, @QueryParam("label") String label,
-                            @QueryParam("page") String pageParam) {
+                            @QueryParam("page") String pageParam, @jakarta.ws.rs.core.Context io.vertx.core.http.HttpServerRequest request) {
+        org.cakb.pagecopies.Revisions.Snapshot snapshot = copies.beginFleet(); // before any read of the page
         Query q;
         int page;
         ContainerQueries.WherePage found;
@@ -88,8 +93,8 @@ public class FleetPages {
         Pager pager = new Pager(page, found.pages(), Math.min(first, found.counts().results()), first - 1 + rows.size(),
                 page > 1 ? "/fleet/failing?" + filter + "&page=" + Math.min(page - 1, found.pages()) : null,
                 page < found.pages() ? "/fleet/failing?" + filter + "&page=" + (page + 1) : null);
-        return html(Templates.failing(q.kind, q.id, q.status, q.runtime, q.label, rows, found.counts().results(), found.counts().hosts(),
-                found.counts().containers(), "/fleet/failing.csv?" + filter, pager));
+        return copies.respond(snapshot, request.uri(), Templates.failing(q.kind, q.id, q.status, q.runtime, q.label, rows,
+                found.counts().results(), found.counts().hosts(), found.counts().containers(), "/fleet/failing.csv?" + filter, pager).render());
     }
 
     @GET
@@ -167,7 +172,8 @@ public class FleetPages {
                 .entity(Templates.badRequest(e.getMessage()).render()).build();
     }
 
-    private static Response html(TemplateInstance template) {
-        return Response.ok(template.render(), PageCache.HTML).header("Cache-Control", "no-store").build();
+    private Response html(TemplateInstance template) {
+        return Response.ok(SlottedPage.fill(template.render(), copies.parts.filler(copies.parts.person(), null)), PageCache.HTML)
+                .header("Cache-Control", "no-store").build();
     }
 }

@@ -1,5 +1,7 @@
 package org.cakb.web;
 
+import org.cakb.pagecopies.SlottedPage;
+
 import org.cakb.common.DomainException;
 
 import org.cakb.security.Roles;
@@ -56,6 +58,8 @@ public class HostPages {
     PersonalParts parts;
     @Inject
     ContainerQueries containers;
+    @Inject
+    FleetPageCopies copies;
 
     /** Containers listed on a host page (the format allows up to 2,000 per host). */
     static final int HOST_PAGE_CONTAINERS = 2000;
@@ -63,7 +67,8 @@ public class HostPages {
     static final int CONTAINER_HISTORY = 200;
 
     @GET
-    public Response hosts() {
+    public Response hosts(@jakarta.ws.rs.core.Context io.vertx.core.http.HttpServerRequest request) {
+        org.cakb.pagecopies.Revisions.Snapshot snapshot = copies.beginFleet(); // before any read of the page
         List<FleetQueries.HostSummary> summaries = queries.hosts();
         Map<Long, List<FleetHistory.TrendPoint>> trends = history.trends(summaries.stream().map(FleetQueries.HostSummary::id).toList());
         List<HostViews.HostRow> rows = summaries.stream().map(h -> new HostViews.HostRow(h.id(), h.name(), "/hosts/" + h.id(),
@@ -73,18 +78,19 @@ public class HostPages {
                 HostViews.sparkline(trends.getOrDefault(h.id(), List.of())))).toList();
         int failing = (int) rows.stream().filter(r -> r.counts().failed() > 0).count();
         int reporting = (int) rows.stream().filter(r -> r.counts().reported()).count();
-        return html(200, Templates.hosts(rows, failing, reporting));
+        return copies.respond(snapshot, request.uri(), Templates.hosts(rows, failing, reporting).render());
     }
 
     @GET
     @Path("{id}")
-    public Response host(@PathParam("id") String idParam) {
+    public Response host(@PathParam("id") String idParam, @jakarta.ws.rs.core.Context io.vertx.core.http.HttpServerRequest request) {
         long id;
         try {
             id = Long.parseLong(idParam);
         } catch (NumberFormatException e) {
             return notFound(idParam);
         }
+        org.cakb.pagecopies.Revisions.Snapshot snapshot = copies.beginHost(id); // before any read of the page
         FleetQueries.HostSummary summary;
         try {
             summary = queries.summary(id);
@@ -99,13 +105,13 @@ public class HostPages {
                 .map(g -> HostViews.group(g, "requirement")).toList());
         List<HostViews.DriftRow> drift = history.drift(id).stream().map(HostViews::drift).toList();
         List<FleetHistory.TrendPoint> trend = history.trend(id);
-        return html(200, Templates.host(facts, HostViews.failing(byCm),
+        return copies.respond(snapshot, request.uri(), Templates.host(facts, HostViews.failing(byCm),
                 rows.stream().filter(r -> r.counts().failed() > 0).toList(), rows.stream().filter(r -> !r.quiet()).toList(),
                 rows.stream().filter(HostViews.ContainerRow::quiet).toList(),
                 byCm.stream().filter(g -> !g.quiet()).toList(), byCm.stream().filter(HostViews.Group::quiet).toList(),
                 byReq.stream().filter(g -> !g.quiet()).toList(), byReq.stream().filter(HostViews.Group::quiet).toList(),
                 drift, HostViews.sparkline(trend),
-                trend.size(), FleetHistory.DRIFT_REPORTS, FleetHistory.DRIFT_LIMIT));
+                trend.size(), FleetHistory.DRIFT_REPORTS, FleetHistory.DRIFT_LIMIT).render());
     }
 
     @GET

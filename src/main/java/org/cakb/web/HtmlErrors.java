@@ -1,5 +1,7 @@
 package org.cakb.web;
 
+import org.cakb.pagecopies.SlottedPage;
+
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.core.Response;

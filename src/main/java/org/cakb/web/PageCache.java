@@ -1,5 +1,7 @@
 package org.cakb.web;
 
+import org.cakb.pagecopies.SlottedPage;
+
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;

@@ -1,5 +1,7 @@
 package org.cakb.web;
 
+import org.cakb.pagecopies.SlottedPage;
+
 import org.cakb.common.DomainException;
 
 import com.fasterxml.jackson.core.JsonProcessingException;

@@ -1,5 +1,7 @@
 package org.cakb.web;
 
+import org.cakb.pagecopies.SlottedPage;
+
 import io.quarkus.csrf.reactive.runtime.CsrfTokenParameterProvider;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,11 +21,9 @@ public class PersonalParts {
 
     static final String SIGN_IN = "<a class=\"session-link\" id=\"sign-in\" href=\"/login\">Sign in</a>";
 
-    /** The same two files the layout renders on per-request pages, so every page has one header. */
-    @io.quarkus.qute.Location("tags/sessionBox.html")
-    io.quarkus.qute.Template sessionBox;
-    @io.quarkus.qute.Location("tags/adminLinks.html")
-    io.quarkus.qute.Template adminLinks;
+    /** The session box and admin links, the same for every page. */
+    @Inject
+    org.cakb.pagecopies.SessionParts sessionParts;
 
     @Inject
     SecurityIdentity identity;
@@ -58,10 +58,12 @@ public class PersonalParts {
         if (person == null) {
             return slot -> slot == SlottedPage.Slot.SESSION ? SIGN_IN : null;
         }
+        String token = csrfToken();
         return slot -> switch (slot) {
-            case SESSION -> session(person, csrfToken(), csrf.get().getParameterName());
-            case NAV -> Roles.ADMIN.equals(person.role()) ? adminLinks.render() : null;
+            case SESSION -> sessionParts.session(person.name(), person.role(), token, csrf.get().getParameterName());
+            case NAV -> Roles.ADMIN.equals(person.role()) ? sessionParts.adminLinks() : null;
             case COVERAGE -> coverage(subject);
+            case CSRF -> token;
         };
     }
 
@@ -71,9 +73,10 @@ public class PersonalParts {
      */
     java.util.function.Function<SlottedPage.Slot, String> filler(Person person, String csrfToken, String csrfName, String coverage) {
         return slot -> switch (slot) {
-            case SESSION -> session(person, csrfToken, csrfName);
-            case NAV -> Roles.ADMIN.equals(person.role()) ? adminLinks.render() : null;
+            case SESSION -> sessionParts.session(person.name(), person.role(), csrfToken, csrfName);
+            case NAV -> Roles.ADMIN.equals(person.role()) ? sessionParts.adminLinks() : null;
             case COVERAGE -> coverage;
+            case CSRF -> csrfToken;
         };
     }
 
@@ -98,12 +101,7 @@ public class PersonalParts {
         return slot -> slot == SlottedPage.Slot.SESSION ? SIGN_IN : null;
     }
 
-    private String session(Person person, String token, String csrfName) {
-        return sessionBox.data("user", person.name()).data("role", person.role())
-                .data("csrfName", token == null ? "" : csrfName).data("csrfToken", token).render();
-    }
-
-    private String csrfToken() {
+    String csrfToken() {
         try {
             return csrf.get().getToken();
         } catch (RuntimeException e) { // no CSRF filter ran for this request (not a REST endpoint)

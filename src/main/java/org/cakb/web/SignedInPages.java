@@ -8,12 +8,16 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import org.cakb.pagecopies.PageCopies;
+import org.cakb.pagecopies.PageKeys;
+import org.cakb.pagecopies.SlottedPage;
 import org.cakb.security.CsrfTokens;
 import org.cakb.security.SessionGuard;
 
 /**
- * Answers a signed-in person's request for a knowledge-base page that is already in the {@link PageCache} without
- * the REST layer (issue #21): the shared page plus this person's parts, on the event loop. It runs after Quarkus has
+ * Answers a signed-in person's request for a knowledge-base page that is already in the {@link PageCache}, or for a
+ * dynamic page kept as a {@link PageCopies copy} that this person may see ({@link PageKeys}: checklists, items, hosts,
+ * fleet results), without the REST layer (issue #21): the shared page plus this person's parts, on the event loop. It runs after Quarkus has
  * authenticated the session (form cookie, {@link SessionGuard}: epoch, enabled, lifetime) and applied the HTTP
  * permission policies, so it sees only requests that may read the page; everything it cannot answer without a
  * database read or a decision of the REST layer falls through to {@link Pages} unchanged: pages not cached yet,
@@ -31,6 +35,11 @@ public class SignedInPages {
     PersonalParts parts;
     @Inject
     CsrfTokens csrf;
+    @Inject
+    PageCopies copies;
+    @Inject
+    jakarta.enterprise.inject.Instance<PageKeys> pageKeys;
+    private volatile java.util.List<PageKeys> families;
 
     void routes(@Observes Router router) {
         router.route().order(ORDER).handler(this::serve);
@@ -57,8 +66,9 @@ public class SignedInPages {
             return;
         }
         PageCache.Entry entry = cache.get(request.uri());
-        String coverage = entry == null ? null : parts.knownCoverage(entry.page().subject);
-        if (entry == null || coverage == PersonalParts.UNKNOWN) {
+        SlottedPage page = entry == null ? copy(request.path(), request.uri(), identity) : entry.page();
+        String coverage = page == null ? null : parts.knownCoverage(page.subject);
+        if (page == null || coverage == PersonalParts.UNKNOWN) {
             ctx.next();
             return;
         }
@@ -66,6 +76,24 @@ public class SignedInPages {
         served.incrementAndGet();
         ctx.response().putHeader("Content-Type", PageCache.HTML).putHeader("X-Page-Cache", "hit")
                 .putHeader("Cache-Control", "private, no-store")
-                .end(entry.page().assemble(parts.filler(person, token, csrf.fieldName(), coverage)));
+                .end(page.assemble(parts.filler(person, token, csrf.fieldName(), coverage)));
+    }
+
+    /** A copy of a dynamic page this person may see as it is ({@link PageKeys}), or null. */
+    private SlottedPage copy(String path, String uri, SecurityIdentity identity) {
+        if (families == null) {
+            families = pageKeys.stream().toList();
+        }
+        PageKeys.Viewer viewer = null;
+        for (PageKeys family : families) {
+            if (viewer == null) {
+                viewer = new PageKeys.Viewer(identity.getPrincipal().getName(), identity.getRoles());
+            }
+            String key = family.key(path, uri, viewer);
+            if (key != null) {
+                return copies.get(key);
+            }
+        }
+        return null;
     }
 }

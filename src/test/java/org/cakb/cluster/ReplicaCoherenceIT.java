@@ -125,26 +125,32 @@ class ReplicaCoherenceIT {
         return null;
     }
 
-    @Test
-    @Order(3)
-    void sessionAndCsrfTokenFromAWorkOnB() throws Exception {
+    /** Signs the admin in through replica {@code replica}'s login form; the session cookies it set. */
+    static String signIn(int replica) throws Exception {
         // the login form as a browser sees it: its CSRF token and cookie first (the form is CSRF-protected)
-        HttpResponse<String> loginPage = Replicas.HTTP.send(HttpRequest.newBuilder(URI.create(r.url(0) + "/login")).GET().build(),
+        HttpResponse<String> loginPage = Replicas.HTTP.send(HttpRequest.newBuilder(URI.create(r.url(replica) + "/login")).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         Matcher loginToken = Pattern.compile("name=\"csrf-token\" value=\"([^\"]+)\"").matcher(loginPage.body());
         assertTrue(loginToken.find(), "the login page carries a CSRF token");
-        HttpResponse<String> login = Replicas.HTTP.send(HttpRequest.newBuilder(URI.create(r.url(0) + "/j_security_check"))
+        HttpResponse<String> login = Replicas.HTTP.send(HttpRequest.newBuilder(URI.create(r.url(replica) + "/j_security_check"))
                 .header("Content-Type", "application/x-www-form-urlencoded").header("Cookie", cookie(loginPage, "cakb-csrf"))
                 .POST(HttpRequest.BodyPublishers.ofString("j_username=admin&j_password="
                         + URLEncoder.encode(Replicas.ADMIN_PASSWORD, StandardCharsets.UTF_8)
                         + "&csrf-token=" + URLEncoder.encode(loginToken.group(1), StandardCharsets.UTF_8))).build(),
                 HttpResponse.BodyHandlers.ofString());
-        assertEquals(302, login.statusCode(), "login on A");
-        assertTrue(cookie(login, "quarkus-credential") != null, "session cookie from A: " + login.headers().allValues("Set-Cookie"));
-        // every session cookie A set (the encrypted credential and the signed session epoch), not the CSRF cookie
+        assertEquals(302, login.statusCode(), "login on replica " + replica);
+        assertTrue(cookie(login, "quarkus-credential") != null, "session cookie: " + login.headers().allValues("Set-Cookie"));
+        // every session cookie the replica set (the encrypted credential and the signed session epoch), not the CSRF cookie
         String session = String.join("; ", login.headers().allValues("Set-Cookie").stream()
                 .map(c -> c.substring(0, c.indexOf(';') < 0 ? c.length() : c.indexOf(';')))
                 .filter(c -> !c.startsWith("cakb-csrf=")).toList());
+        return session;
+    }
+
+    @Test
+    @Order(3)
+    void sessionAndCsrfTokenFromAWorkOnB() throws Exception {
+        String session = signIn(0);
 
         HttpResponse<String> anonymous = r.get(1, "/assessments", null);
         assertEquals(302, anonymous.statusCode(), "without the cookie B sends to the login page");
@@ -205,4 +211,35 @@ class ReplicaCoherenceIT {
         r.sql("WITH d AS (DELETE FROM login_failure_account WHERE username = 'admin' RETURNING 1) SELECT count(*) FROM d");
     }
 
+
+    @Test
+    @Order(5)
+    void aChangeOnAReachesTheCopiedPagesOfB() throws Exception {
+        JsonNode created = Replicas.json(Replicas.send(r.url(0), "POST", "/api/v1/assessments", Replicas.admin(),
+                "{\"name\": \"replica copies\", \"target\": \"cluster\", \"scope\": {\"requirements\": "
+                        + "[\"nistir8176:req/a2-no-new-privs\"]}}"), 201, "assessment created on A");
+        long id = created.path("id").asLong();
+        JsonNode items = Replicas.json(Replicas.send(r.url(0), "GET", "/api/v1/assessments/" + id + "/items", Replicas.admin(), null),
+                200, "items");
+        JsonNode item = items.isArray() ? items.get(0) : items.path("items").get(0);
+        String page = "/assessments/" + id + "/items/" + item.path("id").asLong();
+        String session = signIn(1);
+        HttpRequest view = HttpRequest.newBuilder(URI.create(r.url(1) + page)).header("Cookie", session).GET().build();
+        assertEquals(200, Replicas.HTTP.send(view, HttpResponse.BodyHandlers.ofString()).statusCode());
+        HttpResponse<String> copy = Replicas.HTTP.send(view, HttpResponse.BodyHandlers.ofString());
+        assertEquals("hit", copy.headers().firstValue("X-Page-Cache").orElse(null), "B answers the item page from its copy");
+
+        Replicas.json(Replicas.send(r.url(0), "PUT", "/api/v1/assessments/" + id, Replicas.admin(),
+                "{\"version\": " + created.path("version").asLong() + ", \"name\": \"changed-on-replica-a\", \"target\": \"cluster\"}"),
+                200, "assessment renamed on A");
+        long saved = System.nanoTime();
+        HttpResponse<String> seen;
+        do {
+            seen = Replicas.HTTP.send(view, HttpResponse.BodyHandlers.ofString());
+        } while (!seen.body().contains("changed-on-replica-a") && System.nanoTime() - saved < 10_000_000_000L);
+        long millis = (System.nanoTime() - saved) / 1_000_000;
+        System.out.printf("[ReplicaCoherenceIT] an assessment renamed on A is on B's item page after %d ms (B had it as a copy)%n", millis);
+        assertTrue(seen.body().contains("changed-on-replica-a"), "B's copy is dropped when A's change is announced");
+        assertTrue(millis < 5_000, "within moments, not the copies' lifetime: " + millis + " ms");
+    }
 }

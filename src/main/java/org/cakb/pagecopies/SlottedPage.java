@@ -1,4 +1,4 @@
-package org.cakb.web;
+package org.cakb.pagecopies;
 
 import io.vertx.core.buffer.Buffer;
 
@@ -8,22 +8,28 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * A rendered page cut at its per-user slots. The parts between the slots are the same for everybody (they depend only
- * on the content and the URL) and are kept as bytes; the slots are filled for each request by {@link PersonalParts}.
+ * A rendered page cut at its per-user slots. The parts between the slots are the same for everybody who may see the
+ * page (they depend on the content, the data the page shows and the URL) and are kept as bytes; the slots are filled
+ * for each request (the knowledge-base pages' {@code web.PersonalParts}, the {@link SessionParts} of dynamic pages).
  * Slot markers are HTML comments written by the layout and templates; content can never produce one, because every
  * value from the knowledge base is escaped ({@code <} becomes {@code &lt;}).
  */
-final class SlottedPage {
+public final class SlottedPage {
 
-    enum Slot {
+    public enum Slot {
         /** Right of the search box: who is signed in and the log-out button, or a sign-in link. */
         SESSION("<!--cakb:session-->"),
         /** Extra navigation entries for the signed-in role (administration links). */
         NAV("<!--cakb:nav-->"),
         /** Fleet coverage of a countermeasure or requirement: only for people signed in with a role. */
-        COVERAGE("<!--cakb:coverage-->");
+        COVERAGE("<!--cakb:coverage-->"),
+        /**
+         * The form CSRF token of this request. Written into a copy in place of the token the page was rendered with
+         * ({@link #split(String, String, String)}): a token is 256 random bits, so it cannot occur anywhere else.
+         */
+        CSRF("<!--cakb:csrf-->");
 
-        final String marker;
+        public final String marker;
 
         Slot(String marker) {
             this.marker = marker;
@@ -33,7 +39,7 @@ final class SlottedPage {
     private final byte[][] parts;
     private final Slot[] slots;
     /** The record whose fleet coverage goes into the COVERAGE slot ("kind:id"), or null. */
-    final String subject;
+    public final String subject;
     private final int fixedLength;
 
     private SlottedPage(byte[][] parts, Slot[] slots, String subject) {
@@ -47,7 +53,15 @@ final class SlottedPage {
         this.fixedLength = length;
     }
 
-    static SlottedPage split(String html, String subject) {
+    public static SlottedPage split(String html, String subject) {
+        return split(html, subject, null);
+    }
+
+    /** Cuts a page rendered with this request's CSRF token {@code csrfToken} (null: none) at its slots. */
+    public static SlottedPage split(String html, String subject, String csrfToken) {
+        if (csrfToken != null && csrfToken.length() >= 16) {
+            html = html.replace(csrfToken, Slot.CSRF.marker);
+        }
         List<byte[]> parts = new ArrayList<>();
         List<Slot> slots = new ArrayList<>();
         int from = 0;
@@ -73,7 +87,7 @@ final class SlottedPage {
     }
 
     /** The whole page with each slot filled by {@code fill} (null or "" leaves it empty). */
-    Buffer assemble(Function<Slot, String> fill) {
+    public Buffer assemble(Function<Slot, String> fill) {
         byte[][] filled = new byte[slots.length][];
         int length = fixedLength;
         for (int i = 0; i < slots.length; i++) {
@@ -92,7 +106,7 @@ final class SlottedPage {
     }
 
     /** Fills the slots of an uncached page (one that is rendered per request anyway). */
-    static String fill(String html, Function<Slot, String> fill) {
+    public static String fill(String html, Function<Slot, String> fill) {
         String result = html;
         for (Slot slot : Slot.values()) {
             if (result.contains(slot.marker)) {
