@@ -154,7 +154,7 @@ public class FleetRetention {
     }
 
     /**
-     * The exactly-once keys (migration V84) of reports received more than {@link #KEY_DAYS} days ago: no resend of those
+     * The exactly-once keys (migration V92) of reports received more than {@link #KEY_DAYS} days ago: no resend of those
      * is accepted any more (startedAt at most 30 days old, 5 minutes of clock skew), whatever report-retention-days says.
      */
     private static int deleteOldReceiptKeys(Connection c, LocalDate today) throws SQLException {

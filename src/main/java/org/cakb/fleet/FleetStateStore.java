@@ -148,7 +148,7 @@ public class FleetStateStore {
     }
 
     /**
-     * The receipt keys of these report ids already stored (migration V84: one index probe each, not one per partition of
+     * The receipt keys of these report ids already stored (migration V92: one index probe each, not one per partition of
      * fleet_report). Read after the hosts' locks, so a report of the same host committed meanwhile is seen.
      */
     private static Map<String, StoredKey> storedKeys(Connection c, List<Pending> batch) throws SQLException {
