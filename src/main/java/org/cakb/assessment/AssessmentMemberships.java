@@ -22,6 +22,38 @@ public class AssessmentMemberships implements AssessmentMembership {
         return standing(assessmentId, "").state();
     }
 
+    @Inject
+    org.cakb.pagecopies.Revisions revisions;
+
+    private record Remembered(Standing standing, org.cakb.pagecopies.Revisions.Snapshot snapshot) {
+    }
+
+    private static final int MAX_REMEMBERED = 20_000;
+    private final java.util.concurrent.ConcurrentHashMap<String, Remembered> remembered = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Remembered per assessment and person while the assessment's scope (its assessors and members included) has not
+     * moved: the counters page copies use ({@link AssessmentPageCopies#scopes}), so a change is seen when the copies see
+     * it (at once after a write on this replica, within milliseconds of the database's announcement elsewhere).
+     */
+    @Override
+    public Standing standingForReading(long assessmentId, String username) {
+        String key = assessmentId + "|" + username;
+        Remembered known = remembered.get(key);
+        if (known != null && revisions.current(known.snapshot())) {
+            return known.standing();
+        }
+        org.cakb.pagecopies.Revisions.Snapshot snapshot = revisions.snapshot(AssessmentPageCopies.scopes(assessmentId));
+        Standing standing = standing(assessmentId, username);
+        if (snapshot != null) {
+            if (remembered.size() >= MAX_REMEMBERED) {
+                remembered.clear();
+            }
+            remembered.put(key, new Remembered(standing, snapshot));
+        }
+        return standing;
+    }
+
     /** One indexed read, not the assessment entity (whose scope and labels are JSON to parse). */
     @Override
     @Transactional

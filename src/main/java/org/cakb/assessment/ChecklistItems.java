@@ -9,6 +9,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import org.cakb.catalog.CatalogService;
 import org.cakb.catalog.KbRecord;
+import org.cakb.catalog.RecordViews;
 import org.cakb.catalog.RecordKind;
 
 import org.cakb.common.Validation;
@@ -195,13 +196,9 @@ public class ChecklistItems {
     @Transactional
     public AssessmentViews.ItemDetail item(long id, long itemId) {
         ChecklistItem i = findItem(id, itemId);
-        // the hash and status only: the record entity would parse its JSON attributes for nothing
-        String[] current = org.cakb.common.Rows.one(em, "SELECT content_hash AS hash, status AS status FROM kb_record WHERE id = :id",
-                java.util.Map.of("id", i.requirementId), row -> new String[]{org.cakb.common.Rows.text(row, "hash"),
-                        org.cakb.common.Rows.text(row, "status")});
-        return new AssessmentViews.ItemDetail(view(i, attachments(i), LocalDate.now()),
-                catalog.get(RecordKind.REQUIREMENT, i.requirementId),
-                !current[0].equals(i.requirementHash), KbRecord.WITHDRAWN.equals(current[1]));
+        RecordViews.Detail requirement = catalog.get(RecordKind.REQUIREMENT, i.requirementId); // both kept per content version
+        return new AssessmentViews.ItemDetail(view(i, attachments(i), LocalDate.now()), requirement,
+                !i.requirementHash.equals(catalog.contentHash(i.requirementId)), KbRecord.WITHDRAWN.equals(requirement.status()));
     }
 
     @Transactional

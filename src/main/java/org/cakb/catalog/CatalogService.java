@@ -100,6 +100,32 @@ public class CatalogService {
      * for every checklist item page and item API call: kept per content version (the loader's last attempt, which
      * every replica updates when any replica loads), like the rendered pages.
      */
+    /**
+     * The content hash of a record as loaded now (a checklist item compares it with the hash it was created from),
+     * kept per content version like the details.
+     */
+    public String contentHash(String id) {
+        Object version = loader.get().lastAttempt();
+        KnownHash known = hashes.get(id);
+        if (known != null && version != null && known.contentVersion() == version) {
+            return known.hash();
+        }
+        String hash = org.cakb.common.Rows.strings(em, "SELECT content_hash FROM kb_record WHERE id = :id", Map.of("id", id))
+                .stream().findFirst().orElse(null);
+        if (version != null && hash != null) {
+            if (hashes.size() >= MAX_DETAILS) {
+                hashes.clear();
+            }
+            hashes.put(id, new KnownHash(hash, version));
+        }
+        return hash;
+    }
+
+    private record KnownHash(String hash, Object contentVersion) {
+    }
+
+    private final Map<String, KnownHash> hashes = new ConcurrentHashMap<>();
+
     private record KnownDetail(RecordViews.Detail detail, Object contentVersion) {
     }
 

@@ -78,7 +78,7 @@ public class Access {
         if (identity.isAnonymous()) {
             return new Permissions(Set.of(), false, false, AssessmentMembership.State.MISSING);
         }
-        AssessmentMembership.Standing standing = assessments.standing(assessmentId, username());
+        AssessmentMembership.Standing standing = assessments.standingForReading(assessmentId, username());
         return new Permissions(Set.copyOf(roles()), standing.assigned(), standing.member(), standing.state());
     }
 
@@ -96,6 +96,11 @@ public class Access {
         }
     }
 
+    /** Operations that only read an assessment: decided from a remembered standing when there is a current one. */
+    private static final Set<AccessPolicy.Operation> READS = java.util.EnumSet.of(AccessPolicy.Operation.VIEW_ASSESSMENT,
+            AccessPolicy.Operation.LIST_ITEMS, AccessPolicy.Operation.VIEW_ITEM, AccessPolicy.Operation.DOWNLOAD_ATTACHMENT,
+            AccessPolicy.Operation.VIEW_HISTORY, AccessPolicy.Operation.VIEW_LINKED_HOSTS, AccessPolicy.Operation.VIEW_PROBE_EVIDENCE);
+
     /** Throws 403 (or 404 / 409) unless the current user may perform the operation on the assessment. */
     @Transactional
     public void require(AccessPolicy.Operation operation, Long assessmentId) {
@@ -104,6 +109,7 @@ public class Access {
         AssessmentMembership.Standing standing = null;
         if (assessmentId != null) {
             standing = identity.isAnonymous() ? new AssessmentMembership.Standing(assessments.state(assessmentId), false, false)
+                    : READS.contains(operation) ? assessments.standingForReading(assessmentId, username())
                     : assessments.standing(assessmentId, username());
             state = standing.state();
             if (state == AssessmentMembership.State.MISSING) {

@@ -20,4 +20,12 @@ public interface AssessmentMembership {
     }
 
     Standing standing(long assessmentId, String username);
+
+    /**
+     * The same for deciding a read: may come from memory while nothing about the assessment has changed since it was
+     * read (the implementation knows when that is). Writes ask {@link #standing}.
+     */
+    default Standing standingForReading(long assessmentId, String username) {
+        return standing(assessmentId, username);
+    }
 }
