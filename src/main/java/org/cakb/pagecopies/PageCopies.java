@@ -21,6 +21,10 @@ public class PageCopies {
 
     static final long LIFETIME_NANOS = 30_000_000_000L;
     private static final int MAX_ENTRIES = 2_000;
+    /** A checklist of 200 items or a host page is about 200 KB: the copies are bounded by bytes, not only by count. */
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "cakb.web.page-copies-max-bytes", defaultValue = "67108864")
+    long maxBytes;
+    private final AtomicLong bytes = new AtomicLong();
     private static final int MAX_KEY_LENGTH = 700;
 
     @Inject
@@ -47,7 +51,9 @@ public class PageCopies {
             return null;
         }
         if (System.nanoTime() - copy.bornNanos() > LIFETIME_NANOS || !revisions.current(copy.snapshot())) {
-            copies.remove(key, copy);
+            if (copies.remove(key, copy)) {
+                bytes.addAndGet(-copy.page().size());
+            }
             return null;
         }
         hits.incrementAndGet();
@@ -63,10 +69,12 @@ public class PageCopies {
         if (key == null || snapshot == null || key.length() > MAX_KEY_LENGTH || !revisions.current(snapshot)) {
             return page;
         }
-        if (copies.size() >= MAX_ENTRIES) {
+        if (copies.size() >= MAX_ENTRIES || bytes.get() + page.size() > maxBytes) { // full: start over
             copies.clear();
+            bytes.set(0);
         }
-        copies.put(key, new Copy(page, snapshot, System.nanoTime()));
+        Copy replaced = copies.put(key, new Copy(page, snapshot, System.nanoTime()));
+        bytes.addAndGet(page.size() - (replaced == null ? 0 : replaced.page().size()));
         return page;
     }
 

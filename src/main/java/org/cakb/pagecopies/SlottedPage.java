@@ -86,6 +86,11 @@ public final class SlottedPage {
         return new SlottedPage(parts.toArray(byte[][]::new), slots.toArray(Slot[]::new), subject);
     }
 
+    /** Bytes kept for the page (its parts between the slots). */
+    public int size() {
+        return fixedLength;
+    }
+
     /** The whole page with each slot filled by {@code fill} (null or "" leaves it empty). */
     public Buffer assemble(Function<Slot, String> fill) {
         byte[][] filled = new byte[slots.length][];
