@@ -1,10 +1,7 @@
 package org.cakb.assessment.browser;
 
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
@@ -90,26 +87,9 @@ final class Person implements AutoCloseable {
         waitUntilReplaced(html);
     }
 
-    /**
-     * Waits until the page that held {@code html} has been replaced. Selenium's stalenessOf is not enough: while the
-     * old document is being torn down, chromedriver sometimes answers "Node with given id does not belong to the
-     * document" instead of a stale-element error, and Selenium 4.27 raises that as a plain WebDriverException.
-     */
+    /** Waits until the page that held {@code html} has been replaced ({@link org.cakb.testing.PageLoads}). */
     void waitUntilReplaced(WebElement html) {
-        waiting().until(d -> {
-            try {
-                html.isEnabled();
-                return false;
-            } catch (StaleElementReferenceException e) {
-                return true;
-            } catch (WebDriverException e) {
-                if (String.valueOf(e.getMessage()).contains("does not belong to the document")) {
-                    return true;
-                }
-                throw e;
-            }
-        });
-        waiting().until(d -> "complete".equals(((JavascriptExecutor) d).executeScript("return document.readyState")));
+        org.cakb.testing.PageLoads.waitUntilReplaced(waiting(), html);
     }
 
     void follow(String linkText) {

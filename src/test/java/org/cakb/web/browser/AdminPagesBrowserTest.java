@@ -100,8 +100,7 @@ class AdminPagesBrowserTest {
     private static void submit(WebDriver d, WebElement button) {
         WebElement html = d.findElement(By.tagName("html"));
         button.click();
-        waiting(d).until(ExpectedConditions.stalenessOf(html));
-        waiting(d).until(x -> "complete".equals(((JavascriptExecutor) x).executeScript("return document.readyState")));
+        org.cakb.testing.PageLoads.waitUntilReplaced(waiting(d), html);
     }
 
     /** Saves the page at 1366 and 390 px and checks that nothing is wider than a 390 px phone screen. */
