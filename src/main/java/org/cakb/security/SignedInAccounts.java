@@ -81,11 +81,16 @@ public class SignedInAccounts {
     }
 
     private void changed(String username) {
-        drops.incrementAndGet();
         if (ClusterEvents.MISSED.equals(username) || "*".equals(username)) {
+            drops.incrementAndGet();
             accounts.clear();
         } else {
-            accounts.remove(username);
+            // counted and removed under the entry's lock, so a read that is being kept (load) either sees the count
+            // and does not keep, or is kept first and removed here
+            accounts.compute(username, (name, entry) -> {
+                drops.incrementAndGet();
+                return null;
+            });
         }
     }
 
@@ -106,11 +111,12 @@ public class SignedInAccounts {
         long dropsBefore = drops.get();
         boolean listening = events.listening();
         Account account = read(username);
-        if (account != null && listening && drops.get() == dropsBefore) {
+        if (account != null && listening) {
             if (accounts.size() >= MAX_ENTRIES) {
                 accounts.clear();
             }
-            accounts.put(username, new Entry(account, System.nanoTime()));
+            // kept only if no change was counted since the read began: checked and stored atomically (see changed)
+            accounts.compute(username, (name, entry) -> drops.get() == dropsBefore ? new Entry(account, System.nanoTime()) : entry);
         }
         return account;
     }

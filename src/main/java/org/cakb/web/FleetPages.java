@@ -65,6 +65,8 @@ public class FleetPages {
     ContainerQueries queries;
     @Inject
     FleetPageCopies copies;
+    @Inject
+    PersonalParts parts;
 
     @GET
     @Path("failing")
@@ -173,7 +175,7 @@ public class FleetPages {
     }
 
     private Response html(TemplateInstance template) {
-        return Response.ok(SlottedPage.fill(template.render(), copies.parts.filler(copies.parts.person(), null)), PageCache.HTML)
+        return Response.ok(SlottedPage.fill(template.render(), parts.filler(parts.person(), null)), PageCache.HTML)
                 .header("Cache-Control", "no-store").build();
     }
 }

@@ -180,6 +180,9 @@ class PageCopiesTest {
         Response after = get(viewer, path);
         assertNull(after.header("X-Page-Cache"), "a report that changed the host's state drops its copy at once");
         assertTrue(after.asString().contains("copy-observed-fail"), "the new failure is on the page");
+        Response drift = get(viewer, "/fleet/drift"); // not a copy, but the same header
+        assertEquals(200, drift.statusCode());
+        assertEquals(Fixtures.VIEWER, owner(drift.asString())[0]);
     }
 
     private static void submit(String credential, String body) {
