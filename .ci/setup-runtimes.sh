@@ -31,6 +31,11 @@ DOCKER=/usr/bin/docker
 
 # --- dockerd -------------------------------------------------------------------------------------
 if ! "$DOCKER" info >/dev/null 2>&1; then
+  # a daemon that died leaves its pid file behind, and dockerd then refuses to start ("pid file found")
+  if [ -f /var/run/docker.pid ] && ! kill -0 "$(cat /var/run/docker.pid 2>/dev/null)" 2>/dev/null; then
+    log "removing the stale /var/run/docker.pid of a daemon that is not running"
+    rm -f /var/run/docker.pid
+  fi
   log "starting dockerd (log: /tmp/dockerd.log)"
   # containerd is started by dockerd itself when not running as a service
   nohup /usr/sbin/dockerd --host=unix:///var/run/docker.sock >/tmp/dockerd.log 2>&1 &
