@@ -70,11 +70,11 @@ public class AssessmentPageCopies implements PageKeys {
         if (known == null || !revisions.current(known.snapshot())) {
             return null;
         }
-        boolean item_ = item != null;
-        if (!known.permissions().can(item_ ? Operation.VIEW_ITEM : Operation.VIEW_ASSESSMENT)) {
+        boolean itemPage = item != null;
+        if (!known.permissions().can(itemPage ? Operation.VIEW_ITEM : Operation.VIEW_ASSESSMENT)) {
             return null;
         }
-        return pageKey(uri, known.permissions(), item_ ? viewer.name() : null);
+        return pageKey(uri, known.permissions(), itemPage ? viewer.name() : null);
     }
 
     /** Takes the counters of the assessment's scopes: call before the page reads anything. */

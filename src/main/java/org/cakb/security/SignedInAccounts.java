@@ -145,8 +145,4 @@ public class SignedInAccounts {
         identity.addAttribute(SessionGuard.MUST_CHANGE_PASSWORD, mustChangePassword);
         return identity.build();
     }
-
-    int size() {
-        return accounts.size();
-    }
 }
