@@ -37,23 +37,19 @@ final class CheckCounts {
     /** After the batch's writes: the moved counts, then whole subjects that left (gone) or came back (present again). */
     void write(Connection c, List<Long> presenceChanged) throws SQLException {
         deltas.values().removeIf(d -> d[0] == 0 && d[1] == 0);
-        if (!deltas.isEmpty()) {
-            try (PreparedStatement upsert = c.prepareStatement("""
-                    INSERT INTO fleet_check_host_count AS k (check_id, status, host_id, runtime, results, containers)
-                    VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (check_id, status, host_id, runtime)
-                    DO UPDATE SET results = k.results + excluded.results, containers = k.containers + excluded.containers""")) {
-                for (Map.Entry<List<String>, int[]> e : deltas.entrySet()) {
-                    upsert.setString(1, e.getKey().get(0));
-                    upsert.setString(2, e.getKey().get(1));
-                    upsert.setLong(3, Long.parseLong(e.getKey().get(2)));
-                    upsert.setString(4, e.getKey().get(3));
-                    upsert.setInt(5, e.getValue()[0]);
-                    upsert.setInt(6, e.getValue()[1]);
-                    upsert.addBatch();
-                }
-                upsert.executeBatch();
-            }
+        Unnest rows = new Unnest("text", "text", "bigint", "text", "int", "int");
+        for (Map.Entry<List<String>, int[]> e : deltas.entrySet()) {
+            rows.row(e.getKey().get(0), e.getKey().get(1), Long.parseLong(e.getKey().get(2)), e.getKey().get(3), e.getValue()[0],
+                    e.getValue()[1]);
         }
+        // one statement for the batch; its rows in the map's order (ORDINALITY), so concurrent writers lock rows in one order
+        rows.execute(c, """
+                INSERT INTO fleet_check_host_count AS k (check_id, status, host_id, runtime, results, containers)
+                SELECT check_id, status, host_id, runtime, results, containers
+                FROM unnest(?::text[], ?::text[], ?::bigint[], ?::text[], ?::int[], ?::int[]) WITH ORDINALITY
+                    AS u (check_id, status, host_id, runtime, results, containers, n) ORDER BY n
+                ON CONFLICT (check_id, status, host_id, runtime)
+                DO UPDATE SET results = k.results + excluded.results, containers = k.containers + excluded.containers""");
         if (!presenceChanged.isEmpty()) {
             try (PreparedStatement whole = c.prepareStatement("""
                     INSERT INTO fleet_check_host_count AS k (check_id, status, host_id, runtime, results, containers)

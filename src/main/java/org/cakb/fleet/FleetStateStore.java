@@ -223,7 +223,8 @@ public class FleetStateStore {
 
     /**
      * Every report's receipt (the payload only when it changed the state or is the host's first), its key, and its host's
-     * new state (or only its last-seen, for a stale full report): one JDBC batch per statement for the whole batch.
+     * new state (or only its last-seen, for a stale full report): one JDBC batch (receipts, keys) or one set-based statement
+     * (hosts) for the whole batch.
      */
     private static void receiptsAndHosts(Connection c, List<Accepted> accepted) throws SQLException {
         try (PreparedStatement receipt = c.prepareStatement("""
@@ -231,12 +232,9 @@ public class FleetStateStore {
                     applied, containers, changes, passed, failed, not_applicable, errors, payload_sha256, payload)
                 VALUES (?::uuid, ?, ?, ?, ?, ?, ?, ?::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)""");
              PreparedStatement key = c.prepareStatement(
-                     "INSERT INTO fleet_report_key (id, host_id, payload_sha256) VALUES (?::uuid, ?, ?)");
-             PreparedStatement host = c.prepareStatement("""
-                     UPDATE fleet_host SET last_seen_at = now(), agent_version = ?, vantage = ?, runtime = ?, hostname = ?, kernel = ?,
-                         os_release = ?, state_report_id = ?::uuid, state_finished_at = ?, state_received_at = now() WHERE id = ?""");
-             PreparedStatement seen = c.prepareStatement("UPDATE fleet_host SET last_seen_at = now() WHERE id = ?")) {
-            boolean anyStale = false, anyApplied = false;
+                     "INSERT INTO fleet_report_key (id, host_id, payload_sha256) VALUES (?::uuid, ?, ?)")) {
+            Unnest hosts = new Unnest("bigint", "text", "text", "text", "text", "text", "text", "text", "text");
+            List<Long> seen = new ArrayList<>();
             for (Accepted a : accepted) {
                 Pending p = a.pending();
                 IncomingReport report = p.report;
@@ -269,30 +267,26 @@ public class FleetStateStore {
                 key.setBytes(3, HexFormat.of().parseHex(p.payloadHash));
                 key.addBatch();
                 if (a.stale()) {
-                    seen.setLong(1, p.hostId);
-                    seen.addBatch();
-                    anyStale = true;
+                    seen.add(p.hostId);
                 } else {
-                    host.setString(1, report.agentVersion());
-                    host.setString(2, report.vantage());
-                    host.setString(3, report.runtime());
-                    host.setString(4, report.hostname());
-                    host.setString(5, report.kernel());
-                    host.setString(6, report.osRelease());
-                    host.setString(7, report.reportId());
-                    host.setTimestamp(8, Timestamp.from(report.finishedAt()));
-                    host.setLong(9, p.hostId);
-                    host.addBatch();
-                    anyApplied = true;
+                    hosts.row(p.hostId, report.agentVersion(), report.vantage(), report.runtime(), report.hostname(), report.kernel(),
+                            report.osRelease(), report.reportId(), report.finishedAt().toString());
                 }
             }
             receipt.executeBatch();
             key.executeBatch();
-            if (anyApplied) {
-                host.executeBatch();
-            }
-            if (anyStale) {
-                seen.executeBatch();
+            hosts.execute(c, """
+                    UPDATE fleet_host h SET last_seen_at = now(), agent_version = u.agent_version, vantage = u.vantage, runtime = u.runtime,
+                        hostname = u.hostname, kernel = u.kernel, os_release = u.os_release, state_report_id = u.report_id,
+                        state_finished_at = u.finished_at, state_received_at = now()
+                    FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::uuid[], ?::timestamptz[])
+                        AS u (id, agent_version, vantage, runtime, hostname, kernel, os_release, report_id, finished_at)
+                    WHERE h.id = u.id""");
+            if (!seen.isEmpty()) {
+                try (PreparedStatement update = c.prepareStatement("UPDATE fleet_host SET last_seen_at = now() WHERE id = ANY (?)")) {
+                    update.setArray(1, c.createArrayOf("bigint", seen.toArray()));
+                    update.executeUpdate();
+                }
             }
         }
     }

@@ -4,15 +4,15 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Writes the state changes of a batch of reports ({@link StateDiff}s of distinct hosts): new subjects, then one JDBC
- * batch per statement for all reports (subjects, removed and changed states, transitions), then the fleet page's
- * counts. Statement by statement, not report by report: a batch of 50 changed reports costs the round trips of one.
+ * Writes the state changes of a batch of reports ({@link StateDiff}s of distinct hosts): new subjects, then one
+ * set-based statement per table for all reports ({@link Unnest}: subjects, removed and changed states, transitions),
+ * then the fleet page's counts. Statement by statement, not report by report, and not row by row: a batch of 50
+ * changed reports costs the statements of one.
  */
 final class StateWrites {
 
@@ -74,99 +74,68 @@ final class StateWrites {
     }
 
     private static void updateSubjects(Connection c, List<StateDiff> diffs) throws SQLException {
-        try (PreparedStatement update = c.prepareStatement("""
-                UPDATE fleet_subject SET name = ?, image = ?, pid = ?, cgroup = ?, passed = ?, failed = ?, not_applicable = ?,
-                    errors = ?, changed_at = now(), gone_at = CASE WHEN ? THEN coalesce(gone_at, now()) END WHERE id = ?""")) {
-            int rows = 0;
-            for (StateDiff d : diffs) {
-                for (StateDiff.Subject s : d.subjects.values()) {
-                    if (s.touched || d.gone.contains(s)) {
-                        meta(update, 1, s);
-                        for (int i = 0; i < 4; i++) {
-                            update.setInt(5 + i, s.counts[i]);
-                        }
-                        update.setBoolean(9, s.gone);
-                        update.setLong(10, s.id);
-                        update.addBatch();
-                        rows++;
-                    }
+        Unnest rows = new Unnest("bigint", "text", "text", "int", "text", "int", "int", "int", "int", "boolean");
+        for (StateDiff d : diffs) {
+            for (StateDiff.Subject s : d.subjects.values()) {
+                if (s.touched || d.gone.contains(s)) {
+                    rows.row(s.id, s.name, s.image, s.pid, s.cgroup, s.counts[0], s.counts[1], s.counts[2], s.counts[3], s.gone);
                 }
             }
-            if (rows > 0) {
-                update.executeBatch();
-            }
         }
+        rows.execute(c, """
+                UPDATE fleet_subject s SET name = u.name, image = u.image, pid = u.pid, cgroup = u.cgroup, passed = u.passed,
+                    failed = u.failed, not_applicable = u.not_applicable, errors = u.errors, changed_at = now(),
+                    gone_at = CASE WHEN u.gone THEN coalesce(s.gone_at, now()) END
+                FROM unnest(?::bigint[], ?::text[], ?::text[], ?::int[], ?::text[], ?::int[], ?::int[], ?::int[], ?::int[], ?::boolean[])
+                    AS u (id, name, image, pid, cgroup, passed, failed, not_applicable, errors, gone)
+                WHERE s.id = u.id""");
     }
 
     private static void deleteStates(Connection c, List<StateDiff> diffs) throws SQLException {
-        if (diffs.stream().allMatch(d -> d.deletes.isEmpty())) {
-            return;
-        }
-        try (PreparedStatement delete = c.prepareStatement("DELETE FROM fleet_check_state WHERE subject_id = ? AND check_id = ?")) {
-            for (StateDiff d : diffs) {
-                for (StateDiff.Delete x : d.deletes) {
-                    delete.setLong(1, x.subject().id);
-                    delete.setString(2, x.checkId());
-                    delete.addBatch();
-                }
+        Unnest rows = new Unnest("bigint", "text");
+        for (StateDiff d : diffs) {
+            for (StateDiff.Delete x : d.deletes) {
+                rows.row(x.subject().id, x.checkId());
             }
-            delete.executeBatch();
         }
+        rows.execute(c, """
+                DELETE FROM fleet_check_state c USING unnest(?::bigint[], ?::text[]) AS k (subject_id, check_id)
+                WHERE c.subject_id = k.subject_id AND c.check_id = k.check_id""");
     }
 
+    /**
+     * A stored state's since and since-report move only with its status; the host's row lock (taken before the states
+     * were read) makes the stored status the one the diff compared with, so the statement can tell a status change itself.
+     */
     private static void upsertStates(Connection c, List<StateDiff> diffs) throws SQLException {
-        if (diffs.stream().allMatch(d -> d.upserts.isEmpty())) {
-            return;
+        Unnest rows = new Unnest("bigint", "text", "text", "text", "text", "text", "text", "text");
+        for (StateDiff d : diffs) {
+            String at = d.report.finishedAt().toString();
+            for (StateDiff.Upsert u : d.upserts) {
+                rows.row(u.subject().id, u.checkId(), u.state().status(), u.state().observed(), u.state().expected(),
+                        u.state().explanation(), at, d.report.reportId());
+            }
         }
-        try (PreparedStatement upsert = c.prepareStatement("""
+        rows.execute(c, """
                 INSERT INTO fleet_check_state AS c (subject_id, check_id, status, observed, expected, explanation, since, since_report_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?::uuid)
+                SELECT * FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::uuid[])
                 ON CONFLICT (subject_id, check_id) DO UPDATE SET status = excluded.status, observed = excluded.observed,
                     expected = excluded.expected, explanation = excluded.explanation,
-                    since = CASE WHEN ? THEN excluded.since ELSE c.since END,
-                    since_report_id = CASE WHEN ? THEN excluded.since_report_id ELSE c.since_report_id END""")) {
-            for (StateDiff d : diffs) {
-                Timestamp at = Timestamp.from(d.report.finishedAt());
-                for (StateDiff.Upsert u : d.upserts) {
-                    upsert.setLong(1, u.subject().id);
-                    upsert.setString(2, u.checkId());
-                    upsert.setString(3, u.state().status());
-                    upsert.setString(4, u.state().observed());
-                    upsert.setString(5, u.state().expected());
-                    upsert.setString(6, u.state().explanation());
-                    upsert.setTimestamp(7, at);
-                    upsert.setString(8, d.report.reportId());
-                    upsert.setBoolean(9, u.statusChanged());
-                    upsert.setBoolean(10, u.statusChanged());
-                    upsert.addBatch();
-                }
-            }
-            upsert.executeBatch();
-        }
+                    since = CASE WHEN c.status <> excluded.status THEN excluded.since ELSE c.since END,
+                    since_report_id = CASE WHEN c.status <> excluded.status THEN excluded.since_report_id ELSE c.since_report_id END""");
     }
 
     private static void insertTransitions(Connection c, List<StateDiff> diffs) throws SQLException {
-        if (diffs.stream().allMatch(d -> d.history.isEmpty())) {
-            return;
-        }
-        try (PreparedStatement insert = c.prepareStatement("""
-                INSERT INTO fleet_transition (subject_id, check_id, from_status, to_status, observed, report_id, observed_at)
-                VALUES (?, ?, ?, ?, ?, ?::uuid, ?)""")) {
-            for (StateDiff d : diffs) {
-                Timestamp at = Timestamp.from(d.report.finishedAt());
-                for (StateDiff.Transition t : d.history) {
-                    insert.setLong(1, t.subject().id);
-                    insert.setString(2, t.checkId());
-                    insert.setString(3, t.from());
-                    insert.setString(4, t.to());
-                    insert.setString(5, t.observed());
-                    insert.setString(6, d.report.reportId());
-                    insert.setTimestamp(7, at);
-                    insert.addBatch();
-                }
+        Unnest rows = new Unnest("bigint", "text", "text", "text", "text", "text", "text");
+        for (StateDiff d : diffs) {
+            String at = d.report.finishedAt().toString();
+            for (StateDiff.Transition t : d.history) {
+                rows.row(t.subject().id, t.checkId(), t.from(), t.to(), t.observed(), d.report.reportId(), at);
             }
-            insert.executeBatch();
         }
+        rows.execute(c, """
+                INSERT INTO fleet_transition (subject_id, check_id, from_status, to_status, observed, report_id, observed_at)
+                SELECT * FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::uuid[], ?::timestamptz[])""");
     }
 
     private static void meta(PreparedStatement statement, int first, StateDiff.Subject s) throws SQLException {
