@@ -37,6 +37,8 @@ public class AgentResource {
     ProbeBundles bundles;
     @Inject
     BundleSigner signer;
+    @Inject
+    AgentCredentials credentials;
 
     public record EnrollRequest(String token) {
     }
@@ -74,6 +76,10 @@ public class AgentResource {
     @APIResponse(responseCode = "200", description = "The probe bundle", content = @Content(mediaType = MediaType.APPLICATION_JSON, example = """
             {"version": "2026-11-23", "probes": [{"id": "probe:seccomp/filter-mode", "verifies": ["cm:seccomp-filter"], "vantage": "container"}]}"""))
     public Response probes() {
+        // the request was authenticated from memory: a revocation committed since refuses it here (see AgentCredentials)
+        if (!credentials.stillValid(identity.<Long>getAttribute(AgentCredentials.CREDENTIAL_ID))) {
+            throw org.cakb.common.DomainException.unauthenticated("this agent credential is revoked or expired; enroll the agent again");
+        }
         String body = bundles.current();
         // the agent verifies this Ed25519 signature of the exact body bytes with the key it got at enrollment
         return Response.ok(body.getBytes(java.nio.charset.StandardCharsets.UTF_8), MediaType.APPLICATION_JSON)

@@ -12,10 +12,12 @@ import java.sql.Timestamp;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Applies reports to the stored state of their hosts, by change only ({@link StateDiff}): an unchanged report writes
@@ -73,12 +75,17 @@ public class FleetStateStore {
     void apply(Connection c, List<Pending> batch) throws SQLException {
         long[] hostIds = batch.stream().mapToLong(p -> p.hostId).sorted().toArray();
         Map<Long, HostState> hosts = lockHosts(c, hostIds);
+        Set<Long> credentials = validCredentials(c, batch);
         Map<String, StoredKey> keys = storedKeys(c, batch);
         Map<Long, Map<String, StateDiff.Subject>> subjects = subjects(c, hostIds);
         List<Accepted> accepted = new ArrayList<>();
         List<Long> wholeSubjects = new ArrayList<>(), pairSubjects = new ArrayList<>();
         List<String> pairChecks = new ArrayList<>();
         for (Pending p : batch) {
+            if (!credentials.contains(p.credentialId)) {
+                p.refused = DomainException.unauthenticated("this agent credential is revoked or expired; enroll the agent again");
+                continue;
+            }
             try {
                 Accepted a = decide(p, hosts.get(p.hostId), keys.get(p.report.reportId()), subjects.getOrDefault(p.hostId, new HashMap<>()));
                 if (a != null) {
@@ -145,6 +152,26 @@ public class FleetStateStore {
             }
         }
         return hosts;
+    }
+
+    /**
+     * The credentials of the batch that may still act (not revoked, not past a rotation's overlap), read in the storing
+     * transaction: the request was authenticated from memory ({@link AgentCredentials}), and a revocation committed
+     * since must refuse the report, whether or not its announcement has arrived.
+     */
+    private static Set<Long> validCredentials(Connection c, List<Pending> batch) throws SQLException {
+        Set<Long> valid = new HashSet<>();
+        try (PreparedStatement select = c.prepareStatement("""
+                SELECT id FROM fleet_credential WHERE id = ANY (?) AND revoked_at IS NULL
+                  AND (superseded_until IS NULL OR superseded_until > now())""")) {
+            select.setArray(1, c.createArrayOf("bigint", batch.stream().map(p -> p.credentialId).distinct().toArray()));
+            try (ResultSet r = select.executeQuery()) {
+                while (r.next()) {
+                    valid.add(r.getLong(1));
+                }
+            }
+        }
+        return valid;
     }
 
     /**

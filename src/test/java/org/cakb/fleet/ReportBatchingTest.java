@@ -58,8 +58,16 @@ class ReportBatchingTest {
         return new IncomingReport(id, 2, base, at, at, "0.2.0-test", "host", null, "node", "6.1", "Debian", List.of());
     }
 
-    private static FleetStateStore.Pending pending(long host, IncomingReport report) {
-        return new FleetStateStore.Pending(host, 0, report, "{\"reportId\": \"" + report.reportId() + "\"}", "%064x".formatted(report.reportId().hashCode()));
+    /** The store checks each report's credential in its transaction: each host gets a valid one (as enrollment makes). */
+    private final java.util.Map<Long, Long> credentials = new java.util.HashMap<>();
+
+    private long credential(long host) {
+        return credentials.computeIfAbsent(host, h -> db.count(
+                "INSERT INTO fleet_credential (host_id, credential_hash) VALUES (" + h + ", 'batch-test-' || gen_random_uuid()) RETURNING id"));
+    }
+
+    private FleetStateStore.Pending pending(long host, IncomingReport report) {
+        return new FleetStateStore.Pending(host, credential(host), report, "{\"reportId\": \"" + report.reportId() + "\"}", "%064x".formatted(report.reportId().hashCode()));
     }
 
     private long receipts(long host) {
@@ -78,7 +86,7 @@ class ReportBatchingTest {
         FleetStateStore.Pending first = pending(h1, full(UUID.randomUUID().toString(), t, "fail"));
         FleetStateStore.Pending second = pending(h2, full(UUID.randomUUID().toString(), t, "pass"));
         FleetStateStore.Pending unknownBase = pending(h3, delta(UUID.randomUUID().toString(), UUID.randomUUID().toString(), t.plusSeconds(60)));
-        FleetStateStore.Pending reusedId = new FleetStateStore.Pending(h4, 0, full(reused, t.plusSeconds(60), "fail"), "{}", "f".repeat(64));
+        FleetStateStore.Pending reusedId = new FleetStateStore.Pending(h4, credential(h4), full(reused, t.plusSeconds(60), "fail"), "{}", "f".repeat(64));
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             store.apply(c, List.of(first, second, unknownBase, reusedId));
