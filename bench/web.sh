@@ -6,7 +6,7 @@
 #   BENCH_DB=cakb_bench_x bench/web.sh   a database of its own (branches with different migrations)
 #   SKIP_BUILD=1 bench/web.sh        reuse target/quarkus-app
 #   DURATION=15s CONNECTIONS=64 WARMUP=5s THREADS=2 bench/web.sh
-#   JVM_WARMUP=30 bench/web.sh       seconds of load over all measured pages before the first measurement (0: none)
+#   JVM_WARMUP=60 bench/web.sh       seconds of load over all measured pages before the first measurement (0: none)
 #   CAKB_WEB_PAGE_CACHE=false bench/web.sh   measure with the rendered-page cache switched off
 #   ONLY='checklist|item' bench/web.sh       only the pages whose name matches (a grep -E pattern)
 #   HOLD=1 bench/web.sh              set up, print the pages and a session cookie, keep the app running (profiling)
@@ -23,7 +23,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 DURATION=${DURATION:-15s}
 WARMUP=${WARMUP:-5s}
-JVM_WARMUP=${JVM_WARMUP:-30}
+JVM_WARMUP=${JVM_WARMUP:-60}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
 APP_PORT=${APP_PORT:-18431}
