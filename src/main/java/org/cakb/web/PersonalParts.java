@@ -80,20 +80,22 @@ public class PersonalParts {
         };
     }
 
-    /** Marks "coverage not known without reading the database" for {@link #knownCoverage}. */
-    static final String UNKNOWN = new String("unknown coverage");
+    /** A page's coverage part as it is now ({@code html} null: the page has none). */
+    record KnownCoverage(String html) {
+        static final KnownCoverage NONE = new KnownCoverage(null);
+    }
 
-    /** The coverage part of a subject when it needs no database read now (none, or fresh in memory); else {@link #UNKNOWN}. */
-    String knownCoverage(String subject) {
+    /** The coverage part of a subject when it needs no database read now (none, or fresh in memory); else null. */
+    KnownCoverage knownCoverage(String subject) {
         if (subject == null) {
-            return null;
+            return KnownCoverage.NONE;
         }
         if (subject.startsWith("control:")) {
-            return UNKNOWN;
+            return null;
         }
         RenderedCoverage known = coverages.get(subject);
         return known != null && known.fleetVersion() == fleetChanges.version()
-                && System.nanoTime() - known.atNanos() < COVERAGE_LIFETIME_NANOS ? known.html() : UNKNOWN;
+                && System.nanoTime() - known.atNanos() < COVERAGE_LIFETIME_NANOS ? new KnownCoverage(known.html()) : null;
     }
 
     /** The anonymous filler (no request needed): the cached anonymous page is assembled with it once. */

@@ -67,8 +67,8 @@ public class SignedInPages {
         }
         PageCache.Entry entry = cache.get(request.uri());
         SlottedPage page = entry == null ? copy(request.path(), request.uri(), identity) : entry.page();
-        String coverage = page == null ? null : parts.knownCoverage(page.subject);
-        if (page == null || coverage == PersonalParts.UNKNOWN) {
+        PersonalParts.KnownCoverage coverage = page == null ? null : parts.knownCoverage(page.subject);
+        if (coverage == null) {
             ctx.next();
             return;
         }
@@ -76,7 +76,7 @@ public class SignedInPages {
         served.incrementAndGet();
         ctx.response().putHeader("Content-Type", PageCache.HTML).putHeader("X-Page-Cache", "hit")
                 .putHeader("Cache-Control", "private, no-store")
-                .end(page.assemble(parts.filler(person, token, csrf.fieldName(), coverage)));
+                .end(page.assemble(parts.filler(person, token, csrf.fieldName(), coverage.html())));
     }
 
     /** A copy of a dynamic page this person may see as it is ({@link PageKeys}), or null. */
