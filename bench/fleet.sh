@@ -43,13 +43,14 @@ jq -c '[.results[:40][] | {id, verifies, status, observed, expected, explanation
 [ "$(jq length "$work/results.json")" = 40 ] || { echo "the agent reported fewer than 40 results" >&2; exit 1; }
 jq -r '.[] | [.id, .status] | @tsv' "$work/results.json" > "$work/checks.tsv"
 
-# CPU time (ms) used so far by the app and by the PostgreSQL backends of the bench database (no pg_stat_statements here)
+# CPU time (ms) used so far by the app, by the PostgreSQL backends of the bench database (no pg_stat_statements here),
+# and by the whole machine (/proc/stat: wrk, the kernel, PostgreSQL's WAL writer and every other process included)
 cpu_ms() {
   local tck app pg=0 p
   tck=$(getconf CLK_TCK)
   app=$(awk '{print $14 + $15}' /proc/$app_pid/stat)
   for p in $(pgrep -f "postgres: .*$ROLE $DB "); do pg=$((pg + $(awk '{print $14 + $15}' /proc/$p/stat 2>/dev/null || echo 0))); done
-  echo "$((app * 1000 / tck)) $((pg * 1000 / tck))"
+  echo "$((app * 1000 / tck)) $((pg * 1000 / tck)) $(awk '/^cpu / {print int(($2 + $3 + $4 + $7 + $8) * 1000 / '"$tck"')}' /proc/stat)"
 }
 if ! $PAGES_ONLY; then
 echo "== enrolling $AGENTS agents and sending each one full report (20 containers x 40 results)"
@@ -164,15 +165,17 @@ for phase in $phases; do
   while read -r cred _ i; do
     echo "$cred $(psql_b "SELECT state_report_id FROM fleet_host WHERE name = '$run$i'") $i"
   done < "$work/agents.txt" > "$work/agents.next" && mv "$work/agents.next" "$work/agents.txt"
-  before=$(fleet_bytes); r0=$(receipts); read -r app0 pg0 <<< "$(cpu_ms)"
+  before=$(fleet_bytes); r0=$(receipts); read -r app0 pg0 all0 <<< "$(cpu_ms)"
   echo "== phase $phase: $AGENTS agents, $CONC connections, $seconds s, $pct % of 800 results changed per report (load average $(cut -d' ' -f1-3 /proc/loadavg))"
   wrk -t "$CONC" -c "$CONC" -d "${seconds}s" --latency -s "$work/delta.lua" "http://127.0.0.1:$PORT" -- \
     "$work/agents.txt" "$work/checks.tsv" "$CONC" "$pct" > "$work/$phase.out"
   grep -E '^(RESULT|FULL_REQUIRED|OTHER)' "$work/$phase.out"
   acked=$(awk '/^CREATED/ {print $2}' "$work/$phase.out")
-  read -r app1 pg1 <<< "$(cpu_ms)"
+  read -r app1 pg1 all1 <<< "$(cpu_ms)"
   [ "$acked" -gt 0 ] && echo "   CPU per acknowledged report: app $(echo "scale=2; ($app1 - $app0) / $acked" | bc) ms," \
-    "PostgreSQL backends $(echo "scale=2; ($pg1 - $pg0) / $acked" | bc) ms (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+    "PostgreSQL backends $(echo "scale=2; ($pg1 - $pg0) / $acked" | bc) ms, everything else (wrk, kernel, other processes)" \
+    "$(echo "scale=2; ($all1 - $all0 - ($app1 - $app0) - ($pg1 - $pg0)) / $acked" | bc) ms; machine busy" \
+    "$(echo "scale=2; ($all1 - $all0) / ($seconds * 1000)" | bc) of $(nproc) cores (load average $(cut -d' ' -f1-3 /proc/loadavg))"
   sleep 2
   after=$(fleet_bytes); r1=$(receipts)
   total_acked=$((total_acked + acked))
@@ -222,9 +225,9 @@ fails=$(psql_b "SELECT count(*) FROM fleet_current_result WHERE check_id = '$pro
 for page in "/hosts/$host" "/fleet/failing?probe=$enc"; do
   code=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" "http://127.0.0.1:$PORT$page")
   [ "$code" = 200 ] || { echo "$page: HTTP $code" >&2; exit 1; }
-  read -r app0 pg0 <<< "$(cpu_ms)"
+  read -r app0 pg0 _ <<< "$(cpu_ms)"
   wrk -t 4 -c 16 -d 15s --latency -H "Cookie: $cookie" "http://127.0.0.1:$PORT$page" > "$work/page.out"
-  read -r app1 pg1 <<< "$(cpu_ms)"
+  read -r app1 pg1 _ <<< "$(cpu_ms)"
   n=$(awk '/requests in/ {print $1}' "$work/page.out")
   echo "   CPU per request: app $(echo "scale=2; ($app1 - $app0) / $n" | bc) ms, PostgreSQL backends $(echo "scale=2; ($pg1 - $pg0) / $n" | bc) ms"
   echo "   $page ($fails failing results of that probe fleet-wide for the fleet page): $(awk '/Requests\/sec/ {print $2}' "$work/page.out") req/s," \

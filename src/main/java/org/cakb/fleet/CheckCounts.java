@@ -1,8 +1,5 @@
 package org.cakb.fleet;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -35,7 +32,7 @@ final class CheckCounts {
     }
 
     /** After the batch's writes: the moved counts, then whole subjects that left (gone) or came back (present again). */
-    void write(Connection c, List<Long> presenceChanged) throws SQLException {
+    void write(RoundTrip writes, List<Long> presenceChanged) {
         deltas.values().removeIf(d -> d[0] == 0 && d[1] == 0);
         Unnest rows = new Unnest("text", "text", "bigint", "text", "int", "int");
         for (Map.Entry<List<String>, int[]> e : deltas.entrySet()) {
@@ -43,7 +40,7 @@ final class CheckCounts {
                     e.getValue()[1]);
         }
         // one statement for the batch; its rows in the map's order (ORDINALITY), so concurrent writers lock rows in one order
-        rows.execute(c, """
+        rows.addTo(writes, """
                 INSERT INTO fleet_check_host_count AS k (check_id, status, host_id, runtime, results, containers)
                 SELECT check_id, status, host_id, runtime, results, containers
                 FROM unnest(?::text[], ?::text[], ?::bigint[], ?::text[], ?::int[], ?::int[]) WITH ORDINALITY
@@ -51,17 +48,16 @@ final class CheckCounts {
                 ON CONFLICT (check_id, status, host_id, runtime)
                 DO UPDATE SET results = k.results + excluded.results, containers = k.containers + excluded.containers""");
         if (!presenceChanged.isEmpty()) {
-            try (PreparedStatement whole = c.prepareStatement("""
+            // after the subjects' writes of the same round trip: their gone_at is the one just written
+            writes.add("""
                     INSERT INTO fleet_check_host_count AS k (check_id, status, host_id, runtime, results, containers)
                     SELECT c.check_id, c.status, s.host_id, s.runtime, sum(CASE WHEN s.gone_at IS NULL THEN 1 ELSE -1 END),
                            sum(CASE WHEN s.kind <> 'container' THEN 0 WHEN s.gone_at IS NULL THEN 1 ELSE -1 END)
                     FROM fleet_check_state c JOIN fleet_subject s ON s.id = c.subject_id
                     WHERE s.id = ANY (?) GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
                     ON CONFLICT (check_id, status, host_id, runtime)
-                    DO UPDATE SET results = k.results + excluded.results, containers = k.containers + excluded.containers""")) {
-                whole.setArray(1, c.createArrayOf("bigint", presenceChanged.toArray()));
-                whole.executeUpdate();
-            }
+                    DO UPDATE SET results = k.results + excluded.results, containers = k.containers + excluded.containers""",
+                    RoundTrip.array("bigint", presenceChanged.toArray()));
         }
     }
 }

@@ -5,15 +5,11 @@ import org.cakb.common.DomainException;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,10 +70,19 @@ public class FleetStateStore {
      */
     void apply(Connection c, List<Pending> batch) throws SQLException {
         long[] hostIds = batch.stream().mapToLong(p -> p.hostId).sorted().toArray();
-        Map<Long, HostState> hosts = lockHosts(c, hostIds);
-        Set<Long> credentials = validCredentials(c, batch);
-        Map<String, StoredKey> keys = storedKeys(c, batch);
-        Map<Long, Map<String, StateDiff.Subject>> subjects = subjects(c, hostIds);
+        Map<Long, HostState> hosts = new HashMap<>();
+        Set<Long> credentials = new HashSet<>();
+        Map<String, StoredKey> keys = new HashMap<>();
+        Map<Long, Map<String, StateDiff.Subject>> subjects = new HashMap<>();
+        RoundTrip reads = new RoundTrip()
+                // the batch's statements take array parameters, whose length the planner cannot know: a plan made anew for
+                // every batch cost more than its execution (pg_stat_statements), and the generic plans are index scans
+                .add("SET LOCAL plan_cache_mode = force_generic_plan", RoundTrip.NONE);
+        lockHosts(reads, hostIds, hosts);
+        validCredentials(reads, batch, credentials);
+        storedKeys(reads, batch, keys);
+        subjects(reads, hostIds, subjects);
+        reads.run(c);
         List<Accepted> accepted = new ArrayList<>();
         List<Long> wholeSubjects = new ArrayList<>(), pairSubjects = new ArrayList<>();
         List<String> pairChecks = new ArrayList<>();
@@ -108,8 +113,12 @@ public class FleetStateStore {
                 a.diff().compute(states, counts);
             }
         }
-        StateWrites.write(c, accepted.stream().filter(a -> !a.stale()).map(Accepted::diff).toList(), counts);
-        receiptsAndHosts(c, accepted);
+        List<StateDiff> diffs = accepted.stream().filter(a -> !a.stale()).map(Accepted::diff).toList();
+        StateWrites.insertNewSubjects(c, diffs);
+        RoundTrip writes = new RoundTrip();
+        StateWrites.write(writes, diffs, counts);
+        receiptsAndHosts(writes, accepted);
+        writes.run(c);
         for (Accepted a : accepted) {
             int changes = a.stale() ? 0 : a.diff().transitions;
             a.pending().applied = new Applied(ReportIngestion.Outcome.STORED, changes, !a.stale());
@@ -140,18 +149,13 @@ public class FleetStateStore {
     }
 
     /** Locks the hosts' rows in id order (so concurrent batches cannot deadlock) and reads the state each one holds. */
-    private static Map<Long, HostState> lockHosts(Connection c, long[] hostIds) throws SQLException {
-        Map<Long, HostState> hosts = new HashMap<>();
-        try (PreparedStatement lock = c.prepareStatement("""
-                SELECT id, state_report_id::text, state_finished_at FROM fleet_host WHERE id = ANY (?) ORDER BY id FOR UPDATE""")) {
-            lock.setArray(1, c.createArrayOf("bigint", box(hostIds)));
-            try (ResultSet r = lock.executeQuery()) {
-                while (r.next()) {
-                    hosts.put(r.getLong(1), new HostState(r.getString(2), r.getTimestamp(3)));
-                }
-            }
-        }
-        return hosts;
+    private static void lockHosts(RoundTrip reads, long[] hostIds, Map<Long, HostState> hosts) {
+        reads.add("SELECT id, state_report_id::text, state_finished_at FROM fleet_host WHERE id = ANY (?) ORDER BY id FOR UPDATE",
+                RoundTrip.array("bigint", box(hostIds)), r -> {
+                    while (r.next()) {
+                        hosts.put(r.getLong(1), new HostState(r.getString(2), r.getTimestamp(3)));
+                    }
+                });
     }
 
     /**
@@ -159,67 +163,53 @@ public class FleetStateStore {
      * transaction: the request was authenticated from memory ({@link AgentCredentials}), and a revocation committed
      * since must refuse the report, whether or not its announcement has arrived.
      */
-    private static Set<Long> validCredentials(Connection c, List<Pending> batch) throws SQLException {
-        Set<Long> valid = new HashSet<>();
-        try (PreparedStatement select = c.prepareStatement("""
+    private static void validCredentials(RoundTrip reads, List<Pending> batch, Set<Long> valid) {
+        reads.add("""
                 SELECT id FROM fleet_credential WHERE id = ANY (?) AND revoked_at IS NULL
-                  AND (superseded_until IS NULL OR superseded_until > now())""")) {
-            select.setArray(1, c.createArrayOf("bigint", batch.stream().map(p -> p.credentialId).distinct().toArray()));
-            try (ResultSet r = select.executeQuery()) {
-                while (r.next()) {
-                    valid.add(r.getLong(1));
-                }
-            }
-        }
-        return valid;
+                  AND (superseded_until IS NULL OR superseded_until > now())""",
+                RoundTrip.array("bigint", batch.stream().map(p -> p.credentialId).distinct().toArray()), r -> {
+                    while (r.next()) {
+                        valid.add(r.getLong(1));
+                    }
+                });
     }
 
     /**
      * The receipt keys of these report ids already stored (migration V92: one index probe each, not one per partition of
      * fleet_report). Read after the hosts' locks, so a report of the same host committed meanwhile is seen.
      */
-    private static Map<String, StoredKey> storedKeys(Connection c, List<Pending> batch) throws SQLException {
-        Map<String, StoredKey> keys = new HashMap<>();
-        try (PreparedStatement select = c.prepareStatement(
-                "SELECT id::text, host_id, encode(payload_sha256, 'hex') FROM fleet_report_key WHERE id = ANY (?::uuid[])")) {
-            select.setArray(1, c.createArrayOf("text", batch.stream().map(p -> p.report.reportId()).toArray()));
-            try (ResultSet r = select.executeQuery()) {
-                while (r.next()) {
-                    keys.put(r.getString(1), new StoredKey(r.getLong(2), r.getString(3)));
-                }
-            }
-        }
-        return keys;
+    private static void storedKeys(RoundTrip reads, List<Pending> batch, Map<String, StoredKey> keys) {
+        reads.add("SELECT id::text, host_id, encode(payload_sha256, 'hex') FROM fleet_report_key WHERE id = ANY (?::uuid[])",
+                RoundTrip.array("text", batch.stream().map(p -> p.report.reportId()).toArray()), r -> {
+                    while (r.next()) {
+                        keys.put(r.getString(1), new StoredKey(r.getLong(2), r.getString(3)));
+                    }
+                });
     }
 
-    private static Map<Long, Map<String, StateDiff.Subject>> subjects(Connection c, long[] hostIds) throws SQLException {
-        Map<Long, Map<String, StateDiff.Subject>> byHost = new HashMap<>();
-        try (PreparedStatement select = c.prepareStatement("""
+    private static void subjects(RoundTrip reads, long[] hostIds, Map<Long, Map<String, StateDiff.Subject>> byHost) {
+        reads.add("""
                 SELECT host_id, id, kind, runtime, container_id, name, image, pid, cgroup, gone_at IS NOT NULL,
                        passed, failed, not_applicable, errors
-                FROM fleet_subject WHERE host_id = ANY (?)""")) {
-            select.setArray(1, c.createArrayOf("bigint", box(hostIds)));
-            try (ResultSet r = select.executeQuery()) {
-                while (r.next()) {
-                    StateDiff.Subject s = new StateDiff.Subject();
-                    s.id = r.getLong(2);
-                    s.kind = r.getString(3);
-                    s.runtime = r.getString(4);
-                    s.containerId = r.getString(5);
-                    s.name = r.getString(6);
-                    s.image = r.getString(7);
-                    s.pid = (Integer) r.getObject(8);
-                    s.cgroup = r.getString(9);
-                    s.gone = r.getBoolean(10);
-                    s.wasGone = s.gone;
-                    for (int i = 0; i < 4; i++) {
-                        s.counts[i] = r.getInt(11 + i);
-                    }
-                    byHost.computeIfAbsent(r.getLong(1), k -> new LinkedHashMap<>()).put(s.key(), s);
+                FROM fleet_subject WHERE host_id = ANY (?)""", RoundTrip.array("bigint", box(hostIds)), r -> {
+            while (r.next()) {
+                StateDiff.Subject s = new StateDiff.Subject();
+                s.id = r.getLong(2);
+                s.kind = r.getString(3);
+                s.runtime = r.getString(4);
+                s.containerId = r.getString(5);
+                s.name = r.getString(6);
+                s.image = r.getString(7);
+                s.pid = (Integer) r.getObject(8);
+                s.cgroup = r.getString(9);
+                s.gone = r.getBoolean(10);
+                s.wasGone = s.gone;
+                for (int i = 0; i < 4; i++) {
+                    s.counts[i] = r.getInt(11 + i);
                 }
+                byHost.computeIfAbsent(r.getLong(1), k -> new LinkedHashMap<>()).put(s.key(), s);
             }
-        }
-        return byHost;
+        });
     }
 
     /** Every state of the whole subjects (full reports) and the named checks of the pairs (delta reports), in one read. */
@@ -229,92 +219,76 @@ public class FleetStateStore {
         if (wholeSubjects.isEmpty() && pairSubjects.isEmpty()) {
             return states;
         }
-        try (PreparedStatement select = c.prepareStatement("""
+        new RoundTrip().add("""
                 SELECT c.subject_id, c.check_id, c.status, c.observed, c.expected, c.explanation FROM fleet_check_state c
                 WHERE c.subject_id = ANY (?::bigint[])
                 UNION ALL
                 SELECT c.subject_id, c.check_id, c.status, c.observed, c.expected, c.explanation FROM fleet_check_state c
-                JOIN unnest(?::bigint[], ?::text[]) AS k (subject_id, check_id) ON c.subject_id = k.subject_id AND c.check_id = k.check_id""")) {
-            select.setArray(1, c.createArrayOf("bigint", wholeSubjects.toArray()));
-            select.setArray(2, c.createArrayOf("bigint", pairSubjects.toArray()));
-            select.setArray(3, c.createArrayOf("text", pairChecks.toArray()));
-            try (ResultSet r = select.executeQuery()) {
-                while (r.next()) {
-                    states.computeIfAbsent(r.getLong(1), k -> new HashMap<>()).put(r.getString(2),
-                            new StateDiff.State(r.getString(3), r.getString(4), r.getString(5), r.getString(6)));
-                }
-            }
-        }
+                JOIN unnest(?::bigint[], ?::text[]) AS k (subject_id, check_id) ON c.subject_id = k.subject_id AND c.check_id = k.check_id""",
+                (conn, statement, first) -> {
+                    statement.setArray(first, conn.createArrayOf("bigint", wholeSubjects.toArray()));
+                    statement.setArray(first + 1, conn.createArrayOf("bigint", pairSubjects.toArray()));
+                    statement.setArray(first + 2, conn.createArrayOf("text", pairChecks.toArray()));
+                    return first + 3;
+                }, r -> {
+                    while (r.next()) {
+                        states.computeIfAbsent(r.getLong(1), k -> new HashMap<>()).put(r.getString(2),
+                                new StateDiff.State(r.getString(3), r.getString(4), r.getString(5), r.getString(6)));
+                    }
+                }).run(c);
         return states;
     }
 
     /**
      * Every report's receipt (the payload only when it changed the state or is the host's first), its key, and its host's
-     * new state (or only its last-seen, for a stale full report): one JDBC batch (receipts, keys) or one set-based statement
-     * (hosts) for the whole batch.
+     * new state (or only its last-seen, for a stale full report): one set-based statement per table for the whole batch.
      */
-    private static void receiptsAndHosts(Connection c, List<Accepted> accepted) throws SQLException {
-        try (PreparedStatement receipt = c.prepareStatement("""
+    private static void receiptsAndHosts(RoundTrip writes, List<Accepted> accepted) {
+        Unnest receipts = new Unnest("text", "bigint", "bigint", "text", "text", "text", "smallint", "text", "boolean", "int", "int",
+                "int", "int", "int", "int", "text", "text");
+        Unnest keys = new Unnest("text", "bigint", "text");
+        Unnest hosts = new Unnest("bigint", "text", "text", "text", "text", "text", "text", "text", "text");
+        List<Long> seen = new ArrayList<>();
+        for (Accepted a : accepted) {
+            Pending p = a.pending();
+            IncomingReport report = p.report;
+            boolean changed = !a.stale() && a.diff().changed;
+            int[] totals = a.stale() ? new int[4] : a.diff().totals();
+            // the payload is kept as received (no re-serialisation), only when it changed the state or is the host's first
+            receipts.row(report.reportId(), p.hostId, p.credentialId, report.startedAt().toString(), report.finishedAt().toString(),
+                    report.agentVersion(), (short) report.format(), report.baseReportId(), !a.stale(), report.containers(),
+                    a.stale() ? 0 : a.diff().transitions, totals[0], totals[1], totals[2], totals[3], p.payloadHash,
+                    changed || a.baseId() == null ? p.body : null);
+            keys.row(report.reportId(), p.hostId, p.payloadHash);
+            if (a.stale()) {
+                seen.add(p.hostId);
+            } else {
+                hosts.row(p.hostId, report.agentVersion(), report.vantage(), report.runtime(), report.hostname(), report.kernel(),
+                        report.osRelease(), report.reportId(), report.finishedAt().toString());
+            }
+        }
+        receipts.addTo(writes, """
                 INSERT INTO fleet_report (id, host_id, credential_id, started_at, finished_at, agent_version, format, base_report_id,
                     applied, containers, changes, passed, failed, not_applicable, errors, payload_sha256, payload)
-                VALUES (?::uuid, ?, ?, ?, ?, ?, ?, ?::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)""");
-             PreparedStatement key = c.prepareStatement(
-                     "INSERT INTO fleet_report_key (id, host_id, payload_sha256) VALUES (?::uuid, ?, ?)")) {
-            Unnest hosts = new Unnest("bigint", "text", "text", "text", "text", "text", "text", "text", "text");
-            List<Long> seen = new ArrayList<>();
-            for (Accepted a : accepted) {
-                Pending p = a.pending();
-                IncomingReport report = p.report;
-                boolean changed = !a.stale() && a.diff().changed;
-                int[] totals = a.stale() ? new int[4] : a.diff().totals();
-                receipt.setString(1, report.reportId());
-                receipt.setLong(2, p.hostId);
-                receipt.setLong(3, p.credentialId);
-                receipt.setTimestamp(4, Timestamp.from(report.startedAt()));
-                receipt.setTimestamp(5, Timestamp.from(report.finishedAt()));
-                receipt.setString(6, report.agentVersion());
-                receipt.setShort(7, (short) report.format());
-                receipt.setString(8, report.baseReportId());
-                receipt.setBoolean(9, !a.stale());
-                receipt.setInt(10, report.containers());
-                receipt.setInt(11, a.stale() ? 0 : a.diff().transitions);
-                for (int i = 0; i < 4; i++) {
-                    receipt.setInt(12 + i, totals[i]);
-                }
-                receipt.setString(16, p.payloadHash);
-                // the payload is kept as received; no re-serialisation
-                if (changed || a.baseId() == null) {
-                    receipt.setString(17, p.body);
-                } else {
-                    receipt.setNull(17, Types.VARCHAR);
-                }
-                receipt.addBatch();
-                key.setString(1, report.reportId());
-                key.setLong(2, p.hostId);
-                key.setBytes(3, HexFormat.of().parseHex(p.payloadHash));
-                key.addBatch();
-                if (a.stale()) {
-                    seen.add(p.hostId);
-                } else {
-                    hosts.row(p.hostId, report.agentVersion(), report.vantage(), report.runtime(), report.hostname(), report.kernel(),
-                            report.osRelease(), report.reportId(), report.finishedAt().toString());
-                }
-            }
-            receipt.executeBatch();
-            key.executeBatch();
-            hosts.execute(c, """
-                    UPDATE fleet_host h SET last_seen_at = now(), agent_version = u.agent_version, vantage = u.vantage, runtime = u.runtime,
-                        hostname = u.hostname, kernel = u.kernel, os_release = u.os_release, state_report_id = u.report_id,
-                        state_finished_at = u.finished_at, state_received_at = now()
-                    FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::uuid[], ?::timestamptz[])
-                        AS u (id, agent_version, vantage, runtime, hostname, kernel, os_release, report_id, finished_at)
-                    WHERE h.id = u.id""");
-            if (!seen.isEmpty()) {
-                try (PreparedStatement update = c.prepareStatement("UPDATE fleet_host SET last_seen_at = now() WHERE id = ANY (?)")) {
-                    update.setArray(1, c.createArrayOf("bigint", seen.toArray()));
-                    update.executeUpdate();
-                }
-            }
+                SELECT id::uuid, host_id, credential_id, started_at::timestamptz, finished_at::timestamptz, agent_version, format,
+                    base_report_id::uuid, applied, containers, changes, passed, failed, not_applicable, errors, decode(sha256, 'hex'),
+                    payload::jsonb
+                FROM unnest(?::text[], ?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::smallint[], ?::text[], ?::boolean[],
+                    ?::int[], ?::int[], ?::int[], ?::int[], ?::int[], ?::int[], ?::text[], ?::text[])
+                    AS u (id, host_id, credential_id, started_at, finished_at, agent_version, format, base_report_id, applied,
+                          containers, changes, passed, failed, not_applicable, errors, sha256, payload)""");
+        keys.addTo(writes, """
+                INSERT INTO fleet_report_key (id, host_id, payload_sha256)
+                SELECT id::uuid, host_id, decode(sha256, 'hex') FROM unnest(?::text[], ?::bigint[], ?::text[]) AS u (id, host_id, sha256)""");
+        hosts.addTo(writes, """
+                UPDATE fleet_host h SET last_seen_at = now(), agent_version = u.agent_version, vantage = u.vantage, runtime = u.runtime,
+                    hostname = u.hostname, kernel = u.kernel, os_release = u.os_release, state_report_id = u.report_id,
+                    state_finished_at = u.finished_at, state_received_at = now()
+                FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::uuid[], ?::timestamptz[])
+                    AS u (id, agent_version, vantage, runtime, hostname, kernel, os_release, report_id, finished_at)
+                WHERE h.id = u.id""");
+        if (!seen.isEmpty()) {
+            writes.add("UPDATE fleet_host SET last_seen_at = now() WHERE id = ANY (?)", RoundTrip.array("bigint", seen.toArray()));
         }
     }
 

@@ -10,24 +10,24 @@ import java.util.List;
 
 /**
  * Writes the state changes of a batch of reports ({@link StateDiff}s of distinct hosts): new subjects, then one
- * set-based statement per table for all reports ({@link Unnest}: subjects, removed and changed states, transitions),
- * then the fleet page's counts. Statement by statement, not report by report, and not row by row: a batch of 50
- * changed reports costs the statements of one.
+ * set-based statement per table for all reports ({@link Unnest}: subjects, removed and changed states, transitions,
+ * then the fleet page's counts), all sent in the batch's one round trip of writes ({@link RoundTrip}). Statement by
+ * statement, not report by report, and not row by row: a batch of 50 changed reports costs the statements of one.
  */
 final class StateWrites {
 
     private StateWrites() {
     }
 
-    static void write(Connection c, List<StateDiff> diffs, CheckCounts counts) throws SQLException {
+    /** Adds the batch's writes to {@code writes}, in order; new subjects must be inserted first ({@link #insertNewSubjects}). */
+    static void write(RoundTrip writes, List<StateDiff> diffs, CheckCounts counts) {
         if (diffs.isEmpty()) {
             return;
         }
-        insertNewSubjects(c, diffs);
-        updateSubjects(c, diffs);
-        deleteStates(c, diffs);
-        upsertStates(c, diffs);
-        insertTransitions(c, diffs);
+        updateSubjects(writes, diffs);
+        deleteStates(writes, diffs);
+        upsertStates(writes, diffs);
+        insertTransitions(writes, diffs);
         List<Long> presenceChanged = new ArrayList<>();
         for (StateDiff d : diffs) {
             for (StateDiff.Subject s : d.subjects.values()) {
@@ -36,10 +36,11 @@ final class StateWrites {
                 }
             }
         }
-        counts.write(c, presenceChanged);
+        counts.write(writes, presenceChanged);
     }
 
-    private static void insertNewSubjects(Connection c, List<StateDiff> diffs) throws SQLException {
+    /** Subjects seen for the first time, one statement each (the batch's other writes need their ids). */
+    static void insertNewSubjects(Connection c, List<StateDiff> diffs) throws SQLException {
         PreparedStatement insert = null;
         try {
             for (StateDiff d : diffs) {
@@ -73,7 +74,7 @@ final class StateWrites {
         }
     }
 
-    private static void updateSubjects(Connection c, List<StateDiff> diffs) throws SQLException {
+    private static void updateSubjects(RoundTrip writes, List<StateDiff> diffs) {
         Unnest rows = new Unnest("bigint", "text", "text", "int", "text", "int", "int", "int", "int", "boolean");
         for (StateDiff d : diffs) {
             for (StateDiff.Subject s : d.subjects.values()) {
@@ -82,7 +83,7 @@ final class StateWrites {
                 }
             }
         }
-        rows.execute(c, """
+        rows.addTo(writes, """
                 UPDATE fleet_subject s SET name = u.name, image = u.image, pid = u.pid, cgroup = u.cgroup, passed = u.passed,
                     failed = u.failed, not_applicable = u.not_applicable, errors = u.errors, changed_at = now(),
                     gone_at = CASE WHEN u.gone THEN coalesce(s.gone_at, now()) END
@@ -91,14 +92,14 @@ final class StateWrites {
                 WHERE s.id = u.id""");
     }
 
-    private static void deleteStates(Connection c, List<StateDiff> diffs) throws SQLException {
+    private static void deleteStates(RoundTrip writes, List<StateDiff> diffs) {
         Unnest rows = new Unnest("bigint", "text");
         for (StateDiff d : diffs) {
             for (StateDiff.Delete x : d.deletes) {
                 rows.row(x.subject().id, x.checkId());
             }
         }
-        rows.execute(c, """
+        rows.addTo(writes, """
                 DELETE FROM fleet_check_state c USING unnest(?::bigint[], ?::text[]) AS k (subject_id, check_id)
                 WHERE c.subject_id = k.subject_id AND c.check_id = k.check_id""");
     }
@@ -107,7 +108,7 @@ final class StateWrites {
      * A stored state's since and since-report move only with its status; the host's row lock (taken before the states
      * were read) makes the stored status the one the diff compared with, so the statement can tell a status change itself.
      */
-    private static void upsertStates(Connection c, List<StateDiff> diffs) throws SQLException {
+    private static void upsertStates(RoundTrip writes, List<StateDiff> diffs) {
         Unnest rows = new Unnest("bigint", "text", "text", "text", "text", "text", "text", "text");
         for (StateDiff d : diffs) {
             String at = d.report.finishedAt().toString();
@@ -116,7 +117,7 @@ final class StateWrites {
                         u.state().explanation(), at, d.report.reportId());
             }
         }
-        rows.execute(c, """
+        rows.addTo(writes, """
                 INSERT INTO fleet_check_state AS c (subject_id, check_id, status, observed, expected, explanation, since, since_report_id)
                 SELECT * FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::uuid[])
                 ON CONFLICT (subject_id, check_id) DO UPDATE SET status = excluded.status, observed = excluded.observed,
@@ -125,7 +126,7 @@ final class StateWrites {
                     since_report_id = CASE WHEN c.status <> excluded.status THEN excluded.since_report_id ELSE c.since_report_id END""");
     }
 
-    private static void insertTransitions(Connection c, List<StateDiff> diffs) throws SQLException {
+    private static void insertTransitions(RoundTrip writes, List<StateDiff> diffs) {
         Unnest rows = new Unnest("bigint", "text", "text", "text", "text", "text", "text");
         for (StateDiff d : diffs) {
             String at = d.report.finishedAt().toString();
@@ -133,7 +134,7 @@ final class StateWrites {
                 rows.row(t.subject().id, t.checkId(), t.from(), t.to(), t.observed(), d.report.reportId(), at);
             }
         }
-        rows.execute(c, """
+        rows.addTo(writes, """
                 INSERT INTO fleet_transition (subject_id, check_id, from_status, to_status, observed, report_id, observed_at)
                 SELECT * FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::uuid[], ?::timestamptz[])""");
     }

@@ -37,31 +37,19 @@ final class Unnest {
         rows++;
     }
 
-    boolean isEmpty() {
-        return rows == 0;
-    }
-
-    int rows() {
-        return rows;
-    }
-
-    /** Binds the columns as the statement's first parameters; returns the number of the next parameter. */
-    int bind(Connection c, PreparedStatement statement) throws SQLException {
+    /** Binds the columns as the statement's parameters from {@code first} on; returns the number of the next parameter. */
+    int bind(Connection c, PreparedStatement statement, int first) throws SQLException {
         for (int i = 0; i < types.length; i++) {
             Array array = c.createArrayOf(types[i], columns.get(i).toArray());
-            statement.setArray(i + 1, array);
+            statement.setArray(first + i, array);
         }
-        return types.length + 1;
+        return first + types.length;
     }
 
-    /** Prepares, binds and runs {@code sql} once for all the rows (nothing when there are none); returns the rows changed. */
-    int execute(Connection c, String sql) throws SQLException {
-        if (rows == 0) {
-            return 0;
-        }
-        try (PreparedStatement statement = c.prepareStatement(sql)) {
-            bind(c, statement);
-            return statement.executeUpdate();
+    /** Adds {@code sql} with these rows to {@code trip}; nothing when there are no rows. */
+    void addTo(RoundTrip trip, String sql) {
+        if (rows > 0) {
+            trip.add(sql, this::bind);
         }
     }
 }
