@@ -35,8 +35,12 @@ public class ReportWriter {
     AgroalDataSource dataSource;
     @Inject
     FleetStateStore store;
-    /** Writer threads, each with its own batch and transaction (hosts are locked in id order, so they cannot deadlock). */
-    @ConfigProperty(name = "cakb.fleet.ingest.writers", defaultValue = "2")
+    /**
+     * Writer threads, each with its own batch and transaction (hosts are locked in id order, so they cannot deadlock).
+     * Three keep two cores busy: while one batch is built in the app, another runs in PostgreSQL and a third waits for
+     * its commit (bench/fleet.sh: two left a sixth of the machine idle).
+     */
+    @ConfigProperty(name = "cakb.fleet.ingest.writers", defaultValue = "3")
     int writers;
     @ConfigProperty(name = "cakb.fleet.ingest.max-batch", defaultValue = "64")
     int maxBatch;
