@@ -206,12 +206,16 @@ INSERT INTO fleet_check_state (subject_id, check_id, status, observed, expected,
 SELECT s.id, p.id, CASE WHEN (s.id + p.n) % 10 = 0 THEN 'fail' ELSE 'pass' END, 'bench observed', 'bench expected', 'bench', now(), gen_random_uuid()
 FROM fleet_subject s JOIN fleet_host h ON h.id = s.host_id AND h.name LIKE 'pages-%',
      (SELECT id, row_number() OVER (ORDER BY id) AS n FROM kb_record WHERE kind = 'probe' ORDER BY id LIMIT 40) p;
-INSERT INTO fleet_check_host_count (check_id, status, host_id, runtime, results, containers)
-SELECT c.check_id, c.status, s.host_id, s.runtime, count(*), count(*) FILTER (WHERE s.kind = 'container')
+INSERT INTO fleet_check_host_tally
+SELECT c.check_id, s.host_id, s.runtime, count(*) FILTER (WHERE c.status = 'pass'), count(*) FILTER (WHERE c.status = 'fail'),
+       count(*) FILTER (WHERE c.status = 'not-applicable'), count(*) FILTER (WHERE c.status = 'error'),
+       count(*) FILTER (WHERE c.status = 'pass' AND s.kind = 'container'), count(*) FILTER (WHERE c.status = 'fail' AND s.kind = 'container'),
+       count(*) FILTER (WHERE c.status = 'not-applicable' AND s.kind = 'container'),
+       count(*) FILTER (WHERE c.status = 'error' AND s.kind = 'container')
 FROM fleet_check_state c JOIN fleet_subject s ON s.id = c.subject_id AND s.gone_at IS NULL
 JOIN fleet_host h ON h.id = s.host_id AND h.name LIKE 'pages-%'
-GROUP BY 1, 2, 3, 4;
-ANALYZE fleet_host; ANALYZE fleet_subject; ANALYZE fleet_check_state; ANALYZE fleet_check_host_count;"
+GROUP BY 1, 2, 3;
+ANALYZE fleet_host; ANALYZE fleet_subject; ANALYZE fleet_check_state; ANALYZE fleet_check_host_tally;"
 host=$(psql_b "SELECT id FROM fleet_host WHERE name = 'pages-1000'")
 # the login form's CSRF token first (checked before the password), then every cookie the sign-in set (login + session)
 token=$(curl -fs -c "$work/cookies" "http://127.0.0.1:$PORT/login" | sed -n 's/.*name="csrf-token" value="\([^"]*\)".*/\1/p' | head -1)

@@ -230,8 +230,8 @@ public class ContainerQueries {
     /**
      * Where a probe ({@code kind} probe) or the probes verifying a countermeasure ({@code kind} countermeasure) have
      * {@code status} now, on hosts and containers, by host and container name: page {@code page} of {@code size} rows.
-     * The counts, and which hosts hold the rows of the page, come from the per-host counts of fleet_check_host_count
-     * (migration V83, kept by triggers); only the results of those hosts are read.
+     * The counts, and which hosts hold the rows of the page, come from the per-host counts of fleet_check_host_tally
+     * (migrations V83, V96, kept by ingestion: {@link CheckCounts}); only the results of those hosts are read.
      */
     public WherePage wherePage(String kind, String recordId, String status, String runtime, String label, int page, int size) {
         Map<String, Object> params = new HashMap<>();
@@ -245,6 +245,7 @@ public class ContainerQueries {
         }
         params.put("offset", offset);
         params.put("limit", size);
+        params.put("status", status); // the rows' filter names it (the counts read the status's own column)
         List<Where> rows = Rows.list(em, "WITH hosts AS (" + hosts + """
                 ), ranked AS (
                     SELECT x.host_id, coalesce(sum(x.n) OVER (ORDER BY h.name ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before,
@@ -264,10 +265,10 @@ public class ContainerQueries {
 
     /** The hosts with results of the probe(s) in the status: host_id, n (results) and containers (of those, in containers). */
     private static String hostCounts(String kind, String recordId, String status, String runtime, String label, Map<String, Object> params) {
-        StringBuilder sql = new StringBuilder("SELECT k.host_id, sum(k.results) AS n, sum(k.containers) AS containers"
-                + " FROM fleet_check_host_count k" + (label == null ? "" : " JOIN fleet_host h ON h.id = k.host_id")
-                + " WHERE k.status = :status AND k.results > 0");
-        params.put("status", status);
+        String results = "k." + CheckCounts.column(status, false);
+        StringBuilder sql = new StringBuilder("SELECT k.host_id, sum(" + results + ") AS n, sum(k." + CheckCounts.column(status, true)
+                + ") AS containers FROM fleet_check_host_tally k" + (label == null ? "" : " JOIN fleet_host h ON h.id = k.host_id")
+                + " WHERE " + results + " > 0");
         sql.append("probe".equals(kind) ? " AND k.check_id = :record"
                 : " AND k.check_id IN (SELECT l.from_id FROM kb_link l WHERE l.relation = 'verifies' AND l.to_id = :record)");
         params.put("record", recordId);

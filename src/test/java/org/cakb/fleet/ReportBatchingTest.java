@@ -104,7 +104,7 @@ class ReportBatchingTest {
         assertEquals(1, receipts(h4), "the reused id left no second receipt");
         assertEquals(transitions + 4, db.count("SELECT count(*) FROM fleet_transition"), "only the two stored reports' first observations");
         assertEquals(first.report.reportId(), db.single("SELECT state_report_id::text FROM fleet_host WHERE id = " + h1));
-        assertEquals(1, db.count("SELECT count(*) FROM fleet_check_host_count WHERE host_id = " + h1 + " AND status = 'fail' AND results = 1"),
+        assertEquals(1, db.count("SELECT count(*) FROM fleet_check_host_tally WHERE host_id = " + h1 + " AND fail_results = 1"),
                 "the fleet page's counts move with the batch");
         assertEquals(1, db.count("SELECT count(*) FROM fleet_report_key WHERE id = '" + second.report.reportId() + "'"));
     }

@@ -102,10 +102,13 @@ class FleetPagingTest {
         assertTrue(page("9").contains("No rows on page 9: there are 2 page(s)."), "past the end: an empty page that says so");
     }
 
-    /** The fleet page's counts (fleet_check_host_count, kept by ingestion) against a count of the current state itself. */
+    /** The fleet page's counts (fleet_check_host_tally, kept by ingestion) against a count of the current state itself. */
     private void countsMatchTheCurrentState() {
         String kept = db.single("SELECT coalesce(string_agg(check_id || '/' || status || '/' || runtime || '=' || results || ',' || containers, ' '"
-                + " ORDER BY check_id, status, runtime), '') FROM fleet_check_host_count WHERE host_id = " + host + " AND results <> 0");
+                + " ORDER BY check_id, status, runtime), '') FROM fleet_check_host_tally CROSS JOIN LATERAL (VALUES"
+                + " ('pass', pass_results, pass_containers), ('fail', fail_results, fail_containers),"
+                + " ('not-applicable', not_applicable_results, not_applicable_containers), ('error', error_results, error_containers))"
+                + " AS v (status, results, containers) WHERE host_id = " + host + " AND results <> 0");
         String actual = db.single("SELECT coalesce(string_agg(k, ' ' ORDER BY k), '') FROM (SELECT c.check_id || '/' || c.status || '/'"
                 + " || s.runtime || '=' || count(*) || ',' || count(*) FILTER (WHERE s.kind = 'container') AS k FROM fleet_check_state c"
                 + " JOIN fleet_subject s ON s.id = c.subject_id AND s.gone_at IS NULL WHERE s.host_id = " + host
