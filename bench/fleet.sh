@@ -31,6 +31,8 @@ bench_require_tools jq psql java wrk bc curl
 bench_work_dir
 
 bench_database
+echo "== PostgreSQL: $(psql_b "SELECT string_agg(name || ' ' || current_setting(name), ', ' ORDER BY name) FROM pg_settings
+  WHERE name IN ('shared_buffers', 'max_wal_size', 'checkpoint_timeout', 'wal_compression', 'synchronous_commit')") (README: PostgreSQL for a fleet)"
 
 echo "== starting the packaged app on 127.0.0.1:$PORT"
 bench_start_app 300
