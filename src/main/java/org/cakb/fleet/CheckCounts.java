@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * Keeps fleet_check_host_tally (migrations V83, V96) in step with the writes of one batch of reports (each of another
@@ -15,8 +16,11 @@ import java.util.TreeMap;
 final class CheckCounts {
 
     /** The tally's count columns, in the order of {@link FleetStateStore#STATUSES}. */
-    private static final String RESULTS = "pass_results, fail_results, not_applicable_results, error_results";
-    private static final String CONTAINERS = "pass_containers, fail_containers, not_applicable_containers, error_containers";
+    private static final List<String> RESULT_COLUMNS = List.of("pass_results", "fail_results", "not_applicable_results", "error_results");
+    private static final List<String> CONTAINER_COLUMNS =
+            List.of("pass_containers", "fail_containers", "not_applicable_containers", "error_containers");
+    private static final String RESULTS = String.join(", ", RESULT_COLUMNS);
+    private static final String CONTAINERS = String.join(", ", CONTAINER_COLUMNS);
 
     private static final String MOVE = """
             INSERT INTO fleet_check_host_tally AS k (check_id, host_id, runtime, %1$s, %2$s)
@@ -44,19 +48,20 @@ final class CheckCounts {
 
     /** The tally column that counts current results of {@code status} ({@code containers}: of those, in containers). */
     static String column(String status, boolean containers) {
+        return (containers ? CONTAINER_COLUMNS : RESULT_COLUMNS).get(statusIndex(status));
+    }
+
+    private static int statusIndex(String status) {
         int i = FleetStateStore.STATUSES.indexOf(status);
         if (i < 0) {
             throw new IllegalArgumentException("not a status: " + status);
         }
-        return (containers ? CONTAINERS : RESULTS).split(", ")[i];
+        return i;
     }
 
     /** One result of a subject entering ({@code sign} 1) or leaving (-1) a status. */
     void add(long hostId, String checkId, String status, String runtime, boolean container, int sign) {
-        int i = FleetStateStore.STATUSES.indexOf(status);
-        if (i < 0) {
-            throw new IllegalArgumentException("not a status: " + status);
-        }
+        int i = statusIndex(status);
         // the host id zero-padded, so the text order is the numeric one
         int[] d = deltas.computeIfAbsent(List.of(checkId, "%019d".formatted(hostId), runtime), k -> new int[8]);
         d[i] += sign;
@@ -82,7 +87,7 @@ final class CheckCounts {
     /** "pass_results = k.pass_results + excluded.pass_results, ..." for every count column. */
     private static String adding() {
         StringBuilder sql = new StringBuilder();
-        for (String column : (RESULTS + ", " + CONTAINERS).split(", ")) {
+        for (String column : Stream.concat(RESULT_COLUMNS.stream(), CONTAINER_COLUMNS.stream()).toList()) {
             sql.append(sql.isEmpty() ? "" : ", ").append(column).append(" = k.").append(column).append(" + excluded.").append(column);
         }
         return sql.toString();
