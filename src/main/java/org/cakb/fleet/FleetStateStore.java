@@ -8,7 +8,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -226,12 +225,8 @@ public class FleetStateStore {
                 UNION ALL
                 SELECT c.subject_id, c.check_id, c.status, c.observed, c.expected, c.explanation FROM fleet_check_state c
                 JOIN unnest(?::bigint[], ?::text[]) AS k (subject_id, check_id) ON c.subject_id = k.subject_id AND c.check_id = k.check_id""",
-                (conn, statement, first) -> {
-                    statement.setArray(first, conn.createArrayOf("bigint", wholeSubjects.toArray()));
-                    statement.setArray(first + 1, conn.createArrayOf("bigint", pairSubjects.toArray()));
-                    statement.setArray(first + 2, conn.createArrayOf("text", pairChecks.toArray()));
-                    return first + 3;
-                }, r -> {
+                RoundTrip.array("bigint", wholeSubjects.toArray()).andThen(RoundTrip.array("bigint", pairSubjects.toArray()))
+                        .andThen(RoundTrip.array("text", pairChecks.toArray())), r -> {
                     while (r.next()) {
                         states.computeIfAbsent(r.getLong(1), k -> new HashMap<>()).put(r.getString(2),
                                 new StateDiff.State(r.getString(3), r.getString(4), r.getString(5), r.getString(6)));
@@ -269,8 +264,8 @@ public class FleetStateStore {
                         report.osRelease(), report.reportId(), report.finishedAt().toString());
             }
         }
-        // the payloads, the only long texts, as plain parameters (ARRAY[?, ...]): inside a text array parameter the driver
-        // escapes them character by character, which was 7 % of the app's CPU per report (JFR, bench/fleet.sh 1 % phase)
+        // the payloads, the only long texts, as plain parameters (RoundTrip.texts), not inside an array parameter
+        RoundTrip.Parameters receiptColumns = receipts::bind;
         writes.add("""
                 INSERT INTO fleet_report (id, host_id, credential_id, started_at, finished_at, agent_version, format, base_report_id,
                     applied, containers, changes, passed, failed, not_applicable, errors, payload_sha256, payload)
@@ -281,13 +276,7 @@ public class FleetStateStore {
                     ?::int[], ?::int[], ?::int[], ?::int[], ?::int[], ?::int[], ?::text[], ARRAY[%s]::text[])
                     AS u (id, host_id, credential_id, started_at, finished_at, agent_version, format, base_report_id, applied,
                           containers, changes, passed, failed, not_applicable, errors, sha256, payload)"""
-                .formatted(String.join(", ", Collections.nCopies(payloads.size(), "?"))), (c, statement, first) -> {
-                    int next = receipts.bind(c, statement, first);
-                    for (String payload : payloads) {
-                        statement.setString(next++, payload);
-                    }
-                    return next;
-                });
+                .formatted(RoundTrip.placeholders(payloads.size())), receiptColumns.andThen(RoundTrip.texts(payloads)));
         keys.addTo(writes, """
                 INSERT INTO fleet_report_key (id, host_id, payload_sha256)
                 SELECT id::uuid, host_id, decode(sha256, 'hex') FROM unnest(?::text[], ?::bigint[], ?::text[]) AS u (id, host_id, sha256)""");
