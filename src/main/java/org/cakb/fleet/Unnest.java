@@ -1,6 +1,5 @@
 package org.cakb.fleet;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -10,7 +9,8 @@ import java.util.List;
 /**
  * The parameters of one set-based statement of ingestion: one array per column, bound to {@code unnest(?::T[], ...)},
  * so the rows of a whole batch of reports are written by one statement (one plan, one executor start) instead of one
- * statement execution per row. Times and UUIDs travel as text and are cast by the statement.
+ * statement execution per row. Times and UUIDs travel as text and are cast by the statement; the arrays travel in
+ * PostgreSQL's binary format ({@link RoundTrip#array}).
  */
 final class Unnest {
 
@@ -40,8 +40,7 @@ final class Unnest {
     /** Binds the columns as the statement's parameters from {@code first} on; returns the number of the next parameter. */
     int bind(Connection c, PreparedStatement statement, int first) throws SQLException {
         for (int i = 0; i < types.length; i++) {
-            Array array = c.createArrayOf(types[i], columns.get(i).toArray());
-            statement.setArray(first + i, array);
+            RoundTrip.array(types[i], columns.get(i).toArray()).bind(c, statement, first + i);
         }
         return first + types.length;
     }
