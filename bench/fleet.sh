@@ -9,7 +9,12 @@
 # before and after each phase) next to today's design (every result row stored: 22.8 KB per 50-result report in
 # bench/ingest.sh before V20, i.e. 456 bytes per result, x 800 results), and stored/acknowledged.
 #
-#   bench/fleet.sh [-n AGENTS(200)] [-d SECONDS(60)] [-w WARMUP_SECONDS(0)] [-c CONNECTIONS(16)] [-p PORT(18092)] [-P | -I]
+#   bench/fleet.sh [-n AGENTS(200)] [-d SECONDS(60)] [-w WARMUP_SECONDS(0)] [-C INGEST_CONNECTIONS(AGENTS)] [-c CONNECTIONS(16)]
+#                  [-p PORT(18092)] [-P | -I]
+# -C: connections of the ingestion phases; by default one per agent, as deployed: each agent sends its next report when
+#     the previous one is answered (its base), so N agents keep up to N reports in flight. Fewer connections than the
+#     server can use measure the load generator: at 16 (the default before 2026-12-03) the 2 cores sat 10-15 % idle.
+# -c: connections of the page timings (16, as the issue sets them).
 # -w: first a warm-up phase of 1 %-changed deltas (acknowledged and counted in stored/acknowledged, its figures are not
 #     results): the JIT compiles the delta path while it runs, instead of during the measured phases (in a 20 s phase
 #     right after the full reports, C2 compiler threads used more CPU than the request threads).
@@ -20,10 +25,12 @@
 # Needs: target/quarkus-app and target/cakb-agent.jar (./mvnw -q package -DskipTests), jq, psql, wrk, bc, curl.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-AGENTS=200 DURATION=60 WARMUP=0 CONC=16 PORT=18092 PAGES_ONLY=false INGEST_ONLY=false
-while getopts n:d:w:c:p:PI o; do
-  case $o in n) AGENTS=$OPTARG ;; d) DURATION=$OPTARG ;; w) WARMUP=$OPTARG ;; c) CONC=$OPTARG ;; p) PORT=$OPTARG ;; P) PAGES_ONLY=true ;; I) INGEST_ONLY=true ;; *) exit 2 ;; esac
+AGENTS=200 DURATION=60 WARMUP=0 INGEST_CONC= CONC=16 PORT=18092 PAGES_ONLY=false INGEST_ONLY=false
+while getopts n:d:w:C:c:p:PI o; do
+  case $o in n) AGENTS=$OPTARG ;; C) INGEST_CONC=$OPTARG ;; d) DURATION=$OPTARG ;; w) WARMUP=$OPTARG ;; c) CONC=$OPTARG ;; p) PORT=$OPTARG ;; P) PAGES_ONLY=true ;; I) INGEST_ONLY=true ;; *) exit 2 ;; esac
 done
+INGEST_CONC=${INGEST_CONC:-$AGENTS}
+[ "$INGEST_CONC" -ge 1 ] && [ "$INGEST_CONC" -le "$AGENTS" ] || { echo "-C must be 1 to $AGENTS (each connection sends the reports of its own agents)" >&2; exit 2; }
 DB=${BENCH_DB:-cakb_bench_fleet} ROLE=${BENCH_ROLE:-cakb_bench_fleet} PW=${BENCH_DB_PASSWORD:-cakb_bench_fleet}
 . bench/lib.sh
 bench_require_build
@@ -168,9 +175,9 @@ for phase in $phases; do
     echo "$cred $(psql_b "SELECT state_report_id FROM fleet_host WHERE name = '$run$i'") $i"
   done < "$work/agents.txt" > "$work/agents.next" && mv "$work/agents.next" "$work/agents.txt"
   before=$(fleet_bytes); r0=$(receipts); read -r app0 pg0 all0 <<< "$(cpu_ms)"
-  echo "== phase $phase: $AGENTS agents, $CONC connections, $seconds s, $pct % of 800 results changed per report (load average $(cut -d' ' -f1-3 /proc/loadavg))"
-  wrk -t "$CONC" -c "$CONC" -d "${seconds}s" --latency -s "$work/delta.lua" "http://127.0.0.1:$PORT" -- \
-    "$work/agents.txt" "$work/checks.tsv" "$CONC" "$pct" > "$work/$phase.out"
+  echo "== phase $phase: $AGENTS agents, $INGEST_CONC connections, $seconds s, $pct % of 800 results changed per report (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+  wrk -t "$INGEST_CONC" -c "$INGEST_CONC" -d "${seconds}s" --latency -s "$work/delta.lua" "http://127.0.0.1:$PORT" -- \
+    "$work/agents.txt" "$work/checks.tsv" "$INGEST_CONC" "$pct" > "$work/$phase.out"
   grep -E '^(RESULT|FULL_REQUIRED|OTHER)' "$work/$phase.out"
   acked=$(awk '/^CREATED/ {print $2}' "$work/$phase.out")
   read -r app1 pg1 all1 <<< "$(cpu_ms)"
@@ -187,7 +194,7 @@ for phase in $phases; do
        "today's design: $BASELINE bytes per 800-result report; ratio $(echo "scale=4; $per / $BASELINE" | bc)"
 done
 stored=$(receipts)
-in_flight=$(( $(wc -w <<< "$phases") * CONC )) # per phase, one unanswered request per connection at most
+in_flight=$(( $(wc -w <<< "$phases") * INGEST_CONC )) # per phase, one unanswered request per connection at most
 echo "== stored/acknowledged: $stored/$total_acked (wrk does not read answers in flight at its deadline: at most $in_flight more stored)"
 if [ "$stored" -lt "$total_acked" ] || [ "$stored" -gt $((total_acked + in_flight)) ]; then echo "MISMATCH"; exit 1; fi
 echo "OK every acknowledged report stored, once"
