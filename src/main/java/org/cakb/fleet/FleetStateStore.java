@@ -241,8 +241,7 @@ public class FleetStateStore {
      */
     private static void receiptsAndHosts(RoundTrip writes, List<Accepted> accepted) {
         Unnest receipts = new Unnest("text", "bigint", "bigint", "text", "text", "text", "smallint", "text", "boolean", "int", "int",
-                "int", "int", "int", "int", "text");
-        List<String> payloads = new ArrayList<>();
+                "int", "int", "int", "int", "text", "text");
         Unnest keys = new Unnest("text", "bigint", "text");
         Unnest hosts = new Unnest("bigint", "text", "text", "text", "text", "text", "text", "text", "text");
         List<Long> seen = new ArrayList<>();
@@ -254,8 +253,8 @@ public class FleetStateStore {
             // the payload is kept as received (no re-serialisation), only when it changed the state or is the host's first
             receipts.row(report.reportId(), p.hostId, p.credentialId, report.startedAt().toString(), report.finishedAt().toString(),
                     report.agentVersion(), (short) report.format(), report.baseReportId(), !a.stale(), report.containers(),
-                    a.stale() ? 0 : a.diff().transitions, totals[0], totals[1], totals[2], totals[3], p.payloadHash);
-            payloads.add(changed || a.baseId() == null ? p.body : null);
+                    a.stale() ? 0 : a.diff().transitions, totals[0], totals[1], totals[2], totals[3], p.payloadHash,
+                    changed || a.baseId() == null ? p.body : null);
             keys.row(report.reportId(), p.hostId, p.payloadHash);
             if (a.stale()) {
                 seen.add(p.hostId);
@@ -264,19 +263,16 @@ public class FleetStateStore {
                         report.osRelease(), report.reportId(), report.finishedAt().toString());
             }
         }
-        // the payloads, the only long texts, as plain parameters (RoundTrip.texts), not inside an array parameter
-        RoundTrip.Parameters receiptColumns = receipts::bind;
-        writes.add("""
+        receipts.addTo(writes, """
                 INSERT INTO fleet_report (id, host_id, credential_id, started_at, finished_at, agent_version, format, base_report_id,
                     applied, containers, changes, passed, failed, not_applicable, errors, payload_sha256, payload)
                 SELECT id::uuid, host_id, credential_id, started_at::timestamptz, finished_at::timestamptz, agent_version, format,
                     base_report_id::uuid, applied, containers, changes, passed, failed, not_applicable, errors, decode(sha256, 'hex'),
                     payload::jsonb
                 FROM unnest(?::text[], ?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::smallint[], ?::text[], ?::boolean[],
-                    ?::int[], ?::int[], ?::int[], ?::int[], ?::int[], ?::int[], ?::text[], ARRAY[%s]::text[])
+                    ?::int[], ?::int[], ?::int[], ?::int[], ?::int[], ?::int[], ?::text[], ?::text[])
                     AS u (id, host_id, credential_id, started_at, finished_at, agent_version, format, base_report_id, applied,
-                          containers, changes, passed, failed, not_applicable, errors, sha256, payload)"""
-                .formatted(RoundTrip.placeholders(payloads.size())), receiptColumns.andThen(RoundTrip.texts(payloads)));
+                          containers, changes, passed, failed, not_applicable, errors, sha256, payload)""");
         keys.addTo(writes, """
                 INSERT INTO fleet_report_key (id, host_id, payload_sha256)
                 SELECT id::uuid, host_id, decode(sha256, 'hex') FROM unnest(?::text[], ?::bigint[], ?::text[]) AS u (id, host_id, sha256)""");

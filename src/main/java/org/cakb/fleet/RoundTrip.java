@@ -6,7 +6,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -74,26 +73,6 @@ final class RoundTrip {
                 rows = statement.getMoreResults();
             }
         }
-    }
-
-    /**
-     * One plain text parameter per value, for {@code ARRAY[}{@link #placeholders}{@code ]::text[]}: long texts (report
-     * payloads) inside an array parameter are escaped by the driver character by character, which was 7 % of the app's
-     * CPU per report (JFR, bench/fleet.sh 1 % phase); as plain parameters they are sent as they are.
-     */
-    static Parameters texts(List<String> values) {
-        return (c, statement, first) -> {
-            int next = first;
-            for (String value : values) {
-                statement.setString(next++, value);
-            }
-            return next;
-        };
-    }
-
-    /** "?, ?, ?" for {@code n} parameters. */
-    static String placeholders(int n) {
-        return String.join(", ", Collections.nCopies(n, "?"));
     }
 
     /**

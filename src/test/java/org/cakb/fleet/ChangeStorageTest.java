@@ -64,6 +64,22 @@ class ChangeStorageTest {
                 .body("host.containers", equalTo(2)).body("host.failed", equalTo(1)).body("host.passed", equalTo(4));
     }
 
+    /** Texts travel in binary array parameters: quotes, backslashes, braces, commas and non-ASCII arrive unchanged. */
+    @Test
+    void theReportAndItsTextsAreStoredAsReceived() {
+        long host = registerHost("f2-texts");
+        String credential = enroll(host);
+        String name = "web \\\"quoted\\\" \\\\ {a,b} NULL é漢";
+        Instant t = Instant.now().minus(10, ChronoUnit.MINUTES);
+        post(credential, report2(UUID.randomUUID().toString(), t, null, "pass", container(A, "web", "docker", "fail")), 201);
+        String id = UUID.randomUUID().toString(); // a change: the subject's update, the states and the payload are array rows
+        String body = post(credential, report2(id, t.plusSeconds(60), null, "pass", container(A, name, "docker", "pass")), 201);
+        assertEquals("web \"quoted\" \\ {a,b} NULL é漢", db.single("SELECT name FROM fleet_subject WHERE host_id = " + host
+                + " AND container_id = '" + A + "'"));
+        assertEquals("true", db.single("SELECT (payload = '" + body.replace("'", "''") + "'::jsonb)::text FROM fleet_report WHERE id = '" + id + "'"),
+                "the payload is the body as sent");
+    }
+
     @Test
     void anUnchangedReportAddsNoResultRowsAndNoPayload() {
         long host = registerHost("f2-unchanged");
