@@ -1,6 +1,7 @@
 package org.cakb.fleet;
 
 import org.cakb.cluster.ClusterEvents;
+import org.cakb.cluster.KeptReads;
 import org.cakb.security.Roles;
 
 import io.agroal.api.AgroalDataSource;
@@ -18,9 +19,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -55,10 +54,8 @@ public class AgentCredentials implements BearerTokenResolver {
     @Inject
     ClusterEvents events;
 
-    private final Map<String, Entry> verified = new ConcurrentHashMap<>();
-    /** Guards keeping and dropping entries (not reading them): a read that started before a drop is not kept. */
-    private final Object guard = new Object();
-    private long drops;
+    /** By credential hash. */
+    private final KeptReads<String, Entry> verified = new KeptReads<>(() -> events.listening(), MAX_ENTRIES);
     private final AtomicLong lookups = new AtomicLong();
 
     void subscribe(@Observes StartupEvent event) {
@@ -73,30 +70,16 @@ public class AgentCredentials implements BearerTokenResolver {
     @Override
     public Optional<SecurityIdentity> resolve(String token) {
         String hash = Secrets.sha256(token);
-        Entry entry = verified.get(hash);
-        if (entry != null && events.listening() && System.nanoTime() - entry.expiresAtNanos() < 0) {
-            return Optional.of(entry.identity());
+        Entry kept = verified.get(hash);
+        if (kept != null) {
+            return Optional.of(kept.identity());
         }
-        long dropsBefore;
-        synchronized (guard) {
-            dropsBefore = drops;
-        }
-        boolean listening = events.listening();
+        KeptReads.ReadStart start = verified.startRead();
         Entry read = lookup(hash);
         if (read == null) {
-            verified.remove(hash);
             return Optional.empty();
         }
-        if (listening) {
-            synchronized (guard) {
-                if (drops == dropsBefore) {
-                    if (verified.size() >= MAX_ENTRIES) {
-                        verified.clear();
-                    }
-                    verified.put(hash, read);
-                }
-            }
-        }
+        verified.keep(start, hash, read, read.expiresAtNanos());
         return Optional.of(read.identity());
     }
 
@@ -124,21 +107,14 @@ public class AgentCredentials implements BearerTokenResolver {
     }
 
     private void changed(String payload) {
-        synchronized (guard) {
-            drops++;
-            if (ClusterEvents.MISSED.equals(payload) || "*".equals(payload)) {
-                verified.clear();
-                return;
-            }
-            long hostId;
-            try {
-                hostId = Long.parseLong(payload);
-            } catch (NumberFormatException e) {
-                verified.clear();
-                return;
-            }
-            verified.values().removeIf(e -> e.hostId() == hostId);
+        long hostId;
+        try {
+            hostId = Long.parseLong(payload);
+        } catch (NumberFormatException e) { // ClusterEvents.MISSED, "*" (every host) or unknown: drop everything
+            verified.dropAll();
+            return;
         }
+        verified.dropIf(entry -> entry.hostId() == hostId);
     }
 
     /** One indexed lookup (and, at most once a minute per credential, the record of its use); null when not valid. */

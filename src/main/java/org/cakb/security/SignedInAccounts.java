@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.cakb.cluster.ClusterEvents;
+import org.cakb.cluster.KeptReads;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.sql.Connection;
@@ -16,8 +17,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What a signed-in request needs to know about its account (enabled, session epoch, roles, forced password change),
@@ -40,9 +39,6 @@ public class SignedInAccounts {
     record Account(String username, boolean enabled, int sessionEpoch, SecurityIdentity identity) {
     }
 
-    private record Entry(Account account, long loadedAtNanos) {
-    }
-
     @Inject
     AgroalDataSource dataSource;
     @Inject
@@ -50,9 +46,8 @@ public class SignedInAccounts {
     @ConfigProperty(name = "cakb.session.account-cache-lifetime", defaultValue = "PT60S")
     Duration lifetime;
 
-    private final ConcurrentHashMap<String, Entry> accounts = new ConcurrentHashMap<>();
-    /** Bumped by every drop: a read that started before a drop is not kept. */
-    private final AtomicLong drops = new AtomicLong();
+    /** By username. */
+    private final KeptReads<String, Account> accounts = new KeptReads<>(() -> events.listening(), MAX_ENTRIES);
 
     void subscribe(@Observes StartupEvent event) {
         events.subscribe(TOPIC, this::changed);
@@ -82,41 +77,23 @@ public class SignedInAccounts {
 
     private void changed(String username) {
         if (ClusterEvents.MISSED.equals(username) || "*".equals(username)) {
-            drops.incrementAndGet();
-            accounts.clear();
+            accounts.dropAll();
         } else {
-            // counted and removed under the entry's lock, so a read that is being kept (load) either sees the count
-            // and does not keep, or is kept first and removed here
-            accounts.compute(username, (name, entry) -> {
-                drops.incrementAndGet();
-                return null;
-            });
+            accounts.drop(username);
         }
     }
 
-    /** The account from memory, or null when it must be read ({@link #load}): not cached, too old, or no listener. */
+    /** The account from memory, or null when it must be read ({@link #load}): not kept, too old, or no listener. */
     Account cached(String username) {
-        if (!events.listening()) {
-            return null;
-        }
-        Entry entry = accounts.get(username);
-        if (entry == null || System.nanoTime() - entry.loadedAtNanos() > lifetime.toNanos()) {
-            return null;
-        }
-        return entry.account();
+        return accounts.get(username);
     }
 
     /** Reads the account (null when there is none) with one indexed lookup, and keeps it when nothing changed meanwhile. */
     Account load(String username) {
-        long dropsBefore = drops.get();
-        boolean listening = events.listening();
+        KeptReads.ReadStart start = accounts.startRead();
         Account account = read(username);
-        if (account != null && listening) {
-            if (accounts.size() >= MAX_ENTRIES) {
-                accounts.clear();
-            }
-            // kept only if no change was counted since the read began: checked and stored atomically (see changed)
-            accounts.compute(username, (name, entry) -> drops.get() == dropsBefore ? new Entry(account, System.nanoTime()) : entry);
+        if (account != null) {
+            accounts.keep(start, username, account, System.nanoTime() + lifetime.toNanos());
         }
         return account;
     }
