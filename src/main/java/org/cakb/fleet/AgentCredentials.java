@@ -46,7 +46,7 @@ public class AgentCredentials implements BearerTokenResolver {
     private static final long TOUCH_INTERVAL_NANOS = 60_000_000_000L;
     private static final int MAX_ENTRIES = 100_000;
 
-    private record Entry(long credentialId, long hostId, SecurityIdentity identity, long expiresAtNanos) {
+    private record Entry(long hostId, SecurityIdentity identity, long expiresAtNanos) {
     }
 
     @Inject
@@ -162,7 +162,7 @@ public class AgentCredentials implements BearerTokenResolver {
                     .addAttribute(HOST_ID, hostId)
                     .addAttribute(CREDENTIAL_ID, credentialId)
                     .build();
-            return new Entry(credentialId, hostId, identity, now + Math.max(0, keepNanos));
+            return new Entry(hostId, identity, now + Math.max(0, keepNanos));
         } catch (SQLException e) {
             throw new IllegalStateException("could not check the agent credential", e);
         }
